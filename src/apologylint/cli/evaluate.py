@@ -1,0 +1,41 @@
+"""`apologylint eval FILE.jsonl`: precision, recall and F1 per category on labelled messages.
+
+A line is `{"text": ..., "in_reply_to": ..., "expected": ["excuse", ...]}` (our corpora); lines
+with `reply`, `customer` and one boolean per category (the rubric's format) are read too.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .common import add_config_options, make_linter
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE.jsonl")
+    parser.add_argument("--errors", metavar="CATEGORY", help="print the misses and false alarms of one category")
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    add_config_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..evaluation import load_items, score
+
+    try:
+        items = [it for f in args.files for it in load_items(f)]
+    except (OSError, ValueError) as exc:
+        print(f"apologylint: {exc}", file=sys.stderr)
+        return 2
+    linter = make_linter(args)
+    if linter is None:
+        return 2
+    result = score(linter, items)
+    if args.errors:
+        for kind, item in result.errors.get(args.errors, []):
+            print(f"{kind}: {item.id}\n  customer: {(item.in_reply_to or '')[:200]}\n  reply:    {item.text}\n")
+    if args.json:
+        print(json.dumps(result.table(), indent=2))
+    else:
+        print(result.format())
+    return 0

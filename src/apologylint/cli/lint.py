@@ -1,0 +1,64 @@
+"""The default command: lint FILE... or - (stdin)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .common import add_config_options, make_linter
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="*", metavar="FILE", help="reply drafts to lint; - reads standard input")
+    parser.add_argument("--in-reply-to", metavar="FILE", help="the customer's message the drafts answer")
+    parser.add_argument("--format", choices=["text", "json"], default="text", help="output format (json: one report per line)")
+    parser.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour the text output (auto: on a terminal)")
+    parser.add_argument("--show-suggestions", action="store_true", help="print each finding's suggestion under it")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    add_config_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import __version__, reporters
+    from ..inputs import InputError, read
+
+    if args.version:
+        print(f"apologylint {__version__}")
+        return 0
+    if not args.files:
+        print("apologylint: no input files (give FILE... or - for standard input; --help for usage)", file=sys.stderr)
+        return 2
+    context = None
+    if args.in_reply_to:
+        try:
+            context = read(args.in_reply_to).text
+        except InputError as exc:
+            print(f"apologylint: --in-reply-to {exc}", file=sys.stderr)
+            return 2
+    linter = make_linter(args)
+    if linter is None:
+        return 2
+
+    bad_inputs = 0
+    messages = []
+    for path in args.files:
+        try:
+            messages.append(read(path))
+        except InputError as exc:
+            print(f"apologylint: {exc}", file=sys.stderr)
+            bad_inputs += 1
+    colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    reports = []
+    for msg, report in zip(messages, linter.lint_many((m.text, context) for m in messages)):
+        report.path = msg.path
+        reports.append(report)
+        if args.format == "json":
+            reporters.json_line(report, sys.stdout)
+        else:
+            reporters.text(report, sys.stdout, colour=colour, show_suggestions=args.show_suggestions)
+    if args.format == "text" and not args.quiet:
+        reporters.summary(reports, bad_inputs, sys.stderr if not reports else sys.stdout)
+    if bad_inputs:
+        return 2
+    return 1 if any(not r.ok for r in reports) else 0

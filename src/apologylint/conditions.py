@@ -1,0 +1,19 @@
+"""Facts about the whole exchange that conditional rules depend on (`when:` in a rule)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .exchange import Exchange
+
+CONDITIONS: dict[str, Callable[["Exchange"], bool]] = {
+    "always": lambda ex: True,
+    "problem": lambda ex: ex.problem,
+    "praise-only": lambda ex: ex.praise_only,
+    "has-context": lambda ex: ex.context is not None,
+    "reply-apologizes": lambda ex: bool(ex.signal("apology")),
+}
+
+
+def holds(name: str, ex: "Exchange") -> bool:
+    return CONDITIONS[name](ex)

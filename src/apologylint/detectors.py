@@ -1,0 +1,241 @@
+"""The detector kinds. Each rule in `rules/*.yaml` is an instance of one of these classes.
+
+Token and dependency patterns of every rule and signal go into one `Matcher` and one
+`DependencyMatcher`, compiled once per Linter, so each message is matched in a single pass and the
+detectors only read the results (parse once, visit many).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from . import registry
+from .predicates import PREDICATES
+from .ruleset import (
+    ConditionalRule,
+    CountRule,
+    DependencyRule,
+    Filters,
+    LexiconRule,
+    MetricRule,
+    PatternRule,
+    PythonRule,
+    RuleFileError,
+    Signal,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+    from .exchange import Exchange
+
+
+@dataclass
+class Hit:
+    """A place to report, in the reply's tokens, with values for the message's placeholders."""
+
+    span: Span
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def lexicon_patterns(phrase: str) -> list[dict[str, Any]]:
+    """`sorry to bother|trouble`, `the? delay`, `_` (any token) as a Matcher pattern over lemmas."""
+    pattern: list[dict[str, Any]] = []
+    for word in phrase.lower().split():
+        optional = word.endswith("?") and len(word) > 1
+        word = word[:-1] if optional else word
+        tok: dict[str, Any] = {} if word == "_" else {"NORM": {"IN": word.split("|")}}
+        if optional:
+            tok["OP"] = "?"
+        pattern.append(tok)
+    return pattern
+
+
+def _dedupe(spans: Iterable[Span]) -> list[Span]:
+    """Sort by position and drop spans that overlap an earlier, longer-or-equal one."""
+    out: list[Span] = []
+    for s in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        if out and s.start < out[-1].end:
+            continue
+        out.append(s)
+    return out
+
+
+def _spacy_error(exc: Exception) -> str:
+    """spaCy's pattern errors span several lines; keep the ones that say what is wrong, on one."""
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    return " ".join(lines)[:300]
+
+
+class Compiled:
+    """The matchers and detectors of one rule set, built once for one pipeline."""
+
+    def __init__(self, nlp: Language, rules: Iterable[Any], signals: Iterable[Signal]) -> None:
+        from spacy.matcher import DependencyMatcher, Matcher
+
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.dep_matcher = DependencyMatcher(nlp.vocab, validate=True)
+        self._owner: dict[str, str] = {}
+        self.sources: dict[str, list[Source]] = {}
+        for sig in signals:
+            self.sources[sig.name] = [Source(self, f"signal {sig.name}", f"{sig.name}#{i}", src) for i, src in enumerate(sig.sources)]
+        self.signal_defs = {s.name: s for s in signals}
+        self.detectors = [make_detector(rule, self) for rule in rules]
+
+    # -- compilation -------------------------------------------------------------------------
+    def add_tokens(self, who: str, key: str, patterns: list[list[dict[str, Any]]]) -> None:
+        try:
+            self.matcher.add(key, patterns)
+        except Exception as exc:  # spaCy's own validation error, reworded to name the rule
+            raise RuleFileError(f"{who}: patterns: {_spacy_error(exc)}") from None
+
+    def add_dependency(self, who: str, key: str, patterns: list[list[dict[str, Any]]]) -> None:
+        try:
+            self.dep_matcher.add(key, patterns)
+        except Exception as exc:
+            raise RuleFileError(f"{who}: patterns: {_spacy_error(exc)}") from None
+
+    # -- matching ----------------------------------------------------------------------------
+    def match(self, doc: Doc) -> dict[str, list[Span]]:
+        found: dict[str, list[Span]] = {}
+        strings = doc.vocab.strings
+        for match_id, start, end in self.matcher(doc):
+            found.setdefault(strings[match_id], []).append(doc[start:end])
+        if len(self.dep_matcher):
+            for match_id, ids in self.dep_matcher(doc):
+                found.setdefault(strings[match_id], []).append(doc[min(ids) : max(ids) + 1])
+        return found
+
+    def signal_spans(self, name: str, ex: Exchange, doc: Doc) -> list[Span]:
+        spans: list[Span] = []
+        for src in self.sources[name]:
+            spans.extend(src.spans(ex, doc))
+        spans = _dedupe(spans)
+        for other in self.signal_defs[name].exclude:
+            bad = ex.signal(other, doc)
+            spans = [s for s in spans if not any(s.start < b.end and b.start < s.end for b in bad)]
+        return spans
+
+
+def passes(span: Span, filters: Filters, ex: Exchange) -> bool:
+    if any(not PREDICATES[p](span, ex) for p in filters.require):
+        return False
+    return not any(PREDICATES[p](span, ex) for p in filters.unless)
+
+
+class Source:
+    """One way a signal (or a span rule) shows up, with its structural filters."""
+
+    def __init__(self, compiled: Compiled, who: str, key: str, spec: Any) -> None:
+        self.key = key
+        self.spec = spec
+        self.function = None
+        kind = spec.kind
+        if kind == "lexicon":
+            compiled.add_tokens(who, key, [lexicon_patterns(p) for p in spec.lemmas])
+        elif kind == "pattern":
+            compiled.add_tokens(who, key, spec.patterns)
+        elif kind == "dependency":
+            compiled.add_dependency(who, key, spec.patterns)
+        elif kind == "python":
+            try:
+                self.function = registry.get(spec.function)
+            except KeyError as exc:
+                raise RuleFileError(f"{who}: function: {exc.args[0]}") from None
+
+    def spans(self, ex: Exchange, doc: Doc | None = None) -> list[Span]:
+        doc = ex.doc if doc is None else doc
+        if self.function is not None:
+            raw = list(self.function(ex, doc, **self.spec.params))
+        else:
+            raw = ex.matches(self.key, doc)
+        out = [s for s in _dedupe(raw) if passes(s, self.spec, ex)]
+        if self.spec.report == "sentence":
+            out = _dedupe(s.sent for s in out)
+        return out
+
+
+class Detector:
+    def __init__(self, rule: Any, compiled: Compiled) -> None:
+        self.rule = rule
+
+    def find(self, ex: Exchange) -> Iterator[Hit]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class SpanDetector(Detector):
+    """lexicon, pattern, dependency and python rules: each filtered match is a finding."""
+
+    def __init__(self, rule: Any, compiled: Compiled) -> None:
+        super().__init__(rule, compiled)
+        self.source = Source(compiled, f"rule {rule.id}", rule.id, rule)
+
+    def find(self, ex: Exchange) -> Iterator[Hit]:
+        for span in self.source.spans(ex):
+            yield Hit(span, {"match": span.text})
+
+
+class CountDetector(Detector):
+    rule: CountRule
+
+    def find(self, ex: Exchange) -> Iterator[Hit]:
+        spans = ex.signal(self.rule.signal)
+        n = len(spans)
+        density = 100.0 * n / max(ex.words, 1)
+        limit = self.rule.max_per_100_words
+        if n > self.rule.max or (limit is not None and n >= 2 and density > limit):
+            at = spans[min(self.rule.max, n - 1)]
+            yield Hit(at, {"match": at.text, "count": n, "max": self.rule.max, "density": round(density, 1)})
+
+
+class ConditionalDetector(Detector):
+    rule: ConditionalRule
+
+    def find(self, ex: Exchange) -> Iterator[Hit]:
+        from .conditions import holds
+
+        if not len(ex.doc) or not all(holds(c, ex) for c in self.rule.when):
+            return
+        spans = ex.signal(self.rule.signal)
+        if self.rule.expect == "present" and not spans:
+            first = ex.content_sentences[0]
+            yield Hit(first, {"match": first.text})
+        elif self.rule.expect == "absent":
+            for s in spans:
+                yield Hit(s, {"match": s.text})
+
+
+class MetricDetector(Detector):
+    rule: MetricRule
+
+    def find(self, ex: Exchange) -> Iterator[Hit]:
+        if ex.words < self.rule.min_words:
+            return
+        if self.rule.metric == "sentence-words":
+            for sent in ex.doc.sents:
+                n = sum(1 for t in sent if t.is_alpha)
+                if n > self.rule.max:
+                    yield Hit(sent, {"match": sent.text, "value": n, "max": int(self.rule.max)})
+        else:
+            from .readability import grade_level
+
+            value = grade_level(ex.norm.text)
+            if value is not None and value > self.rule.max:
+                first = ex.content_sentences[0]
+                yield Hit(first, {"match": first.text, "value": round(value, 1), "max": self.rule.max})
+
+
+KINDS: dict[type, type[Detector]] = {
+    LexiconRule: SpanDetector,
+    PatternRule: SpanDetector,
+    DependencyRule: SpanDetector,
+    PythonRule: SpanDetector,
+    CountRule: CountDetector,
+    ConditionalRule: ConditionalDetector,
+    MetricRule: MetricDetector,
+}
+
+
+def make_detector(rule: Any, compiled: Compiled) -> Detector:
+    return KINDS[type(rule)](rule, compiled)

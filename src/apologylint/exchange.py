@@ -1,0 +1,75 @@
+"""Everything the detectors may ask about one message: its parse, its context, its signals.
+
+Built once per message and shared by every detector, so a signal such as "apology" is matched once
+no matter how many rules count or require it.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span
+
+    from .detectors import Compiled
+    from .text import Normalized
+
+
+class Exchange:
+    def __init__(self, doc: Doc, norm: Normalized, context: Doc | None, compiled: Compiled) -> None:
+        self.doc = doc
+        self.norm = norm
+        self.context = context
+        self.compiled = compiled
+        self._matches = {id(doc): compiled.match(doc)}
+        if context is not None:
+            self._matches[id(context)] = compiled.match(context)
+        self._signals: dict[tuple[str, int], list[Span]] = {}
+
+    def matches(self, key: str, doc: Doc | None = None) -> list[Span]:
+        doc = self.doc if doc is None else doc
+        return self._matches[id(doc)].get(key, [])
+
+    def signal(self, name: str, doc: Doc | None = None) -> list[Span]:
+        """Spans of a signal in the reply (or in `doc`), in order, overlaps merged."""
+        doc = self.doc if doc is None else doc
+        key = (name, id(doc))
+        if key not in self._signals:
+            self._signals[key] = []  # guards against a signal that excludes itself
+            self._signals[key] = self.compiled.signal_spans(name, self, doc)
+        return self._signals[key]
+
+    @cached_property
+    def words(self) -> int:
+        return sum(1 for t in self.doc if t.is_alpha)
+
+    @cached_property
+    def content_sentences(self) -> list[Span]:
+        """Sentences that say something: not a bare @handle, not an agent's initials."""
+        return [s for s in self.doc.sents if sum(1 for t in s if t.is_alpha and not t.text.startswith("@")) >= 2] or list(self.doc.sents)
+
+    @cached_property
+    def first_content_sentence_start(self) -> int:
+        return self.content_sentences[0].start if len(self.doc) else 0
+
+    @cached_property
+    def last_content_token(self) -> int:
+        return self.content_sentences[-1].end if len(self.doc) else 0
+
+    @cached_property
+    def problem(self) -> bool:
+        """Does the reply answer a reported problem? From the customer's message, else from the reply."""
+        if self.context is not None and self.signal("complaint", self.context):
+            return True
+        if self.signal("apology") or self.signal("problem-mention"):
+            return True
+        return False
+
+    @cached_property
+    def praise_only(self) -> bool:
+        """The customer wrote to praise or chat, reporting nothing wrong: nothing to apologize for."""
+        return (
+            self.context is not None
+            and not self.signal("complaint", self.context)
+            and bool(self.signal("praise", self.context))
+        )

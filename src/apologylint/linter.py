@@ -1,0 +1,184 @@
+"""The Linter: one pipeline and one compiled rule set, many messages.
+
+`lint_many` streams texts through `nlp.pipe`, which is where batch speed comes from; `lint` is the
+same path for one message.
+"""
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence, Union
+
+from .config import Config
+from .models import Counts, Finding, Readability, Report
+from .ruleset import load_all, selected
+from .text import LineIndex, normalize
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+Item = Union[str, tuple[str, "str | None"]]
+
+
+def _fill(template: str, values: dict) -> str:
+    class Safe(dict):
+        def __missing__(self, key: str) -> str:
+            return "{" + key + "}"
+
+    v = dict(values)
+    if "match" in v:
+        m = " ".join(str(v["match"]).split())
+        v["match"] = m if len(m) <= 60 else m[:57] + "..."
+    return template.format_map(Safe(v))
+
+
+class Linter:
+    """Holds the spaCy pipeline and the compiled rules; thread-compatible, not thread-safe."""
+
+    def __init__(self, config: Config | dict | None = None) -> None:
+        if config is None:
+            config = Config()
+        elif isinstance(config, dict):
+            config = Config.model_validate(config)
+        self.config = config
+        rules, signals = load_all(tuple(config.rule_paths))
+        self.rules = [self._configured(r) for r in rules]
+        self.active = [r for r in self.rules if r.enabled and selected(r, config.select, config.ignore)]
+        self.signals = signals
+        self._compiled = None
+        self._nlp = None
+
+    def _configured(self, rule):
+        overrides = self.config.rules.get(rule.id) or self.config.rules.get(rule.name)
+        if not overrides:
+            return rule
+        from pydantic import ValidationError
+
+        from .ruleset import RuleFileError
+
+        try:
+            return type(rule).model_validate({**rule.model_dump(), **overrides})
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise RuleFileError(f"configuration: rule {rule.id}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+
+    # -- the pipeline, loaded on first use ------------------------------------------------------
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            from . import nlp as nlp_mod
+
+            self._nlp = nlp_mod.load(self.config.model)
+        return self._nlp
+
+    @property
+    def compiled(self):
+        if self._compiled is None:
+            from .detectors import Compiled
+
+            self._compiled = Compiled(self.nlp, self.active, self.signals)
+        return self._compiled
+
+    # -- linting -------------------------------------------------------------------------------
+    def lint(self, text: str, in_reply_to: str | None = None) -> Report:
+        return next(self.lint_many([(text, in_reply_to)]))
+
+    def lint_many(self, items: Iterable[Item]) -> Iterator[Report]:
+        """Reports in input order; items are texts or (text, in_reply_to) pairs."""
+        compiled = self.compiled
+        pairs = ((it, None) if isinstance(it, str) else (it[0], it[1]) for it in items)
+        batch_size = self.config.batch_size
+        while True:
+            chunk = list(itertools.islice(pairs, batch_size))
+            if not chunk:
+                return
+            norms = [normalize(text) for text, _ in chunk]
+            ctx_norms = [normalize(ctx) if ctx else None for _, ctx in chunk]
+            texts = [n.text for n in norms] + [c.text for c in ctx_norms if c is not None]
+            docs = list(self.nlp.pipe(texts, batch_size=batch_size))
+            for d in docs:
+                _lemma_norms(d)
+            ctx_iter = iter(docs[len(chunk) :])
+            for (text, _), norm, ctx, doc in zip(chunk, norms, ctx_norms, docs):
+                yield self._report(text, norm, doc, next(ctx_iter) if ctx is not None else None, compiled)
+
+    def _report(self, text: str, norm, doc: Doc, context: Doc | None, compiled) -> Report:
+        from .exchange import Exchange
+
+        ex = Exchange(doc, norm, context, compiled)
+        lines = LineIndex(text)
+        findings: list[Finding] = []
+        for det in compiled.detectors:
+            rule = det.rule
+            for n, hit in enumerate(det.find(ex)):
+                if n and rule.once:
+                    break
+                start, end = norm.span(hit.span.start_char, hit.span.end_char)
+                line, col = lines.position(start)
+                findings.append(
+                    Finding(
+                        rule=rule.id,
+                        name=rule.name,
+                        category=rule.category,
+                        severity=rule.severity,
+                        message=_fill(rule.message, hit.values),
+                        start=start,
+                        end=end,
+                        line=line,
+                        column=col,
+                        excerpt=text[start:end],
+                        suggestion=rule.suggestion,
+                    )
+                )
+        findings.sort(key=lambda f: (f.start, f.rule))
+        return Report(
+            findings=findings,
+            counts=Counts(
+                apologies=len(ex.signal("apology")),
+                empathy=len(ex.signal("empathy")),
+                next_steps=len(ex.signal("next-step")),
+                words=ex.words,
+            ),
+            readability=_readability(ex),
+            problem=ex.problem,
+            fail_on=self.config.fail_on,
+        )
+
+
+def _lemma_norms(doc: Doc) -> None:
+    """Lexicon rules match NORM; make it the lower-cased lemma so phrases are written as lemmas."""
+    for t in doc:
+        t.norm_ = t.lemma_.lower()
+
+
+def _readability(ex) -> Readability:
+    from .readability import grade_level, reading_ease
+
+    sents = list(ex.doc.sents)
+    return Readability(
+        flesch_reading_ease=_round(reading_ease(ex.norm.text)),
+        grade_level=_round(grade_level(ex.norm.text)),
+        sentences=len(sents),
+        longest_sentence_words=max((sum(1 for t in s if t.is_alpha) for s in sents), default=0),
+    )
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 1)
+
+
+_default: Linter | None = None
+
+
+def default_linter() -> Linter:
+    global _default
+    if _default is None:
+        _default = Linter()
+    return _default
+
+
+def lint(text: str, in_reply_to: str | None = None) -> Report:
+    """Lint one reply with the shared default Linter (loaded on first call)."""
+    return default_linter().lint(text, in_reply_to)
+
+
+__all__: Sequence[str] = ("Linter", "lint", "default_linter")

@@ -1,0 +1,95 @@
+"""The data that crosses the library's boundary: findings, reports and their parts.
+
+These are pydantic models because they are what callers serialise (`model_dump_json()` is the CLI's
+JSON for one message) and what configuration and plugins hand back to us.
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+#: The six categories whose meaning is fixed by the rubric; rules may add others (hedging, ...).
+CORE_CATEGORIES = (
+    "over-apology",
+    "excuse",
+    "defensive",
+    "non-apology",
+    "missing-empathy",
+    "missing-next-step",
+)
+
+
+class Severity(str, Enum):
+    """How much a finding matters; `--fail-on` compares against this order."""
+
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def __str__(self) -> str:  # so f-strings print "warning", not "Severity.warning"
+        return self.value
+
+
+_RANK = {Severity.info: 0, Severity.warning: 1, Severity.error: 2}
+
+
+class Finding(BaseModel):
+    """One problem at one place in the text; offsets index the original, un-normalised text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str = Field(description="stable code, e.g. AL101")
+    name: str = Field(description="kebab-case rule name")
+    category: str
+    severity: Severity
+    message: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    line: int = Field(ge=1, description="1-based line of `start`")
+    column: int = Field(ge=1, description="1-based column of `start`")
+    excerpt: str = Field(description="text[start:end]")
+    suggestion: str | None = None
+
+
+class Counts(BaseModel):
+    """How many of the parts of a recovery message the reply contains."""
+
+    apologies: int = 0
+    empathy: int = 0
+    next_steps: int = 0
+    words: int = 0
+
+
+class Readability(BaseModel):
+    """textstat figures for the reply (computed offline)."""
+
+    flesch_reading_ease: float | None = None
+    grade_level: float | None = None
+    sentences: int = 0
+    longest_sentence_words: int = 0
+
+
+class Report(BaseModel):
+    """What the linter says about one message."""
+
+    path: str | None = Field(None, description="where the message came from, when it came from a file")
+    findings: list[Finding] = Field(default_factory=list)
+    counts: Counts = Field(default_factory=Counts)
+    readability: Readability = Field(default_factory=Readability)
+    problem: bool = Field(False, description="whether the reply answers a reported problem")
+    fail_on: Severity = Field(Severity.warning, exclude=True)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def ok(self) -> bool:
+        """True when no finding reaches the failing severity."""
+        return not any(f.severity.rank >= self.fail_on.rank for f in self.findings)
+
+    @property
+    def categories(self) -> set[str]:
+        return {f.category for f in self.findings}

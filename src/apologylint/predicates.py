@@ -1,0 +1,125 @@
+"""Named structural tests on a matched span, used by rules as `require:` and `unless:`.
+
+They are what lets a rule see the parse instead of a string: "sorry" with a customer as its subject
+("you said you were sorry") is not our apology; "sorry to hear" inside a question or quotation is
+not said by us; "we'll refund" under "if" is not a commitment.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Span, Token
+
+    from .exchange import Exchange
+
+SPEAKER = {"i", "we"}
+CUSTOMER = {"you"}
+NEGATORS = {"not", "never", "no", "n't", "without", "nothing"}
+MODAL_HYPOTHETICAL = {"would", "could", "might"}
+COND_MARKS = {"if", "unless", "whether", "should"}
+
+
+def predicate_head(span: Span) -> Token:
+    """The token whose subject says who speaks: the verb for "I'm sorry", the word itself otherwise."""
+    tok = span.root
+    if tok.dep_ in ("acomp", "attr", "oprd") and tok.head is not tok:
+        return tok.head
+    return tok
+
+
+def subject_of(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "expl"):
+            return c
+    # conjoined verbs share the first verb's subject ("we checked and found")
+    if tok.dep_ == "conj" and tok.head is not tok:
+        return subject_of(tok.head)
+    return None
+
+
+def _subject_lower(span: Span) -> str | None:
+    head = predicate_head(span)
+    subj = subject_of(head)
+    return subj.lower_ if subj is not None else None
+
+
+def negated(span: Span, ex: Exchange) -> bool:
+    """The match's own word or its verb is negated ("not sorry", "no need to apologize")."""
+    for t in {span.root, predicate_head(span)}:
+        if any(c.dep_ == "neg" for c in t.children):
+            return True
+    start = span.start
+    sent_start = span.sent.start
+    for i in range(max(sent_start, start - 3), start):
+        if span.doc[i].lower_ in NEGATORS or span.doc[i].norm_ in NEGATORS:
+            return True
+    return False
+
+
+def question(span: Span, ex: Exchange) -> bool:
+    return span.sent.text.rstrip().endswith("?")
+
+
+def quoted(span: Span, ex: Exchange) -> bool:
+    text = span.doc.text
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    if text[line_start:span.start_char].lstrip().startswith(">"):
+        return True
+    before = text[span.sent.start_char:span.start_char]
+    return before.count('"') % 2 == 1
+
+
+def conditional(span: Span, ex: Exchange) -> bool:
+    """The match sits inside an if/unless clause (not: the match has such a clause attached)."""
+    for t in [span.root, *span.root.ancestors]:
+        if any(c.dep_ == "mark" and c.lower_ in COND_MARKS for c in t.children):
+            return True
+    return False
+
+
+def speaker_subject(span: Span, ex: Exchange) -> bool:
+    subj = _subject_lower(span)
+    return subj is None or subj in SPEAKER
+
+
+def customer_subject(span: Span, ex: Exchange) -> bool:
+    return _subject_lower(span) in CUSTOMER
+
+
+def first_sentence(span: Span, ex: Exchange) -> bool:
+    return span.sent.start == ex.first_content_sentence_start
+
+
+def last_sentence(span: Span, ex: Exchange) -> bool:
+    return span.sent.end >= ex.last_content_token
+
+
+def hypothetical(span: Span, ex: Exchange) -> bool:
+    head = predicate_head(span)
+    return any(c.dep_ == "aux" and c.lower_ in MODAL_HYPOTHETICAL for c in head.children)
+
+
+def after_apology(span: Span, ex: Exchange) -> bool:
+    return any(a.end <= span.start for a in ex.signal("apology"))
+
+
+def attributive(span: Span, ex: Exchange) -> bool:
+    """An adjective before its noun: "the sorry state of the app" is not an apology."""
+    tok = span.root
+    return tok.dep_ == "amod" and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i > tok.i
+
+
+PREDICATES: dict[str, Callable[[Span, Exchange], bool]] = {
+    "negated": negated,
+    "question": question,
+    "quoted": quoted,
+    "conditional": conditional,
+    "speaker-subject": speaker_subject,
+    "customer-subject": customer_subject,
+    "first-sentence": first_sentence,
+    "last-sentence": last_sentence,
+    "hypothetical": hypothetical,
+    "after-apology": after_apology,
+    "attributive": attributive,
+}

@@ -1,0 +1,236 @@
+"""Detectors whose logic data cannot express: each reads the parse and yields spans.
+
+Every function is registered by name and called from a rule or signal in `rules/*.yaml`
+(`kind: python`, `function: NAME`, `params: {...}`), so the word lists they use stay data.
+Signature: `fn(exchange, doc, **params) -> iterable of Span`.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from .predicates import SPEAKER, predicate_head, question, quoted, subject_of
+from .registry import function
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span, Token
+
+    from .exchange import Exchange
+
+FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+INSTRUCTION_MODALS = {"can", "could", "may", "should", "must", "need", "might"}
+
+
+def _lemma(t: Token) -> str:
+    return t.lemma_.lower()
+
+
+def _clause_tokens(head: Token) -> list[Token]:
+    return list(head.subtree)
+
+
+def _span_of(tokens: Iterable[Token]) -> Span:
+    toks = sorted(tokens, key=lambda t: t.i)
+    doc = toks[0].doc
+    return doc[toks[0].i : toks[-1].i + 1]
+
+
+# ---------------------------------------------------------------------------------------- excuse
+@function("causal-blame")
+def causal_blame(ex: Exchange, doc: Doc, blame: list[str], owned: list[str], markers: list[str]) -> Iterator[Span]:
+    """A cause ("because", "due to", "owing to", "as a result of", "caused by") that names a third
+    party, volume, systems, weather or rules, and not our own mistake."""
+    blame_set, owned_set, marker_set = set(blame), set(owned), set(markers)
+    for t in doc:
+        lemma = _lemma(t)
+        cause: list[Token] | None = None
+        if lemma == "because" and t.dep_ == "mark":
+            cause = _clause_tokens(t.head)
+        elif lemma == "because" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "of":
+            cause = [x for x in t.subtree if x.i > t.i + 1]
+        elif lemma in ("due", "owing") and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+            cause = [x for x in doc[t.i + 1 :].sent if x.i > t.i + 1 and (x.head.i in (t.i, t.i + 1) or any(a.i in (t.i, t.i + 1) for a in x.ancestors))]
+        elif lemma in marker_set and t.dep_ in ("prep", "agent") and t.head.lemma_.lower() in ("result", "cause", "because", "thanks"):
+            cause = [x for c in t.children for x in c.subtree]
+        elif lemma == "by" and t.dep_ == "agent" and _lemma(t.head) in ("cause", "delay", "affect"):
+            cause = [x for c in t.children for x in c.subtree]
+        if not cause:
+            continue
+        lemmas = {_lemma(x) for x in cause}
+        if lemmas & owned_set or any(x.lower_ == "you" and x.dep_.startswith("nsubj") for x in cause):
+            continue  # our own mistake is ownership; the customer's doing is another rule's business
+        if lemmas & blame_set:
+            yield _span_of([t, *cause])
+
+
+@function("blamed-subject")
+def blamed_subject(ex: Exchange, doc: Doc, parties: list[str], cues: list[str], verbs: list[str]) -> Iterator[Span]:
+    """A clause that makes a third party or a system the doer of the failure, in a sentence that
+    presents it as the reason ("Unfortunately the courier lost it", "our system went down")."""
+    party_set, cue_set, verb_set = set(parties), set(cues), set(verbs)
+    for sent in doc.sents:
+        if not any(_lemma(t) in cue_set for t in sent):
+            continue
+        for t in sent:
+            if t.dep_ in ("nsubj", "nsubjpass") and _lemma(t) in party_set and _lemma(t.head) in verb_set:
+                if t.head.lemma_.lower() in verb_set and not any(c.lower_ in ("we", "i") for c in t.head.children if c.dep_ == "nsubj"):
+                    yield _span_of([t, t.head])
+
+
+# -------------------------------------------------------------------------------- over-apology
+@function("repeated-signoff")
+def repeated_signoff(ex: Exchange, doc: Doc, markers: list[str]) -> Iterator[Span]:
+    """An apology in the closing sentence that repeats an earlier one ("Sorry again for ...")."""
+    apologies = ex.signal("apology", doc)
+    if len(apologies) < 2:
+        return
+    last = apologies[-1]
+    in_closing = last.sent.start >= ex.content_sentences[-1].start
+    marks = set(markers)
+    if in_closing or any(_lemma(t) in marks for t in last.sent):
+        yield last
+
+
+# -------------------------------------------------------------------------------- defensive
+@function("apology-then-refusal")
+def apology_then_refusal(ex: Exchange, doc: Doc, refusals: list[str], exempt: list[str]) -> Iterator[Span]:
+    """"Sorry, but ..." followed by a refusal or a contradiction in the same sentence
+    ("but don't worry" is reassurance, not refusal)."""
+    refusal, exempt_set = set(refusals), set(exempt)
+    for ap in ex.signal("apology", doc):
+        sent = ap.sent
+        buts = [t for t in sent if t.lower_ in ("but", "however") and t.i >= ap.end]
+        if not buts:
+            continue
+        after = doc[buts[0].i : sent.end]
+        if any((t.dep_ == "neg" and _lemma(t.head) not in exempt_set) or _lemma(t) in refusal for t in after):
+            yield doc[ap.start : sent.end]
+
+
+# -------------------------------------------------------------------------------- empathy
+@function("specific-apology")
+def specific_apology(ex: Exchange, doc: Doc, generic: list[str]) -> Iterator[Span]:
+    """An apology that names what happened to the customer ("sorry about the delays", "sorry it
+    hasn't arrived", "so sorry!"), as opposed to a pro-forma one ("sorry for any inconvenience")."""
+    generic_set = set(generic)
+    for ap in ex.signal("apology", doc):
+        objects: list[Token] = []
+        for t in ap:
+            for c in t.children:
+                if c.dep_ == "prep" and c.lower_ in ("for", "about", "that"):
+                    objects.extend(x for x in c.children if x.dep_ in ("pobj", "pcomp"))
+                elif c.dep_ in ("ccomp", "xcomp", "advcl", "acl"):
+                    objects.append(c)
+            head = predicate_head(ap)
+            if head is not t:
+                for c in head.children:
+                    if c.dep_ == "prep" and c.lower_ in ("for", "about"):
+                        objects.extend(x for x in c.children if x.dep_ in ("pobj", "pcomp"))
+        if not objects:
+            if not any(_lemma(c) == "again" for t in ap for c in t.children):
+                yield ap  # "I'm so sorry!" is sympathy; "Sorry again" is a sign-off
+            continue
+        for o in objects:
+            if _lemma(o) in generic_set:
+                continue
+            if o.dep_ == "advcl" and any(m.lower_ == "if" for m in o.children if m.dep_ == "mark"):
+                continue
+            yield _span_of([*ap, *o.subtree])
+            break
+
+
+# -------------------------------------------------------------------------------- next steps
+def _is_weak_offer(verb: Token, vague: set[str]) -> bool:
+    """"let us know if you need anything", "feel free to reach out with any questions"."""
+    for c in verb.subtree:
+        if c.dep_ in ("advcl", "ccomp") and any(m.lower_ in ("if", "should") for m in c.children if m.dep_ in ("mark", "aux")):
+            if any(_lemma(x) in vague for x in c.subtree):
+                return True
+        if c.dep_ == "prep" and c.lower_ in ("with", "for") and any(_lemma(x) in vague for x in c.subtree):
+            return True
+    return False
+
+
+@function("directives")
+def directives(ex: Exchange, doc: Doc, exclude: list[str], vague: list[str], contact: list[str]) -> Iterator[Span]:
+    """Something the customer is asked to do: an imperative ("DM us your order number"),
+    "please ...", "feel free to ...", or an instruction ("you can reset it in Settings")."""
+    excl, vague_set, contact_set = set(exclude), set(vague), set(contact)
+    for t in doc:
+        if t.pos_ not in ("VERB", "AUX") or _lemma(t) in excl:
+            continue
+        imperative = (
+            t.tag_ == "VB"
+            and subject_of(t) is None
+            and not any(c.dep_ == "aux" for c in t.children)
+            and (t.dep_ == "ROOT" or (t.dep_ == "conj" and t.head.dep_ == "ROOT" and t.head.tag_ == "VB"))
+        )
+        pleased = any(c.lower_ == "please" for c in t.children) or (t.i > 0 and doc[t.i - 1].lower_ == "please")
+        free = t.dep_ == "xcomp" and _lemma(t.head) == "feel" and any(c.lower_ == "free" for c in t.head.children)
+        subj = subject_of(t)
+        instructed = (
+            subj is not None
+            and subj.lower_ == "you"
+            and any(c.dep_ == "aux" and c.lower_ in INSTRUCTION_MODALS for c in t.children)
+        ) or (_lemma(t) == "need" and subj is not None and subj.lower_ == "you" and any(c.dep_ == "xcomp" for c in t.children))
+        if not (imperative or pleased or free or instructed):
+            continue
+        if imperative and t.i == t.sent.start and t.lower_ in ("thanks", "sorry"):
+            continue
+        if (_lemma(t) in contact_set or _lemma(t) == "let") and _is_weak_offer(t, vague_set):
+            continue
+        yield _span_of([t, *[c for c in t.children if c.dep_ in ("dobj", "prt", "dative")]])
+
+
+@function("commitments")
+def commitments(ex: Exchange, doc: Doc, exclude: list[str], done: list[str], ongoing: list[str], vague: list[str]) -> Iterator[Span]:
+    """An action somebody will take or has taken for the customer: "we'll refund you today",
+    "I've escalated this", "we're looking into it", "a replacement will arrive on Friday"."""
+    excl, done_set, ongoing_set, vague_set = set(exclude), set(done), set(ongoing), set(vague)
+    for t in doc:
+        if t.pos_ not in ("VERB", "AUX") or _lemma(t) in excl:
+            continue
+        auxes = [c for c in t.children if c.dep_ in ("aux", "auxpass")]
+        aux_lower = {c.lower_ for c in auxes} | {_lemma(c) for c in auxes}
+        subj = subject_of(t)
+        speaker = subj is not None and subj.lower_ in SPEAKER
+        future = bool(aux_lower & FUTURE_AUX) or (
+            t.dep_ == "xcomp" and _lemma(t.head) == "go" and any(c.dep_ == "aux" for c in t.head.children if c.lower_ in ("'re", "are", "am", "'m", "is"))
+        )
+        if future and t.dep_ == "xcomp":
+            subj = subject_of(t.head)
+            speaker = subj is not None and subj.lower_ in SPEAKER
+        perfect = speaker and "have" in aux_lower and t.tag_ == "VBN" and _lemma(t) in done_set
+        progressive = speaker and t.tag_ == "VBG" and _lemma(t) in ongoing_set and "be" in {_lemma(c) for c in auxes}
+        if not (future or perfect or progressive):
+            continue
+        if any(c.dep_ == "neg" for c in t.children) or question(doc[t.i : t.i + 1], ex):
+            continue
+        if _lemma(t) == "be" and any(c.dep_ in ("acomp", "attr") for c in t.children):
+            continue  # "we'll be happy to help" promises a mood, not an action
+        if _is_weak_offer(t, vague_set):
+            continue
+        yield _span_of([*(c for c in [subj] if c is not None and c.i < t.i), *auxes, t])
+
+
+@function("questions")
+def questions(ex: Exchange, doc: Doc, vague: list[str]) -> Iterator[Span]:
+    """A question to the customer: asking for details is a next step; "anything else?" is not."""
+    vague_set = set(vague)
+    for sent in doc.sents:
+        if not sent.text.rstrip().endswith("?") or quoted(sent, ex):
+            continue
+        if sum(1 for t in sent if t.is_alpha) < 2:
+            continue
+        if any(_lemma(t) in vague_set for t in sent):
+            continue
+        yield sent
+
+
+@function("negated-sentences")
+def negated_sentences(ex: Exchange, doc: Doc, verbs_only: bool = True) -> Iterator[Span]:
+    """A sentence with a negated verb ("can't log in", "hasn't arrived"): the commonest shape of a
+    complaint."""
+    for t in doc:
+        if t.dep_ == "neg" and (not verbs_only or t.head.pos_ in ("VERB", "AUX", "ADJ")):
+            yield doc[t.head.i : t.head.i + 1]
+

@@ -1,0 +1,41 @@
+"""Turning reports into output: compiler-style text for editors and CI, JSON for programs."""
+from __future__ import annotations
+
+from typing import IO
+
+from .models import Report, Severity
+
+_COLOURS = {Severity.error: "\033[31m", Severity.warning: "\033[33m", Severity.info: "\033[36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def text(report: Report, out: IO[str], colour: bool = False, show_suggestions: bool = False) -> None:
+    """`path:line:col: RULE severity message`, one finding a line."""
+    path = report.path or "<text>"
+    for f in report.findings:
+        if colour:
+            sev = f"{_COLOURS[f.severity]}{f.severity}{_RESET}"
+            out.write(f"{_BOLD}{path}:{f.line}:{f.column}:{_RESET} {_BOLD}{f.rule}{_RESET} {sev} {f.message}\n")
+        else:
+            out.write(f"{path}:{f.line}:{f.column}: {f.rule} {f.severity} {f.message}\n")
+        if show_suggestions and f.suggestion:
+            out.write(f"    {_DIM if colour else ''}suggestion: {f.suggestion}{_RESET if colour else ''}\n")
+
+
+def json_line(report: Report, out: IO[str]) -> None:
+    """One JSON object per message: exactly `report.model_dump_json()`."""
+    out.write(report.model_dump_json() + "\n")
+
+
+def summary(reports: list[Report], errors: int, out: IO[str]) -> None:
+    counts = {s: 0 for s in Severity}
+    for r in reports:
+        for f in r.findings:
+            counts[f.severity] += 1
+    total = sum(counts.values())
+    parts = ", ".join(f"{n} {s}" for s, n in reversed(list(counts.items())) if n)
+    msgs = f"{len(reports)} message{'s' if len(reports) != 1 else ''}"
+    line = f"Found {total} finding{'s' if total != 1 else ''} ({parts}) in {msgs}." if total else f"No findings in {msgs}."
+    if errors:
+        line += f" {errors} input{'s' if errors != 1 else ''} could not be read."
+    out.write(line + "\n")

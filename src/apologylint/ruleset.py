@@ -1,0 +1,291 @@
+"""Rules as data: the schema every rule file is validated against, and the loader.
+
+A rule is an instance of one of a few detector kinds (see `detectors.py`); its entry in
+`rules/*.yaml` carries everything else: message, rationale, suggestion and the examples the test
+suite runs. Validation is strict (`extra="forbid"`) so that a misspelt key fails at load time with
+the file and the rule named, instead of a rule that silently never fires.
+"""
+from __future__ import annotations
+
+import pathlib
+import re
+from functools import lru_cache
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+from .models import Severity
+
+RULE_ID = r"^[A-Z]{2,5}[0-9]{3,4}$"
+KEBAB = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+
+#: predicates a span can be required to satisfy or to avoid (implemented in predicates.py)
+Predicate = Literal[
+    "negated",
+    "question",
+    "quoted",
+    "conditional",
+    "speaker-subject",
+    "customer-subject",
+    "first-sentence",
+    "last-sentence",
+    "hypothetical",
+    "after-apology",
+    "attributive",
+]
+#: facts about the whole exchange a conditional rule can depend on (implemented in conditions.py)
+Condition = Literal["problem", "praise-only", "has-context", "reply-apologizes", "always"]
+
+
+class Example(BaseModel):
+    """A bad or good example; a bare string is a reply with no customer message."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    in_reply_to: str | None = None
+
+
+class Examples(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    bad: list[Example] = Field(min_length=1)
+    good: list[Example] = Field(min_length=1)
+
+    @field_validator("bad", "good", mode="before")
+    @classmethod
+    def _strings_are_replies(cls, v: Any) -> Any:
+        return [{"text": x} if isinstance(x, str) else x for x in (v or [])]
+
+
+class Filters(BaseModel):
+    """Structural conditions on a match: what the parse must (not) say about it."""
+
+    model_config = ConfigDict(extra="forbid")
+    require: list[Predicate] = Field(default_factory=list)
+    unless: list[Predicate] = Field(default_factory=list)
+    report: Literal["match", "sentence"] = "match"
+
+
+class RuleBase(Filters):
+    id: str = Field(pattern=RULE_ID)
+    name: str = Field(pattern=KEBAB)
+    category: str = Field(pattern=KEBAB)
+    severity: Severity = Severity.warning
+    message: str = Field(min_length=1)
+    rationale: str = Field(min_length=1, description="the principle and the seed it comes from")
+    suggestion: str | None = None
+    examples: Examples
+    enabled: bool = True
+    once: bool = Field(True, description="report only the first match per message")
+
+
+class LexiconRule(RuleBase):
+    """Lemma phrases: `a|b` alternatives, `word?` optional, `_` any one token."""
+
+    kind: Literal["lexicon"]
+    lemmas: list[str] = Field(min_length=1)
+
+
+class PatternRule(RuleBase):
+    """spaCy Matcher token patterns, exactly as spaCy writes them."""
+
+    kind: Literal["pattern"]
+    patterns: list[list[dict[str, Any]]] = Field(min_length=1)
+
+
+class DependencyRule(RuleBase):
+    """spaCy DependencyMatcher patterns: who does what to whom."""
+
+    kind: Literal["dependency"]
+    patterns: list[list[dict[str, Any]]] = Field(min_length=1)
+
+
+class CountRule(RuleBase):
+    """Too many occurrences of a signal: more than `max`, or a density per 100 words above a ceiling."""
+
+    kind: Literal["count"]
+    signal: str
+    max: int = Field(1, ge=0)
+    max_per_100_words: float | None = Field(None, gt=0)
+
+
+class ConditionalRule(RuleBase):
+    """When every condition holds, a signal must be present (or absent)."""
+
+    kind: Literal["conditional"]
+    when: list[Condition] = Field(min_length=1)
+    signal: str
+    expect: Literal["present", "absent"] = "present"
+
+
+class MetricRule(RuleBase):
+    """A readability figure beyond a threshold."""
+
+    kind: Literal["metric"]
+    metric: Literal["grade-level", "sentence-words"]
+    max: float
+    min_words: int = Field(30, ge=0, description="texts shorter than this are not measured")
+
+
+class PythonRule(RuleBase):
+    """Logic the data cannot express: a function registered in `pyrules.py` (or by a plugin)."""
+
+    kind: Literal["python"]
+    function: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+Rule = Annotated[
+    Union[LexiconRule, PatternRule, DependencyRule, CountRule, ConditionalRule, MetricRule, PythonRule],
+    Field(discriminator="kind"),
+]
+_RULES = TypeAdapter(list[Rule])
+
+
+class SignalSource(Filters):
+    """One way a signal shows up: lemma phrases, token patterns or dependency patterns."""
+
+    kind: Literal["lexicon", "pattern", "dependency", "python"]
+    lemmas: list[str] = Field(default_factory=list)
+    patterns: list[list[dict[str, Any]]] = Field(default_factory=list)
+    function: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Signal(BaseModel):
+    """A part of a message the rules count or require: an apology, an empathy statement, a next step."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=KEBAB)
+    description: str
+    sources: list[SignalSource] = Field(min_length=1)
+    exclude: list[str] = Field(default_factory=list, description="signals whose matches overlap-cancel this one")
+
+
+_SIGNALS = TypeAdapter(list[Signal])
+
+
+class RuleFileError(ValueError):
+    """A rule or signal file that does not validate; the message names the file and the rule."""
+
+
+def _yaml_loader():
+    """A safe loader with YAML 1.2 booleans: in word lists `no`, `on` and `off` are words."""
+    import re as _re
+
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", _re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    return Loader
+
+
+def _read_yaml(path: pathlib.Path) -> Any:
+    import yaml
+
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_yaml_loader())
+    except (OSError, yaml.YAMLError) as exc:
+        raise RuleFileError(f"{path}: cannot read: {exc}") from None
+
+
+def _explain(path: pathlib.Path, data: Any, exc: ValidationError) -> RuleFileError:
+    err = exc.errors()[0]
+    loc = list(err["loc"])
+    who = ""
+    if loc and isinstance(loc[0], int) and isinstance(data, list) and loc[0] < len(data):
+        entry = data[loc[0]]
+        ident = entry.get("id") or entry.get("name") if isinstance(entry, dict) else None
+        who = f" rule {ident or '#' + str(loc[0] + 1)}:"
+        loc = loc[1:]
+        if loc and isinstance(loc[0], str) and loc[0] in (
+            "lexicon", "pattern", "dependency", "count", "conditional", "metric", "python"):
+            loc = loc[1:]  # the discriminator's tag adds nothing a reader needs
+    key = ".".join(str(p) for p in loc) or "(entry)"
+    more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    return RuleFileError(f"{path}:{who} {key}: {err['msg']}{more}")
+
+
+def load_rule_file(path: pathlib.Path) -> list[LexiconRule | PatternRule | DependencyRule | CountRule | ConditionalRule | MetricRule | PythonRule]:
+    data = _read_yaml(path)
+    if not isinstance(data, list):
+        raise RuleFileError(f"{path}: a rule file is a YAML list of rules")
+    try:
+        return _RULES.validate_python(data)
+    except ValidationError as exc:
+        raise _explain(path, data, exc) from None
+
+
+def load_signal_file(path: pathlib.Path) -> list[Signal]:
+    data = _read_yaml(path)
+    if not isinstance(data, list):
+        raise RuleFileError(f"{path}: a signal file is a YAML list of signals")
+    try:
+        return _SIGNALS.validate_python(data)
+    except ValidationError as exc:
+        raise _explain(path, data, exc) from None
+
+
+def data_dir(name: str) -> pathlib.Path:
+    """The shipped `rules/` or `templates/`: inside the wheel, or at the top of a source checkout."""
+    here = pathlib.Path(__file__).resolve().parent
+    for candidate in (here / name, here.parent.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"apologylint's {name}/ folder is missing from the installation")
+
+
+SIGNALS_FILE = "signals.yaml"
+
+
+def rule_files(paths: list[pathlib.Path]) -> list[pathlib.Path]:
+    out: list[pathlib.Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(f for f in p.glob("*.y*ml") if f.name != SIGNALS_FILE))
+        else:
+            out.append(p)
+    return out
+
+
+@lru_cache(maxsize=8)
+def load_all(extra: tuple[pathlib.Path, ...] = ()) -> tuple[tuple, tuple]:
+    """All rules and signals: the shipped ones and those of rule packs. Ids and names must be unique."""
+    shipped = data_dir("rules")
+    signals: dict[str, Signal] = {}
+    for folder in (shipped, *[p for p in extra if p.is_dir()]):
+        f = folder / SIGNALS_FILE
+        if f.exists():
+            for s in load_signal_file(f):
+                signals[s.name] = s
+    rules: list = []
+    seen: dict[str, pathlib.Path] = {}
+    for f in rule_files([shipped, *extra]):
+        for r in load_rule_file(f):
+            for key in (r.id, r.name):
+                if key in seen:
+                    raise RuleFileError(f"{f}: rule {r.id}: '{key}' is already used in {seen[key]}")
+                seen[key] = f
+            needs = getattr(r, "signal", None)
+            if needs and needs not in signals:
+                raise RuleFileError(f"{f}: rule {r.id}: signal: unknown signal '{needs}' (known: {', '.join(sorted(signals))})")
+            rules.append(r)
+    return tuple(rules), tuple(signals.values())
+
+
+def selected(rule: Any, select: list[str], ignore: list[str]) -> bool:
+    """`--select/--ignore` accept ids, id prefixes, names and categories."""
+
+    def hit(keys: list[str]) -> bool:
+        return any(k in (rule.id, rule.name, rule.category) or (re.fullmatch(r"[A-Z]+[0-9]*", k) and rule.id.startswith(k)) for k in keys)
+
+    if select and not hit(select):
+        return False
+    return not hit(ignore)

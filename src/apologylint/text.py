@@ -1,0 +1,91 @@
+"""Normalisation that keeps every offset pointing into the original text.
+
+Drafts arrive with curly quotes, non-breaking spaces, zero-width joiners and HTML entities left by
+mail clients. Rules are written against plain ASCII punctuation, so we match on a normalised copy,
+and map each normalised character back to the original one it came from.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+# one character in, one (or zero) characters out
+_REPLACE = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u2002": " ",
+    "\u2003": " ", "\u3000": " ", "\t": " ",
+    "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u2026": "...",
+    "\r": "",
+}
+_DROP = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+_ENTITIES = {"&amp;": "&", "&gt;": ">", "&lt;": "<", "&quot;": '"', "&#39;": "'", "&apos;": "'", "&nbsp;": " "}
+
+
+@dataclass
+class Normalized:
+    """The original text, its normalised form, and a map from normalised to original offsets."""
+
+    original: str
+    text: str
+    _start: list[int] = field(repr=False)  # original offset where normalised char i begins (+ sentinel)
+    _end: list[int] = field(repr=False)  # original offset where normalised char i ends
+
+    def to_original(self, i: int) -> int:
+        """Map a normalised offset (0..len) to the original offset."""
+        return self._start[max(0, min(i, len(self.text)))]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised [start, end) span to the original one that covers the same characters."""
+        start = max(0, min(start, len(self.text)))
+        end = max(start, min(end, len(self.text)))
+        s = self._start[start]
+        return (s, s) if end == start else (s, self._end[end - 1])
+
+
+def normalize(text: str) -> Normalized:
+    """Return the matching copy of `text`: straight quotes, plain spaces, no zero-width characters."""
+    out: list[str] = []
+    orig: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "&":
+            for ent, rep in _ENTITIES.items():
+                if text.startswith(ent, i):
+                    out.append(rep)
+                    orig.append(i)
+                    ends.append(i + len(ent))
+                    i += len(ent)
+                    break
+            else:
+                out.append(ch)
+                orig.append(i)
+                ends.append(i + 1)
+                i += 1
+            continue
+        if ch in _DROP:
+            i += 1
+            continue
+        rep = _REPLACE.get(ch)
+        for r in ch if rep is None else rep:
+            out.append(r)
+            orig.append(i)
+            ends.append(i + 1)
+        i += 1
+    orig.append(n)
+    return Normalized(text, "".join(out), orig, ends)
+
+
+class LineIndex:
+    """Offsets to 1-based (line, column) in the original text."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, offset) - 1
+        return line + 1, offset - self._starts[line] + 1
