@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence, Union
 from .config import Config
 from .models import Counts, Finding, Readability, Report
 from .ruleset import load_all, selected
-from .text import LineIndex, normalize
+from .text import LineIndex, mask_addressing, normalize
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -93,7 +93,7 @@ class Linter:
                 return
             norms = [normalize(text) for text, _ in chunk]
             ctx_norms = [normalize(ctx) if ctx else None for _, ctx in chunk]
-            texts = [n.text for n in norms] + [c.text for c in ctx_norms if c is not None]
+            texts = [mask_addressing(n.text) for n in norms] + [mask_addressing(c.text) for c in ctx_norms if c is not None]
             docs = list(self.nlp.pipe(texts, batch_size=batch_size))
             for d in docs:
                 _lemma_norms(d)

@@ -57,8 +57,13 @@ def negated(span: Span, ex: Exchange) -> bool:
     return False
 
 
+def is_question(sent: Span) -> bool:
+    """A sentence with a question mark (sign-offs after it do not hide it)."""
+    return any("?" in t.text and t.is_punct for t in sent)
+
+
 def question(span: Span, ex: Exchange) -> bool:
-    return span.sent.text.rstrip().endswith("?")
+    return is_question(span.sent)
 
 
 def quoted(span: Span, ex: Exchange) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from .predicates import SPEAKER, predicate_head, question, quoted, subject_of
+from .predicates import SPEAKER, is_question, predicate_head, question, quoted, subject_of
 from .registry import function
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -108,34 +108,50 @@ def apology_then_refusal(ex: Exchange, doc: Doc, refusals: list[str], exempt: li
 
 # -------------------------------------------------------------------------------- empathy
 @function("specific-apology")
-def specific_apology(ex: Exchange, doc: Doc, generic: list[str]) -> Iterator[Span]:
-    """An apology that names what happened to the customer ("sorry about the delays", "sorry it
-    hasn't arrived", "so sorry!"), as opposed to a pro-forma one ("sorry for any inconvenience")."""
-    generic_set = set(generic)
+def specific_apology(ex: Exchange, doc: Doc, generic: list[str], never: list[str], modifiers_ignored: list[str], feelings: list[str]) -> Iterator[Span]:
+    """An apology that names what happened to this customer ("sorry about the cold fries", "sorry
+    your flight was delayed", "sorry for the trouble you're having"), as opposed to a form letter
+    ("sorry for any inconvenience", "apologies for the delayed response") or a bare "I'm sorry"."""
+    generic_set, never_set, ignored, feeling_set = set(generic), set(never), set(modifiers_ignored), set(feelings)
+
+    def names_the_situation(o: Token) -> bool:
+        if o.pos_ in ("VERB", "AUX"):  # a clause: "sorry (that) it hasn't arrived"
+            if any(m.lower_ in ("if", "whether") for m in o.children if m.dep_ == "mark"):
+                return False
+            subj = subject_of(o)
+            return not (subj is not None and subj.lower_ == "you" and _lemma(o) in feeling_set)
+        head = _lemma(o)
+        if head in never_set or any(c.dep_ == "det" and c.lower_ == "any" for c in o.children):
+            return False  # "the delayed response", "any frustration": a form letter
+        if head not in generic_set:
+            return True
+        for c in o.subtree:
+            if c.dep_ == "poss" and c.head is o and c.lower_ == "your":
+                return True  # "your seating issue"
+            if c.head is o and c.dep_ in ("compound", "amod") and _lemma(c) not in ignored and c.is_alpha:
+                return True  # "the service issues"
+            if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ == "you" and c.head is not o:
+                return True  # "the trouble you're having"
+        return False
+
     for ap in ex.signal("apology", doc):
         objects: list[Token] = []
-        for t in ap:
+        heads = {t for t in ap} | {predicate_head(ap)}
+        for t in heads:
             for c in t.children:
-                if c.dep_ == "prep" and c.lower_ in ("for", "about", "that"):
+                if c.dep_ == "prep" and c.lower_ in ("for", "about"):
                     objects.extend(x for x in c.children if x.dep_ in ("pobj", "pcomp"))
-                elif c.dep_ in ("ccomp", "xcomp", "advcl", "acl"):
+                elif c.dep_ in ("ccomp", "xcomp", "advcl") and c.i > t.i:
                     objects.append(c)
-            head = predicate_head(ap)
-            if head is not t:
-                for c in head.children:
-                    if c.dep_ == "prep" and c.lower_ in ("for", "about"):
-                        objects.extend(x for x in c.children if x.dep_ in ("pobj", "pcomp"))
         if not objects:
-            if not any(_lemma(c) == "again" for t in ap for c in t.children):
-                yield ap  # "I'm so sorry!" is sympathy; "Sorry again" is a sign-off
+            # a bare "I'm so sorry." reads as sympathy; "Sorry again," is a sign-off
+            if not any(_lemma(c) == "again" for t in heads for c in t.children):
+                yield ap
             continue
         for o in objects:
-            if _lemma(o) in generic_set:
-                continue
-            if o.dep_ == "advcl" and any(m.lower_ == "if" for m in o.children if m.dep_ == "mark"):
-                continue
-            yield _span_of([*ap, *o.subtree])
-            break
+            if names_the_situation(o):
+                yield _span_of([*ap, *o.subtree])
+                break
 
 
 # -------------------------------------------------------------------------------- next steps
@@ -151,11 +167,19 @@ def _is_weak_offer(verb: Token, vague: set[str]) -> bool:
 
 
 @function("directives")
-def directives(ex: Exchange, doc: Doc, exclude: list[str], vague: list[str], contact: list[str]) -> Iterator[Span]:
+def directives(ex: Exchange, doc: Doc, exclude: list[str], vague: list[str], contact: list[str], politeness: list[str], actions: list[str]) -> Iterator[Span]:
     """Something the customer is asked to do: an imperative ("DM us your order number"),
     "please ...", "feel free to ...", or an instruction ("you can reset it in Settings")."""
-    excl, vague_set, contact_set = set(exclude), set(vague), set(contact)
+    excl, vague_set, contact_set, polite, action_set = set(exclude), set(vague), set(contact), set(politeness), set(actions)
     for t in doc:
+        first_word = next((x for x in t.sent if x.is_alpha), None)
+        after_please = t.i > 0 and doc[t.i - 1].lower_ in polite and t.is_alpha
+        # the tagger often takes "DM us" or "Email us" at the start of a tweet for a noun
+        opening_action = t is first_word and t.lower_ in action_set and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("us", "me", "our", "the", "your", "a", "this", "out")
+        if (after_please or opening_action) and _lemma(t) not in excl:
+            if not (_lemma(t) in contact_set or _lemma(t) == "let") or not _is_weak_offer(t, vague_set):
+                yield _span_of([t, *[c for c in t.children if c.dep_ in ("dobj", "prt", "dative")]])
+            continue
         if t.pos_ not in ("VERB", "AUX") or _lemma(t) in excl:
             continue
         imperative = (
@@ -164,7 +188,7 @@ def directives(ex: Exchange, doc: Doc, exclude: list[str], vague: list[str], con
             and not any(c.dep_ == "aux" for c in t.children)
             and (t.dep_ == "ROOT" or (t.dep_ == "conj" and t.head.dep_ == "ROOT" and t.head.tag_ == "VB"))
         )
-        pleased = any(c.lower_ == "please" for c in t.children) or (t.i > 0 and doc[t.i - 1].lower_ == "please")
+        pleased = any(c.lower_ in polite for c in t.children)
         free = t.dep_ == "xcomp" and _lemma(t.head) == "feel" and any(c.lower_ == "free" for c in t.head.children)
         subj = subject_of(t)
         instructed = (
@@ -200,8 +224,22 @@ def commitments(ex: Exchange, doc: Doc, exclude: list[str], done: list[str], ong
             subj = subject_of(t.head)
             speaker = subj is not None and subj.lower_ in SPEAKER
         perfect = speaker and "have" in aux_lower and t.tag_ == "VBN" and _lemma(t) in done_set
-        progressive = speaker and t.tag_ == "VBG" and _lemma(t) in ongoing_set and "be" in {_lemma(c) for c in auxes}
-        if not (future or perfect or progressive):
+        # "Just sent you a DM", "Sent!": the agent reporting what they did, subject dropped
+        reported = subj is None and t.tag_ in ("VBD", "VBN") and not auxes and _lemma(t) in done_set and t.dep_ == "ROOT"
+        progressive = (
+            t.tag_ == "VBG" and _lemma(t) in ongoing_set and "be" in {_lemma(c) for c in auxes}
+            and not (subj is not None and subj.lower_ == "you")
+        )
+        # "I'll be sure to pass this on", "we'd like to get a log of this": the action is the complement
+        intent = (
+            t.dep_ == "xcomp" and _lemma(t) not in vague_set and _lemma(t) not in ("help", "assist")
+            and (
+                (_lemma(t.head) == "be" or t.head.dep_ == "acomp") and t.head.lower_ in ("sure", "certain")
+                or _lemma(t.head) in ("like", "love") and any(c.lower_ in ("'d", "would") for c in t.head.children)
+            )
+            and (subject_of(t.head) is None or subject_of(t.head).lower_ in SPEAKER)
+        )
+        if not (future or perfect or progressive or reported or intent):
             continue
         if any(c.dep_ == "neg" for c in t.children) or question(doc[t.i : t.i + 1], ex):
             continue
@@ -217,7 +255,7 @@ def questions(ex: Exchange, doc: Doc, vague: list[str]) -> Iterator[Span]:
     """A question to the customer: asking for details is a next step; "anything else?" is not."""
     vague_set = set(vague)
     for sent in doc.sents:
-        if not sent.text.rstrip().endswith("?") or quoted(sent, ex):
+        if not is_question(sent) or quoted(sent, ex):
             continue
         if sum(1 for t in sent if t.is_alpha) < 2:
             continue

@@ -7,6 +7,7 @@ and map each normalised character back to the original one it came from.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 # one character in, one (or zero) characters out
@@ -78,6 +79,28 @@ def normalize(text: str) -> Normalized:
         i += 1
     orig.append(n)
     return Normalized(text, "".join(out), orig, ends)
+
+
+# Leading @handles ("@116379 @AcmeHelp Hi Dana") and a trailing agent sign-off ("^MK", "-Becky",
+# "/RA", "*AFC", "TY - Chris 2/2", "1/3") are addressing, not content: the rubric says so, and the
+# parser mistakes them for subjects. They are blanked with spaces, so offsets do not move.
+_HANDLES = re.compile(r"\A(?:\s*(?:\.?@\w+)[,:]?)+")
+_SIGNOFF = re.compile(
+    r"(?:(?<=\s)|(?<=[.!?)]))(?:"
+    r"[\^*~/]\s?[A-Za-z]{1,4}\b"  # ^MK  *AFC  /RA  ~AT
+    r"|-{1,2}\s?[A-Z][a-z]{1,14}\b"  # -Becky  -- Becky
+    r")(?:\s*\d/\d)?\s*\Z"
+    r"|\s\d/\d\s*\Z"  # a thread counter alone
+)
+
+
+def mask_addressing(text: str) -> str:
+    """Blank leading @handles and a trailing agent sign-off, keeping the length of the text."""
+    def blank(m: re.Match[str]) -> str:
+        return re.sub(r"\S", " ", m.group(0))
+
+    text = _HANDLES.sub(blank, text, count=1)
+    return _SIGNOFF.sub(blank, text, count=1)
 
 
 class LineIndex:
