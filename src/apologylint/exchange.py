@@ -68,8 +68,7 @@ class Exchange:
     @cached_property
     def praise_only(self) -> bool:
         """The customer wrote to praise or chat, reporting nothing wrong: nothing to apologize for."""
-        return (
-            self.context is not None
-            and not self.signal("complaint", self.context)
-            and bool(self.signal("praise", self.context))
-        )
+        if self.context is None or self.signal("complaint", self.context) or not self.signal("praise", self.context):
+            return False
+        # praise with a "but" or a question in it usually carries a request or a complaint
+        return not any(t.lower_ in ("but", "however", "though", "except") or "?" in t.text for t in self.context)
