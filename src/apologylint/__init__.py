@@ -25,6 +25,29 @@ def lint(text: str, in_reply_to: str | None = None) -> Report:
     return _lint(text, in_reply_to)
 
 
+def draft(scenario: str, **context: Any) -> str:
+    """Render a balanced reply for a scenario (see `scenarios()`); keywords are its context fields,
+    plus `seed=`, `format="html"` and `templates=[dir, ...]`. Never loads spaCy."""
+    from .drafts import draft as _draft
+
+    return _draft(scenario, **context)
+
+
+def scenarios(templates: Any = None) -> dict[str, str]:
+    """The draft scenarios: name -> one-line description."""
+    from .drafts import scenarios as _scenarios
+
+    return _scenarios(templates)
+
+
+def rewrite(text: str, in_reply_to: str | None = None, **options: Any) -> str:
+    """A balanced version of a flawed draft: every fact kept, excuses, defensive lines and extra
+    apologies dropped, unknowns left as visible [[placeholders]]."""
+    from .drafts import rewrite as _rewrite
+
+    return _rewrite(text, in_reply_to, **options)
+
+
 def __getattr__(name: str) -> Any:
     if name == "Linter":
         from .linter import Linter
@@ -33,4 +56,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-__all__ = ["Config", "CORE_CATEGORIES", "Counts", "Finding", "Linter", "Readability", "Report", "Severity", "lint", "__version__"]
+__all__ = ["Config", "CORE_CATEGORIES", "Counts", "Finding", "Linter", "Readability", "Report", "Severity", "draft", "lint", "rewrite", "scenarios", "__version__"]

@@ -184,7 +184,8 @@ class CountDetector(Detector):
         n = len(spans)
         density = 100.0 * n / max(ex.words, 1)
         limit = self.rule.max_per_100_words
-        if n > self.rule.max or (limit is not None and n >= 2 and density > limit):
+        dense = limit is not None and n >= 2 and ex.words >= self.rule.density_min_words and density > limit
+        if n > self.rule.max or dense:
             at = spans[min(self.rule.max, n - 1)]
             yield Hit(at, {"match": at.text, "count": n, "max": self.rule.max, "density": round(density, 1)})
 

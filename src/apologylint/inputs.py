@@ -2,15 +2,29 @@
 
 Bad input never raises out of here as a traceback: it becomes an `InputError` whose message is the
 single line the CLI prints before moving on to the next file.
+
+`.txt` and `.md` files are read as UTF-8 text. `.eml` files are email messages and `.html`/`.htm`
+files HTML bodies (see `apologylint.mail`); standard input and files with any other name are read
+as an email when they open with a header block, else as text.
 """
 from __future__ import annotations
 
 import pathlib
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .models import Report
 
 #: a reply longer than this is not a reply; refuse it rather than spend minutes parsing it
 MAX_BYTES = 1_000_000
+#: an email may carry attachments, so the file may be larger than the reply it holds
+MAX_EMAIL_BYTES = 30_000_000
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+EMAIL_SUFFIXES = {".eml"}
+HTML_SUFFIXES = {".html", ".htm"}
 
 
 class InputError(Exception):
@@ -19,8 +33,17 @@ class InputError(Exception):
 
 @dataclass
 class Message:
+    """What gets linted: the text, the customer's message when the input carried one, and, for
+    emails and HTML, where the text came from (`origin` maps positions back to the file)."""
+
     path: str
     text: str
+    in_reply_to: str | None = None
+    origin: Any = None  # apologylint.mail.Origin for emails and HTML
+
+    def relocate(self, report: "Report") -> "Report":
+        """The report with line/column pointing into the original file (an EmailReport for mail)."""
+        return report if self.origin is None else self.origin.relocate(report, self)
 
 
 def decode(data: bytes, where: str) -> str:
@@ -36,21 +59,37 @@ def decode(data: bytes, where: str) -> str:
         raise InputError(f"{where}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8") from None
 
 
+def from_bytes(data: bytes, where: str, suffix: str = "") -> Message:
+    """A Message from the bytes of a file (by its suffix) or of standard input (suffix '')."""
+    suffix = suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return Message(where, decode(data, where))
+    from . import mail
+
+    if suffix in EMAIL_SUFFIXES:
+        return mail.read_email(data, where)
+    if suffix in HTML_SUFFIXES:
+        return mail.read_html(data, where)
+    if mail.looks_like_email(data):
+        return mail.read_email(data, where)
+    return Message(where, decode(data, where))
+
+
 def read(path: str) -> Message:
     """Read one input; '-' is standard input."""
     if path == "-":
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
-        return Message("<stdin>", decode(data, "<stdin>"))
+        data = sys.stdin.buffer.read(MAX_EMAIL_BYTES + 1)
+        return from_bytes(data, "<stdin>")
     p = pathlib.Path(path)
     try:
         if p.is_dir():
             raise InputError(f"{path}: is a directory")
         with p.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+            data = fh.read((MAX_BYTES if p.suffix.lower() in TEXT_SUFFIXES else MAX_EMAIL_BYTES) + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return Message(path, decode(data, path))
+    return from_bytes(data, path, p.suffix)

@@ -106,6 +106,7 @@ class CountRule(RuleBase):
     signal: str
     max: int = Field(1, ge=0)
     max_per_100_words: float | None = Field(None, gt=0)
+    density_min_words: int = Field(50, ge=0, description="the density ceiling applies to messages at least this long")
 
 
 class ConditionalRule(RuleBase):

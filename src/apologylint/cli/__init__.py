@@ -14,6 +14,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "rules": ("rules", "list the rules: id, name, category, severity"),
     "explain": ("explain", "explain a rule: what it does, why, examples"),
     "eval": ("evaluate", "score the linter on a labelled JSONL file"),
+    "draft": ("draft", "render a balanced reply from a scenario template"),
+    "rewrite": ("rewrite", "turn a flawed draft into a balanced one"),
 }
 
 EPILOG = "subcommands:\n" + "\n".join(f"  {name:<10} {help_}" for name, (_, help_) in SUBCOMMANDS.items()) + (

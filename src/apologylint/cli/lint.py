@@ -9,7 +9,7 @@ from .common import add_config_options, make_linter
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="*", metavar="FILE", help="reply drafts to lint; - reads standard input")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="reply drafts to lint (.txt, .md, .eml, .html); - reads standard input (text or a MIME message)")
     parser.add_argument("--in-reply-to", metavar="FILE", help="the customer's message the drafts answer")
     parser.add_argument("--format", choices=["text", "json"], default="text", help="output format (json: one report per line)")
     parser.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour the text output (auto: on a terminal)")
@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
             bad_inputs += 1
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     reports = []
-    for msg, report in zip(messages, linter.lint_many((m.text, context) for m in messages)):
+    for msg, report in zip(messages, linter.lint_many((m.text, context if context is not None else m.in_reply_to) for m in messages)):
+        report = msg.relocate(report)  # emails: line/column in the .eml, quoted message as context
         report.path = msg.path
         reports.append(report)
         if args.format == "json":

@@ -1,0 +1,59 @@
+"""Normalisation keeps every offset pointing into the original text."""
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from apologylint.text import LineIndex, mask_addressing, normalize
+
+TRICKY = st.sampled_from(list("\u2018\u2019\u201c\u201d\u00a0\u200b\u200d\ufeff\u2026\u2014\r\t&") + ["&amp;", "&gt;", "&nbsp;", "\r\n"])
+TEXTS = st.lists(st.one_of(st.text(max_size=8), TRICKY), max_size=30).map("".join)
+
+
+def test_curly_quotes_and_spaces_become_plain():
+    n = normalize("We\u2019re \u201csorry\u201d\u00a0\u2014 really\u200b.")
+    assert n.text == "We're \"sorry\" - really."
+
+
+def test_entity_maps_back_to_the_whole_entity():
+    text = "Tom &amp; Jerry"
+    n = normalize(text)
+    i = n.text.index("&")
+    start, end = n.span(i, i + 1)
+    assert text[start:end] == "&amp;"
+
+
+@given(TEXTS)
+def test_spans_map_inside_the_original(text):
+    n = normalize(text)
+    assert len(n._start) == len(n.text) + 1
+    for i in range(len(n.text) + 1):
+        for j in range(i, min(len(n.text), i + 4) + 1):
+            s, e = n.span(i, j)
+            assert 0 <= s <= e <= len(text)
+
+
+@given(TEXTS)
+def test_plain_ascii_is_unchanged(text):
+    ascii_only = "".join(c for c in text if 32 <= ord(c) < 127 and c != "&")
+    n = normalize(ascii_only)
+    assert n.text == ascii_only
+    assert n.span(0, len(ascii_only)) == (0, len(ascii_only))
+
+
+@given(st.text(max_size=60))
+def test_masking_keeps_length(text):
+    assert len(mask_addressing(text)) == len(text)
+
+
+def test_masking_blanks_handles_and_signoffs_only():
+    assert mask_addressing("@acme @bob Sorry about that! ^MK").strip() == "Sorry about that!"
+    assert mask_addressing("Thanks, we'll call you -Becky").strip() == "Thanks, we'll call you"
+    assert mask_addressing("Call 555-0100 today") == "Call 555-0100 today"
+
+
+def test_line_index_positions():
+    idx = LineIndex("ab\ncd\n\nef")
+    assert idx.position(0) == (1, 1)
+    assert idx.position(4) == (2, 2)
+    assert idx.position(7) == (4, 1)
