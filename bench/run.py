@@ -1,0 +1,125 @@
+"""Benchmarks, reported as ratios against baselines measured in the same run.
+
+    python bench/run.py [--repeat N]
+
+- throughput: `Linter.lint_many` over the rule examples (and corpora/ if present) against bare
+  `nlp.pipe` over the same texts with the same pipeline: the ratio is what our rules cost on top
+  of parsing.
+- start-up: `apologylint --help`, `apologylint rules` and a one-file lint against `python -c pass`.
+- memory: peak RSS of a lint run against a process that only loads the same spaCy pipeline.
+
+No thresholds live here or in the tests: the numbers are for reading and for comparing commits.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def corpus_texts() -> list[tuple[str, str | None]]:
+    from apologylint.ruleset import load_all
+
+    rules, _ = load_all()
+    items = [(ex.text, ex.in_reply_to) for r in rules for ex in (*r.examples.bad, *r.examples.good)]
+    for f in sorted((ROOT / "corpora").glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                items.append((row["text"], row.get("in_reply_to")))
+    return items
+
+
+def best_of(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def throughput(repeat: int) -> dict:
+    from apologylint import Linter
+    from apologylint.text import normalize
+
+    linter = Linter()
+    linter.compiled  # load outside the timing
+    items = corpus_texts()
+    texts = [normalize(t).text for t, _ in items] + [normalize(c).text for _, c in items if c]
+    nlp = linter.nlp
+    base = best_of(lambda: list(nlp.pipe(texts, batch_size=64)), repeat)
+    ours = best_of(lambda: list(linter.lint_many(items)), repeat)
+    single = best_of(lambda: [linter.lint(t, c) for t, c in items[:100]], 1) / min(100, len(items))
+    return {
+        "messages": len(items),
+        "parse_only_s": round(base, 3),
+        "lint_many_s": round(ours, 3),
+        "lint_many_per_message_ms": round(1000 * ours / len(items), 2),
+        "lint_one_by_one_per_message_ms": round(1000 * single, 2),
+        "ratio_lint_to_parse": round(ours / base, 2),
+    }
+
+
+def run_cmd(args: list[str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(args, capture_output=True, check=False)
+    return time.perf_counter() - t0
+
+
+def startup(repeat: int) -> dict:
+    py = sys.executable
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
+        fh.write("As I said, you should have ordered earlier.\n")
+    baseline = min(run_cmd([py, "-c", "pass"]) for _ in range(repeat))
+    spacy_load = min(run_cmd([py, "-c", "import apologylint.nlp as n; n.load()"]) for _ in range(repeat))
+    out = {"python_-c_pass_s": round(baseline, 3), "spacy_load_s": round(spacy_load, 3)}
+    for name, args in {
+        "help": ["--help"],
+        "rules": ["rules"],
+        "explain": ["explain", "AL101"],
+        "lint_one_file": [fh.name],
+    }.items():
+        t = min(run_cmd([py, "-m", "apologylint", *args]) for _ in range(repeat))
+        out[f"{name}_s"] = round(t, 3)
+        out[f"{name}_ratio_to_python"] = round(t / baseline, 1)
+    out["lint_one_file_ratio_to_spacy_load"] = round(out["lint_one_file_s"] / spacy_load, 2)
+    os.unlink(fh.name)
+    return out
+
+
+def peak_rss_mb(code: str) -> float:
+    probe = code + "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    return int(out.strip().splitlines()[-1]) / 1024
+
+
+def memory() -> dict:
+    base = peak_rss_mb("import apologylint.nlp as n; n.load()")
+    ours = peak_rss_mb(
+        "import json, pathlib, sys; sys.path.insert(0, %r)\n"
+        "from run import corpus_texts\nfrom apologylint import Linter\n"
+        "l = Linter(); r = list(l.lint_many(corpus_texts()))" % str(ROOT / "bench")
+    )
+    return {"spacy_pipeline_only_mb": round(base, 1), "lint_corpus_mb": round(ours, 1), "ratio": round(ours / base, 2)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    result = {"throughput": throughput(args.repeat), "startup": startup(args.repeat), "memory": memory()}
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
