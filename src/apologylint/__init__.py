@@ -25,6 +25,17 @@ def lint(text: str, in_reply_to: str | None = None) -> Report:
     return _lint(text, in_reply_to)
 
 
+def lint_email(message: Any, in_reply_to: str | None = None, linter: Any = None) -> Any:
+    """Lint what the sender wrote in an email (bytes, str or `email.message.EmailMessage`): quoted
+    history and signature set aside, the quoted customer message used as `in_reply_to`. Returns an
+    `apologylint.mail.EmailReport`: the Report plus `.source` (which part was linted, its text, and
+    whether finding lines/columns are exact positions in the message). Raises
+    `apologylint.inputs.InputError` when there is nothing to lint."""
+    from .mail import lint_email as _lint_email
+
+    return _lint_email(message, in_reply_to, linter=linter)
+
+
 def draft(scenario: str, **context: Any) -> str:
     """Render a balanced reply for a scenario (see `scenarios()`); keywords are its context fields,
     plus `seed=`, `format="html"` and `templates=[dir, ...]`. Never loads spaCy."""
@@ -56,4 +67,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-__all__ = ["Config", "CORE_CATEGORIES", "Counts", "Finding", "Linter", "Readability", "Report", "Severity", "draft", "lint", "rewrite", "scenarios", "__version__"]
+__all__ = ["Config", "CORE_CATEGORIES", "Counts", "Finding", "Linter", "Readability", "Report", "Severity", "draft", "lint", "lint_email", "rewrite", "scenarios", "__version__"]

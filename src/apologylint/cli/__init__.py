@@ -14,6 +14,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "rules": ("rules", "list the rules: id, name, category, severity"),
     "explain": ("explain", "explain a rule: what it does, why, examples"),
     "eval": ("evaluate", "score the linter on a labelled JSONL file"),
+    "sendmail": ("sendmail", "lint a message on its way to sendmail: -- /usr/sbin/sendmail [ARGS...]"),
     "draft": ("draft", "render a balanced reply from a scenario template"),
     "rewrite": ("rewrite", "turn a flawed draft into a balanced one"),
 }

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .mime import looks_like_email
-from .reader import MAX_EMAIL_BYTES, EmailInput, Origin, read_email, read_html
+from .reader import MAX_EMAIL_BYTES, EmailInput, NothingToLint, Origin, read_email, read_html
 from .report import EmailReport, MailSource, SetAside
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,9 +31,11 @@ def lint_email(message: EmailInput, in_reply_to: str | None = None, linter: "Lin
         from ..linter import default_linter
 
         linter = default_linter()
-    report = linter.lint(msg.text, in_reply_to if in_reply_to is not None else msg.in_reply_to)
+    if in_reply_to is not None:
+        msg.in_reply_to = in_reply_to
+    report = linter.lint(msg.text, msg.in_reply_to)
     report.path = path
     return msg.relocate(report)  # type: ignore[return-value]
 
 
-__all__ = ["EmailReport", "MailSource", "SetAside", "Origin", "MAX_EMAIL_BYTES", "lint_email", "looks_like_email", "read_email", "read_html"]
+__all__ = ["EmailReport", "NothingToLint", "MailSource", "SetAside", "Origin", "MAX_EMAIL_BYTES", "lint_email", "looks_like_email", "read_email", "read_html"]

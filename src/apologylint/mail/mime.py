@@ -81,7 +81,15 @@ def body_part(msg: EmailMessage, raw: bytes) -> Part:
 
 # -- where the part is in the file --------------------------------------------------------------
 def _raw_payload(part: Message) -> bytes:
-    payload = part.get_payload()
+    """The part's body as it is in the file, still transfer-encoded.
+
+    ``get_payload()`` decodes 8-bit bodies with their charset, which loses the bytes; the parser
+    keeps them in ``_payload`` as ASCII with surrogate escapes (a private attribute, but the one the
+    library's own ``get_payload(decode=True)`` reads).
+    """
+    payload = getattr(part, "_payload", None)
+    if not isinstance(payload, (str, bytes)):
+        payload = part.get_payload()
     if isinstance(payload, bytes):
         return payload
     if not isinstance(payload, str):

@@ -32,6 +32,10 @@ _FOOTER = re.compile(
     r"|sent with proton ?mail[\w ]{0,30})\s*[.!]?\s*(?:<[^>\s]*>)?\s*$",
     re.IGNORECASE,
 )
+#: the line that opens a forwarded message (Gmail, Apple Mail, Thunderbird, Outlook)
+_FORWARD_INTRO = re.compile(r"forwarded message|begin forwarded|message transf|weitergeleitet", re.IGNORECASE)
+#: a header line of a quoted message when no blank line separates the headers from the text
+_QUOTED_HEADER = re.compile(r"^\s*\*?(?:from|sent|to|cc|bcc|subject|date|reply-to)\*?\s*:", re.IGNORECASE)
 #: lines after a valediction that still look like a signature block
 _MAX_SIGNATURE_LINES = 8
 _MAX_SIGNATURE_WIDTH = 80
@@ -69,10 +73,12 @@ def layout(text: str) -> Layout:
     quoted: str | None = None
     found = _unwrap(text)
     if found is not None:
-        label = "forward" if found.get("type") == "forward" else "quote"
         top, bottom = found.get("text_top"), found.get("text_bottom")
         first = line_of(text.find(top) + len(top) - 1) + 1 if top else 0
         last = line_of(text.rfind(bottom)) if bottom else len(lines)
+        # quotequail calls every header block a forward; Outlook quotes replies with one too
+        intro = next((ln for ln in lines[first:last] if ln.strip()), "")
+        label = "forward" if _FORWARD_INTRO.search(intro) else "quote"
         for i in range(first, last):
             kind[i] = label
         quoted = found.get("text")
@@ -83,8 +89,9 @@ def layout(text: str) -> Layout:
         if kind[i] is None and line.lstrip(" ").startswith(">"):
             kind[i] = "quote"
             inline.append(re.sub(r"^\s*>+ ?", "", line))
-    if quoted is None and inline:
-        quoted = "\n".join(inline).strip() or None
+    inline_text = "\n".join(inline).strip()
+    if inline_text and (quoted is None or inline_text not in quoted):
+        quoted = f"{quoted}\n\n{inline_text}" if quoted else inline_text
 
     _mark_signatures(lines, kind)
 
@@ -124,6 +131,11 @@ def customer_text(quoted: str | None, limit: int = 20_000) -> str | None:
     text = "\n".join(quoted[s:e] for s, e in inner.kept).strip()
     if not text and inner.quoted:  # it opened with an attribution line: the message is below it
         text = customer_text(inner.quoted, limit) or ""
+    if not text:  # a header block run into the text (HTML quotes lose the blank line)
+        lines = quoted.strip().split("\n")
+        while lines and (_QUOTED_HEADER.match(lines[0]) or not lines[0].strip()):
+            lines.pop(0)
+        text = "\n".join(lines).strip()
     return text[:limit] or None
 
 

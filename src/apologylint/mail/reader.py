@@ -55,6 +55,10 @@ class Origin:
         return EmailReport.model_construct(**data, source=source)
 
 
+class NothingToLint(InputError):
+    """The message is readable but holds no new text (all quoted history, or an empty body)."""
+
+
 def read_email(message: EmailInput, path: str = "<message>") -> Message:
     """Read an RFC 5322/MIME message: pick its text part, set quoted history and signature aside.
 
@@ -95,33 +99,33 @@ def _message(part: Part, path: str) -> Message:
     if part.content_type == "text/html":
         converted = html_mod.to_text(part.text)
         body, quoted_html, kinds = converted.text, converted.quoted, converted.set_aside
+    if len(body) > MAX_BYTES:
+        raise InputError(f"{path}: the reply is {len(body):,} characters, too large (limit {MAX_BYTES:,})")
     lay = layout(body)
     text, segments = _assemble(body, lay.kept)
     set_aside = [SetAside(kind=k) for k in kinds]
     for kind, start, end in lay.set_aside:
         if part.locator.exact:
             set_aside.append(SetAside(kind=kind, line=part.locator.position(start)[0], end_line=part.locator.position(max(start, end - 1))[0]))
-        else:
+        elif SetAside(kind=kind) not in set_aside:  # without lines, once per kind is all there is to say
             set_aside.append(SetAside(kind=kind))
     if not text.strip():
         why = "everything in it is quoted history or signature" if set_aside else "the body is empty"
-        raise InputError(f"{path}: nothing to lint: {why}")
-    if len(text) > MAX_BYTES:
-        raise InputError(f"{path}: the reply is {len(text):,} characters, too large (limit {MAX_BYTES:,})")
+        raise NothingToLint(f"{path}: nothing to lint: {why}")
     origin = Origin(part, segments, set_aside)
     return Message(path, text, in_reply_to=customer_text(quoted_html or lay.quoted), origin=origin)
 
 
 def _assemble(body: str, kept: list[tuple[int, int]]) -> tuple[str, Segments]:
-    """Join the kept ranges of `body` (a newline where something was set aside between them)."""
+    """Join the kept ranges of `body` (a blank line where something was set aside between them)."""
     out: list[str] = []
     segments = Segments()
     length = 0
     for n, (start, end) in enumerate(kept):
-        if n:
+        if n:  # a paragraph break where a block was set aside
             segments.add(length, start)
-            out.append("\n")
-            length += 1
+            out.append("\n\n")
+            length += 2
         segments.add(length, start)
         out.append(body[start:end])
         length += end - start
