@@ -206,48 +206,93 @@ def directives(ex: Exchange, doc: Doc, exclude: list[str], vague: list[str], con
 
 
 @function("commitments")
-def commitments(ex: Exchange, doc: Doc, exclude: list[str], done: list[str], ongoing: list[str], vague: list[str]) -> Iterator[Span]:
+def commitments(
+    ex: Exchange, doc: Doc, stative: list[str], done: list[str], ongoing: list[str], vague: list[str],
+    recommend: list[str], resolution_nouns: list[str], actors: list[str], customer_future: list[str], hindsight: list[str],
+) -> Iterator[Span]:
     """An action somebody will take or has taken for the customer: "we'll refund you today",
-    "I've escalated this", "we're looking into it", "a replacement will arrive on Friday"."""
-    excl, done_set, ongoing_set, vague_set = set(exclude), set(done), set(ongoing), set(vague)
+    "I've escalated this", "we're looking into it", "the charge has been refunded", "our team
+    fixed it this afternoon", "reception can move you tonight", "I'd suggest the travel pass"."""
+    stative_set, done_set, ongoing_set, vague_set, recommend_set = set(stative), set(done), set(ongoing), set(vague), set(recommend)
+    nouns, actor_set, customer_future_set, hindsight_set = set(resolution_nouns), set(actors), set(customer_future), set(hindsight)
+
+    def for_the_customer(tok: Token | None) -> bool:
+        """A resolution noun or something of the customer's: "your refund", "the replacement"."""
+        if tok is None:
+            return False
+        return tok.lower_ in ("you", "it", "this") or _lemma(tok) in nouns or any(c.dep_ == "poss" and c.lower_ == "your" for c in tok.children)
+
+    def objects(tok: Token) -> list[Token]:
+        return [c for c in tok.children if c.dep_ in ("dobj", "dative", "nsubjpass")]
+
     for t in doc:
-        if t.pos_ not in ("VERB", "AUX") or _lemma(t) in excl:
+        if t.pos_ not in ("VERB", "AUX"):
             continue
+        lemma = _lemma(t)
         auxes = [c for c in t.children if c.dep_ in ("aux", "auxpass")]
-        aux_lower = {c.lower_ for c in auxes} | {_lemma(c) for c in auxes}
+        aux_words = {c.lower_ for c in auxes} | {_lemma(c) for c in auxes}
         subj = subject_of(t)
-        speaker = subj is not None and subj.lower_ in SPEAKER
-        future = bool(aux_lower & FUTURE_AUX) or (
-            t.dep_ == "xcomp" and _lemma(t.head) == "go" and any(c.dep_ == "aux" for c in t.head.children if c.lower_ in ("'re", "are", "am", "'m", "is"))
-        )
-        if future and t.dep_ == "xcomp":
-            subj = subject_of(t.head)
-            speaker = subj is not None and subj.lower_ in SPEAKER
-        perfect = speaker and "have" in aux_lower and t.tag_ == "VBN" and _lemma(t) in done_set
-        # "Just sent you a DM", "Sent!": the agent reporting what they did, subject dropped
-        reported = subj is None and t.tag_ in ("VBD", "VBN") and not auxes and _lemma(t) in done_set and t.dep_ == "ROOT"
-        progressive = (
-            t.tag_ == "VBG" and _lemma(t) in ongoing_set and "be" in {_lemma(c) for c in auxes}
-            and not (subj is not None and subj.lower_ == "you")
-        )
-        # "I'll be sure to pass this on", "we'd like to get a log of this": the action is the complement
-        intent = (
-            t.dep_ == "xcomp" and _lemma(t) not in vague_set and _lemma(t) not in ("help", "assist")
+        if t.dep_ == "xcomp" and _lemma(t.head) == "go" and t.head.tag_ == "VBG":
+            subj = subject_of(t.head)  # "we're going to refund"
+            aux_words |= {"will"}
+        who = subj.lower_ if subj is not None else None
+        customer = who == "you"
+        speaker = who in SPEAKER
+        passive = any(c.dep_ == "auxpass" for c in auxes)
+        actor = speaker or (subj is not None and _lemma(subj) in actor_set)
+        kinds = []
+        if aux_words & FUTURE_AUX and lemma not in stative_set and (not customer or lemma in customer_future_set):
+            kinds.append("future")  # "we'll refund you", "you'll receive an email"
+        if "have" in aux_words and t.tag_ in ("VBN", "VBD") and not passive and actor and lemma in done_set:
+            kinds.append("perfect")  # "I've escalated this"
+        if lemma in done_set and not customer and (
+            (passive and for_the_customer(subj))
+            or (t.tag_ == "VBD" and actor and (not objects(t) or any(for_the_customer(o) for o in objects(t))))
+        ):
+            kinds.append("done")  # "the charge has been refunded", "our team fixed it this afternoon"
+        if subj is None and t.dep_ == "ROOT" and t.tag_ in ("VBD", "VBN") and not auxes and lemma in done_set:
+            kinds.append("reported")  # "Just sent you a DM"
+        if t.tag_ == "VBG" and lemma in ongoing_set and "be" in {_lemma(c) for c in auxes} and not customer:
+            kinds.append("ongoing")
+        if lemma in recommend_set and speaker:
+            kinds.append("recommendation")  # "I'd suggest adding the travel pass"
+        if aux_words & {"can", "could"} and subj is not None and not customer and lemma not in stative_set and any(
+            for_the_customer(o) for o in objects(t)
+        ):
+            kinds.append("offer")  # "Reception can move you tonight"
+        if (
+            t.dep_ == "xcomp"
+            and lemma not in vague_set | {"help", "assist"}
             and (
-                (_lemma(t.head) == "be" or t.head.dep_ == "acomp") and t.head.lower_ in ("sure", "certain")
-                or _lemma(t.head) in ("like", "love") and any(c.lower_ in ("'d", "would") for c in t.head.children)
+                t.head.lower_ in ("sure", "certain")
+                or (_lemma(t.head) in ("like", "love") and any(c.lower_ in ("'d", "would") for c in t.head.children))
             )
-            and (subject_of(t.head) is None or subject_of(t.head).lower_ in SPEAKER)
-        )
-        if not (future or perfect or progressive or reported or intent):
+            and (subject_of(t.head) is None or subject_of(t.head).lower_ in SPEAKER or subject_of(t.head.head) is not None)
+        ):
+            kinds.append("intent")  # "I'll be sure to pass this on", "we'd like to get a log of this"
+        if not kinds:
             continue
         if any(c.dep_ == "neg" for c in t.children) or question(doc[t.i : t.i + 1], ex):
             continue
-        if _lemma(t) == "be" and any(c.dep_ in ("acomp", "attr") for c in t.children):
+        if lemma == "be" and any(c.dep_ in ("acomp", "attr") for c in t.children):
             continue  # "we'll be happy to help" promises a mood, not an action
         if _is_weak_offer(t, vague_set):
             continue
+        if any(x.lower_ in hindsight_set for x in t.sent) and any(x.lower_ == "time" for x in t.sent):
+            continue  # "we'd recommend booking earlier next time" is hindsight, not a way forward
         yield _span_of([*(c for c in [subj] if c is not None and c.i < t.i), *auxes, t])
+
+
+@function("customer-instructions")
+def customer_instructions(ex: Exchange, doc: Doc, marks: list[str], stative: list[str]) -> Iterator[Span]:
+    """"Once you add a new card, access comes back": the step the customer takes, given as a
+    condition of the fix."""
+    mark_set, stative_set = set(marks), set(stative)
+    for t in doc:
+        if t.pos_ == "VERB" and t.dep_ == "advcl" and _lemma(t) not in stative_set:
+            subj = subject_of(t)
+            if subj is not None and subj.lower_ == "you" and any(m.lower_ in mark_set for m in t.children if m.dep_ == "mark"):
+                yield _span_of([t])
 
 
 @function("questions")

@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
     result = score(linter, items)
     if args.errors:
         for kind, item in result.errors.get(args.errors, []):
-            print(f"{kind}: {item.id}\n  customer: {(item.in_reply_to or '')[:200]}\n  reply:    {item.text}\n")
+            flat = " | ".join(line.strip() for line in item.text.splitlines() if line.strip())
+            print(f"{kind}: {item.id}\n  customer: {(item.in_reply_to or '')[:200]}\n  reply:    {flat}\n")
     if args.json:
         print(json.dumps(result.table(), indent=2))
     else:
