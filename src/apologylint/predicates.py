@@ -6,6 +6,7 @@ not said by us; "we'll refund" under "if" is not a commitment.
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -72,7 +73,13 @@ def quoted(span: Span, ex: Exchange) -> bool:
     if text[line_start:span.start_char].lstrip().startswith(">"):
         return True
     before = text[span.sent.start_char:span.start_char]
-    return before.count('"') % 2 == 1
+    if before.count('"') % 2 == 1:
+        return True
+    # 'single quotes' open after a space or at the start and close before a space or punctuation;
+    # apostrophes inside words ("we're") do neither
+    opens = len(re.findall(r"(?:^|(?<=[\s(\[]))'(?=\w)", before))
+    closes = len(re.findall(r"(?<=[\w.!?,])'(?=[\s.,;:!?)]|$)", before))
+    return opens > closes
 
 
 def conditional(span: Span, ex: Exchange) -> bool:

@@ -118,8 +118,7 @@ def specific_apology(ex: Exchange, doc: Doc, generic: list[str], never: list[str
         if o.pos_ in ("VERB", "AUX"):  # a clause: "sorry (that) it hasn't arrived"
             if any(m.lower_ in ("if", "whether") for m in o.children if m.dep_ == "mark"):
                 return False
-            subj = subject_of(o)
-            return not (subj is not None and subj.lower_ == "you" and _lemma(o) in feeling_set)
+            return not _feelings_clause(o, feeling_set)
         head = _lemma(o)
         if head in never_set or any(c.dep_ == "det" and c.lower_ == "any" for c in o.children):
             return False  # "the delayed response", "any frustration": a form letter
@@ -141,17 +140,38 @@ def specific_apology(ex: Exchange, doc: Doc, generic: list[str], never: list[str
             for c in t.children:
                 if c.dep_ == "prep" and c.lower_ in ("for", "about"):
                     objects.extend(x for x in c.children if x.dep_ in ("pobj", "pcomp"))
-                elif c.dep_ in ("ccomp", "xcomp", "advcl") and c.i > t.i:
+                elif c.dep_ in ("ccomp", "xcomp", "advcl", "parataxis", "dep") and c.i > t.i and c.pos_ in ("VERB", "AUX"):
                     objects.append(c)
         if not objects:
-            # a bare "I'm so sorry." reads as sympathy; "Sorry again," is a sign-off
-            if not any(_lemma(c) == "again" for t in heads for c in t.children):
+            # a bare "I'm so sorry." reads as sympathy; not "Sorry again," (a sign-off), "Sorry,
+            # but ..." (a refusal), "sorry if ..." or "Sorry you feel ..." (see non-apology)
+            sent = ap.sent
+            if (
+                _lemma(ap.root) == "sorry"
+                and not any(_lemma(c) == "again" for t in heads for c in t.children)
+                and not any(x.lower_ in ("but", "if", "however") for x in sent)
+                and not any(x.pos_ in ("VERB", "AUX") and _feelings_clause(x, feeling_set) for x in sent)
+                and not is_question(sent)
+            ):
                 yield ap
             continue
         for o in objects:
             if names_the_situation(o):
                 yield _span_of([*ap, *o.subtree])
                 break
+
+
+def _feelings_clause(verb: Token, feelings: set[str]) -> bool:
+    """"you feel ...", "you think ...", "you were upset / disappointed": the customer's reaction,
+    which an apology should not be about."""
+    subj = subject_of(verb)
+    if subj is None or subj.lower_ != "you":
+        subj = next((c for c in verb.subtree if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ == "you"), None)
+        if subj is None:
+            return False
+    if _lemma(verb) in feelings:
+        return True
+    return any(_lemma(c) in feelings for c in verb.children if c.dep_ in ("acomp", "attr", "oprd"))
 
 
 # -------------------------------------------------------------------------------- next steps
