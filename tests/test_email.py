@@ -157,6 +157,7 @@ def test_mutt_answers_between_quotes_are_all_linted(marker):
     r = lint_email(raw("mutt-interleaved.eml"), linter=marker)
     assert "It left the warehouse today." in r.source.text and "As I said, we answer in order." in r.source.text
     assert "Where is my order" not in r.source.text and "Tom Baker, Acme" not in r.source.text
+    assert "nobody answers" not in r.source.text and ">" not in r.source.text
     assert "Where is my order" in r.source.in_reply_to and "nobody answers my emails" in r.source.in_reply_to
     assert "signature" in {s.kind for s in r.source.set_aside}
 
@@ -264,6 +265,13 @@ def test_signature_block_after_a_valediction_is_set_aside():
 
 def test_sig_dash_sets_aside_the_rest():
     assert kept("Your refund is on its way.\n-- \nTom\nAcme: calm down, it's fine") == "Your refund is on its way."
+
+
+def test_answers_between_quoted_lines_without_an_attribution():
+    text = "Hi Maria,\n\n> Where is my order?\n\nIt ships Friday.\n\n> And the refund?\n>\n\nDone today."
+    lay = layout(text)
+    assert kept(text) == "Hi Maria,\n\n\nIt ships Friday.\n\n\nDone today."
+    assert lay.quoted == "Where is my order?\nAnd the refund?"
 
 
 def test_bottom_posted_reply():
