@@ -122,6 +122,11 @@ def attributive(span: Span, ex: Exchange) -> bool:
     return tok.dep_ == "amod" and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i > tok.i
 
 
+def problem_reply(span: Span, ex: Exchange) -> bool:
+    """The message answers a reported problem: only then can a cause be an excuse for it."""
+    return ex.problem
+
+
 PREDICATES: dict[str, Callable[[Span, Exchange], bool]] = {
     "negated": negated,
     "question": question,
@@ -134,4 +139,5 @@ PREDICATES: dict[str, Callable[[Span, Exchange], bool]] = {
     "hypothetical": hypothetical,
     "after-apology": after_apology,
     "attributive": attributive,
+    "problem-reply": problem_reply,
 }

@@ -36,7 +36,7 @@ def _span_of(tokens: Iterable[Token]) -> Span:
 
 # ---------------------------------------------------------------------------------------- excuse
 @function("causal-blame")
-def causal_blame(ex: Exchange, doc: Doc, blame: list[str], owned: list[str], markers: list[str]) -> Iterator[Span]:
+def causal_blame(ex: Exchange, doc: Doc, blame: list[str], owned: list[str], markers: list[str], owned_heads: list[str]) -> Iterator[Span]:
     """A cause ("because", "due to", "owing to", "as a result of", "caused by") that names a third
     party, volume, systems, weather or rules, and not our own mistake."""
     blame_set, owned_set, marker_set = set(blame), set(owned), set(markers)
@@ -49,6 +49,8 @@ def causal_blame(ex: Exchange, doc: Doc, blame: list[str], owned: list[str], mar
             cause = [x for x in t.subtree if x.i > t.i + 1]
         elif lemma in ("due", "owing") and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
             cause = [x for x in doc[t.i + 1 :].sent if x.i > t.i + 1 and (x.head.i in (t.i, t.i + 1) or any(a.i in (t.i, t.i + 1) for a in x.ancestors))]
+        elif lemma == "down" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to" and _lemma(t.head) == "be":
+            cause = [x for x in doc[t.i + 2 : t.sent.end] if x.i in {y.i for y in doc[t.i + 1].subtree} or x.head.i == t.i + 1]
         elif lemma in marker_set and t.dep_ in ("prep", "agent") and t.head.lemma_.lower() in ("result", "cause", "because", "thanks"):
             cause = [x for c in t.children for x in c.subtree]
         elif lemma == "by" and t.dep_ == "agent" and _lemma(t.head) in ("cause", "delay", "affect"):
@@ -56,24 +58,53 @@ def causal_blame(ex: Exchange, doc: Doc, blame: list[str], owned: list[str], mar
         if not cause:
             continue
         lemmas = {_lemma(x) for x in cause}
+        if any(_lemma(x) in owned_heads and any(c.dep_ == "poss" and c.lower_ == "our" for c in x.children) for x in cause):
+            continue  # "because of our outage": the cause is our own failure, owned
         if lemmas & owned_set or any(x.lower_ == "you" and x.dep_.startswith("nsubj") for x in cause):
             continue  # our own mistake is ownership; the customer's doing is another rule's business
         if lemmas & blame_set:
             yield _span_of([t, *cause])
 
 
-@function("blamed-subject")
-def blamed_subject(ex: Exchange, doc: Doc, parties: list[str], cues: list[str], verbs: list[str]) -> Iterator[Span]:
-    """A clause that makes a third party or a system the doer of the failure, in a sentence that
-    presents it as the reason ("Unfortunately the courier lost it", "our system went down")."""
-    party_set, cue_set, verb_set = set(parties), set(cues), set(verbs)
-    for sent in doc.sents:
-        if not any(_lemma(t) in cue_set for t in sent):
+@function("third-party-blame")
+def third_party_blame(
+    ex: Exchange, doc: Doc, parties: list[str], failure_verbs: list[str], failure_nouns: list[str],
+    failure_states: list[str], handled_verbs: list[str],
+) -> Iterator[Span]:
+    """A clause that makes someone else the doer of the failure ("the courier marked it as
+    delivered", "our hosting partner had a memory fault", "the driver didn't turn up") or hands
+    the job to them ("baggage is handled by the airport's ground staff")."""
+    party_set, fverbs, fnouns, fstates, handled = set(parties), set(failure_verbs), set(failure_nouns), set(failure_states), set(handled_verbs)
+
+    def is_party(tok: Token | None) -> bool:
+        return tok is not None and (_lemma(tok) in party_set or any(c.dep_ == "compound" and _lemma(c) in party_set for c in tok.children))
+
+    for t in doc:
+        if t.pos_ not in ("VERB", "AUX") or is_question(t.sent):
             continue
-        for t in sent:
-            if t.dep_ in ("nsubj", "nsubjpass") and _lemma(t) in party_set and _lemma(t.head) in verb_set:
-                if t.head.lemma_.lower() in verb_set and not any(c.lower_ in ("we", "i") for c in t.head.children if c.dep_ == "nsubj"):
-                    yield _span_of([t, t.head])
+        auxes = {c.lower_ for c in t.children if c.dep_ in ("aux", "auxpass")}
+        if auxes & {"will", "'ll", "can", "could", "would", "should", "may", "might", "must"}:
+            continue  # what someone will or could do is not the cause of what happened
+        if any(m.lower_ in ("if", "unless") for m in t.children if m.dep_ == "mark"):
+            continue
+        subj = subject_of(t)
+        lemma = _lemma(t)
+        if is_party(subj):
+            negated_verb = any(c.dep_ == "neg" for c in t.children)
+            objs = [c for c in t.children if c.dep_ in ("dobj", "attr", "acomp")]
+            if (
+                lemma in fverbs
+                or (negated_verb and lemma not in ("be", "have"))
+                or (lemma in ("have", "experience", "report") and any(_lemma(o) in fnouns for o in objs))
+                or (lemma == "be" and any(_lemma(o) in fstates for o in objs))
+            ):
+                yield _span_of([subj, t])
+                continue
+        if lemma in handled and any(c.dep_ == "auxpass" for c in t.children):
+            for agent in (c for c in t.children if c.dep_ == "agent"):
+                if any(is_party(x) for x in agent.children):
+                    yield _span_of([t, *agent.subtree])
+                    break
 
 
 # -------------------------------------------------------------------------------- over-apology

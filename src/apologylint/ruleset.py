@@ -32,6 +32,7 @@ Predicate = Literal[
     "hypothetical",
     "after-apology",
     "attributive",
+    "problem-reply",
 ]
 #: facts about the whole exchange a conditional rule can depend on (implemented in conditions.py)
 Condition = Literal["problem", "praise-only", "has-context", "reply-apologizes", "always"]
