@@ -425,3 +425,17 @@ def test_reading_email_never_imports_spacy():
         "assert m.in_reply_to; assert 'spacy' not in sys.modules, 'spacy imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_library_failure_on_odd_markup_is_an_input_error_not_a_traceback(monkeypatch, capsys):
+    import apologylint.mail.html
+
+    def boom(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(apologylint.mail.html, "to_text", boom)
+    rc = main([str(FIXTURES / "gmail-reply.html"), str(FIXTURES / "mutt-interleaved.eml")] + MARKER_ARGS)
+    out, err = capsys.readouterr()
+    assert rc == 2 and "Traceback" not in err
+    assert "gmail-reply.html: cannot extract the text (RecursionError" in err
+    assert "mutt-interleaved.eml:18:30: TST901" in out

@@ -93,6 +93,15 @@ def read_html(data: bytes, path: str = "<html>") -> Message:
 
 
 def _message(part: Part, path: str) -> Message:
+    try:
+        return _extract(part, path)
+    except InputError:
+        raise
+    except (Exception, RecursionError) as exc:  # a library tripping on odd markup: one line, no traceback
+        raise InputError(f"{path}: cannot extract the text ({type(exc).__name__}: {_one_line(exc)})") from None
+
+
+def _extract(part: Part, path: str) -> Message:
     quoted_html: str | None = None
     kinds: list[str] = []
     body = part.text
