@@ -137,6 +137,32 @@ def apology_then_refusal(ex: Exchange, doc: Doc, refusals: list[str], exempt: li
             yield doc[ap.start : sent.end]
 
 
+@function("self-defense")
+def self_defense(ex: Exchange, doc: Doc, owners: list[str], qualities: list[str], checks: list[str], standards: list[str]) -> Iterator[Span]:
+    """Praise of our own people, products or processes offered in answer to a complaint: "our
+    rooms are inspected daily", "all our staff wear hairnets", "our system is highly accurate"."""
+    owner_set, quality_set, check_set, standard_set = set(owners), set(qualities), set(checks), set(standards)
+    for t in doc:
+        if t.pos_ not in ("VERB", "AUX") or any(c.dep_ == "neg" for c in t.children):
+            continue
+        subj = subject_of(t)
+        if subj is None or subj.pos_ not in ("NOUN", "PROPN"):
+            continue
+        ours = any(c.lower_ in owner_set for c in subj.children if c.dep_ in ("poss", "det", "predet"))
+        if not ours:
+            continue
+        lemma = _lemma(t)
+        passive = any(c.dep_ == "auxpass" for c in t.children)
+        comps = [c for c in t.children if c.dep_ in ("acomp", "attr", "advmod", "oprd")]
+        if (
+            (lemma == "be" and any(_lemma(c) in quality_set or any(_lemma(g) in quality_set for g in c.children) for c in comps))
+            or (passive and lemma in check_set)
+            or (passive and any(_lemma(c) in check_set for c in t.children if c.dep_ in ("npadvmod", "compound")))
+            or (lemma in standard_set and not passive)
+        ):
+            yield _span_of([subj, *[c for c in subj.children if c.i < subj.i], t, *comps])
+
+
 # -------------------------------------------------------------------------------- empathy
 @function("specific-apology")
 def specific_apology(ex: Exchange, doc: Doc, generic: list[str], never: list[str], modifiers_ignored: list[str], feelings: list[str]) -> Iterator[Span]:
