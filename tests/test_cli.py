@@ -165,3 +165,13 @@ def test_eval_scores_a_labelled_file(tmp_path):
     assert proc.returncode == 0
     assert scores["defensive"]["tp"] == 1 and scores["defensive"]["fp"] == 0
     assert set(scores) == {"over-apology", "excuse", "defensive", "non-apology", "missing-empathy", "missing-next-step"}
+
+
+def test_readme_rule_table_is_generated_from_the_rules():
+    from apologylint.cli.rules import markdown_table
+    from apologylint.ruleset import load_all
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- rules-table:start -->")[1].split("<!-- rules-table:end -->")[0].strip()
+    rules, _ = load_all()
+    assert table == markdown_table(sorted(rules, key=lambda r: r.id))

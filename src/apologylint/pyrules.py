@@ -97,6 +97,7 @@ def third_party_blame(
                 or (negated_verb and lemma not in ("be", "have"))
                 or (lemma in ("have", "experience", "report") and any(_lemma(o) in fnouns for o in objs))
                 or (lemma == "be" and any(_lemma(o) in fstates for o in objs))
+                or (lemma == "be" and negated_verb and any(_lemma(o) in ("able", "available", "possible") for o in objs))
             ):
                 yield _span_of([subj, t])
                 continue
