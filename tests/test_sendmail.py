@@ -217,3 +217,10 @@ def test_end_to_end_through_the_console_script(tmp_path):
     skipped = subprocess.run(cmd, input=b"X-Apologylint: skip\r\n" + HELD, capture_output=True, env=env, timeout=120)
     assert skipped.returncode == 0
     assert sent(tmp_path / "box") == [b"X-Apologylint: skip\r\n" + HELD]
+
+
+def test_closed_stdin_is_reported_not_a_traceback(outbox, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", None)
+    assert main(["sendmail", "--", sys.executable, str(FAKE)]) == 74
+    assert "nothing was sent" in capsys.readouterr().err
+    assert sent(outbox) == []

@@ -62,8 +62,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         data = sys.stdin.buffer.read()
-    except OSError as exc:
-        _say(f"cannot read the message from standard input ({exc.strerror or exc}); nothing was sent")
+    except (OSError, AttributeError, ValueError) as exc:  # closed or missing stdin
+        _say(f"cannot read the message from standard input ({getattr(exc, 'strerror', None) or exc}); nothing was sent")
         return 74  # EX_IOERR
 
     skip = skip_reason(data)

@@ -22,8 +22,8 @@ MAX_PART_BYTES = 4_000_000
 _IDENTITY = {"", "7bit", "8bit", "binary"}
 
 
-class NoTextPart(ValueError):
-    """The message has nothing to lint (only attachments, or no body)."""
+class BodyError(ValueError):
+    """The message has no body we can lint: only attachments, or a body far too large."""
 
 
 @dataclass
@@ -47,7 +47,7 @@ def body_part(msg: EmailMessage, raw: bytes) -> Part:
     part = msg.get_body(preferencelist=("plain", "html"))
     if part is None:
         kinds = sorted({p.get_content_type() for p in msg.walk() if not p.is_multipart()})
-        raise NoTextPart("no text/plain or text/html body to lint" + (f" (parts: {', '.join(kinds)})" if kinds else ""))
+        raise BodyError("no text/plain or text/html body to lint" + (f" (parts: {', '.join(kinds)})" if kinds else ""))
     ctype = part.get_content_type()
     cte = str(part.get("content-transfer-encoding", "") or "").strip().lower() or "7bit"
     offset = _payload_offsets(msg, raw).get(id(part))
@@ -55,19 +55,21 @@ def body_part(msg: EmailMessage, raw: bytes) -> Part:
     first_line = lines.line_of(offset) if offset is not None else 1
 
     encoded = _raw_payload(part)
+    if len(encoded) > 2 * MAX_PART_BYTES:  # before decoding it: base64 and QP are at most 2x larger
+        raise BodyError(f"the {ctype} body is {len(encoded):,} bytes, too large for a reply")
     sources: list[int] | None = None
     if cte in _IDENTITY:
         data = encoded
-    elif cte == "quoted-printable":
-        data, sources = qp_decode(encoded, offset or 0)
-    else:  # base64 and the rest: the library decodes, we only know where the part starts
+    elif cte == "quoted-printable" and ctype == "text/plain" and offset is not None:
+        data, sources = qp_decode(encoded, offset)  # remembers where each byte came from
+    else:  # base64, and QP we need no positions for: the library decodes
         data = part.get_payload(decode=True) or b""
     if len(data) > MAX_PART_BYTES:
-        raise NoTextPart(f"the {ctype} body is {len(data):,} bytes, too large for a reply")
+        raise BodyError(f"the {ctype} body is {len(data):,} bytes, too large for a reply")
     codec = choose_codec(part.get_content_charset(), data)
 
     locator: LineLocator | ByteLocator | FixedLocator
-    if ctype == "text/plain" and offset is not None and sources is not None:
+    if sources is not None:
         text, char_sources = _lf(*decode_with_sources(data, sources, codec))
         locator = ByteLocator(char_sources, lines)
     else:
@@ -249,4 +251,4 @@ def looks_like_email(data: bytes) -> bool:
     return telling >= 1 or common >= 2
 
 
-__all__ = ["Part", "NoTextPart", "parse", "body_part", "looks_like_email", "choose_codec", "qp_decode"]
+__all__ = ["Part", "BodyError", "parse", "body_part", "looks_like_email", "choose_codec", "qp_decode"]

@@ -10,7 +10,7 @@ from ..inputs import MAX_BYTES, MAX_EMAIL_BYTES, InputError, Message
 from ..models import Report
 from . import html as html_mod
 from .locate import ByteLocator, FixedLocator, LineLocator, Segments
-from .mime import NoTextPart, Part, body_part, choose_codec, looks_like_email, parse
+from .mime import BodyError, Part, body_part, choose_codec, looks_like_email, parse
 from .quotes import customer_text, layout
 from .report import EmailReport, MailSource, SetAside
 
@@ -73,7 +73,7 @@ def read_email(message: EmailInput, path: str = "<message>") -> Message:
         raise InputError(f"{path}: not an email message (no header block at the top)")
     try:
         part = body_part(parse(raw), raw)
-    except NoTextPart as exc:
+    except BodyError as exc:
         raise InputError(f"{path}: {exc}") from None
     except Exception as exc:  # the parser is lenient; anything that still breaks is a malformed message
         raise InputError(f"{path}: malformed email ({type(exc).__name__}: {_one_line(exc)})") from None
