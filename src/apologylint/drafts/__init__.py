@@ -2,9 +2,8 @@
 
     apologylint.scenarios()                         # name -> one-line description
     apologylint.draft("late-delivery", customer_name="Zoë", item="blue kettle", new_date="Friday")
-    apologylint.rewrite(text, in_reply_to=customer_message)
 
-`draft` and `scenarios` never load spaCy; `rewrite` lints, so it loads the pipeline once.
+`draft` and `scenarios` never load spaCy.
 """
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from typing import Any, Iterable
 
 from .catalog import DraftError, Scenario
 
-__all__ = ["DraftError", "Scenario", "draft", "renderer", "rewrite", "scenarios"]
+__all__ = ["DraftError", "Scenario", "draft", "renderer", "scenarios"]
 
 
 @lru_cache(maxsize=8)
@@ -45,11 +44,3 @@ def draft(
     """Render a scenario with a context (its fields as keywords; `channel="chat"` for the short
     variant). Raises DraftError, whose message names the scenario and the field at fault."""
     return renderer(templates).render(scenario, context, seed=seed, format=format)
-
-
-def rewrite(text: str, in_reply_to: str | None = None, **options: Any) -> str:
-    """A balanced version of a flawed draft: facts kept, excuses and extra apologies dropped,
-    unknowns left as visible [[placeholders]]. See `apologylint.drafts.rewrite`."""
-    from .rewrite import Rewriter
-
-    return Rewriter(**options).rewrite(text, in_reply_to).text

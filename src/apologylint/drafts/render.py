@@ -26,7 +26,7 @@ PART_BLOCKS = ("acknowledge", "apology", "ownership", "empathy", "fix", "next_st
 
 _NO_PREP = re.compile(
     r"^(on|by|before|after|until|till|within|in|at|from|this|next|tomorrow|today|tonight|later|early|end|"
-    r"first thing|as soon|soon|shortly|over|during|[\[])",
+    r"first thing|as soon|soon|shortly|over|during)\b",
     re.I,
 )
 _TIME = re.compile(r"^\d{1,2}([:.]\d{2})?\s*(am|pm|a\.m\.|p\.m\.)?(\s|$)", re.I)
@@ -49,18 +49,13 @@ def capfirst(value: Any) -> str:
     return v[:1].upper() + v[1:]
 
 
-def after_greeting(value: Any) -> str:
-    """What follows "Hi Zoë," in a chat: its first word in lower case, unless it is "I" or a name."""
-    v = str(value).strip()
-    first = re.split(r"[\s,:]", v, maxsplit=1)[0]
-    return v[:1].lower() + v[1:] if first in _COMMON_STARTS else v
+_FIRST_STOP = re.compile(r"(?<=[^\s.!?])([.!?])(?=\s|$)")
 
 
-#: sentence openings the templates use; anything else (a name, "I") keeps its capital
-_COMMON_STARTS = {
-    "We're", "We've", "We'll", "We", "You're", "You'll", "You", "Your", "The", "That", "That's", "Here's",
-    "Thanks", "Thank", "So", "Next", "To", "It", "It's", "A", "Everything", "Live",
-}
+def vocative(value: Any, name: Any) -> str:
+    """Address a chat reply by name at the end of its first sentence: "I'm sorry it's late, Zoë." """
+    v = " ".join(str(value).split())
+    return _FIRST_STOP.sub(lambda m: f", {name}{m.group(1)}", v, count=1) if name else v
 
 
 def _autoescape(name: str | None) -> bool:
@@ -136,7 +131,7 @@ class Renderer:
         )
         self.env.filters["when"] = when
         self.env.filters["capfirst"] = capfirst
-        self.env.filters["after_greeting"] = after_greeting
+        self.env.filters["vocative"] = vocative
 
     # -- scenarios ------------------------------------------------------------------------------
     def scenario(self, name: str) -> Scenario:
