@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apologylint.text import LineIndex, mask_addressing, normalize
+from apologylint.text import LineIndex, content, content_bounds, normalize
 
 TRICKY = st.sampled_from(list("\u2018\u2019\u201c\u201d\u00a0\u200b\u200d\ufeff\u2026\u2014\r\t&") + ["&amp;", "&gt;", "&nbsp;", "\r\n"])
 TEXTS = st.lists(st.one_of(st.text(max_size=8), TRICKY), max_size=30).map("".join)
@@ -42,14 +42,17 @@ def test_plain_ascii_is_unchanged(text):
 
 
 @given(st.text(max_size=60))
-def test_masking_keeps_length(text):
-    assert len(mask_addressing(text)) == len(text)
+def test_content_bounds_are_in_range(text):
+    start, end = content_bounds(text)
+    assert 0 <= start <= end <= len(text)
+    assert content(text) == text[start:end]
 
 
-def test_masking_blanks_handles_and_signoffs_only():
-    assert mask_addressing("@acme @bob Sorry about that! ^MK").strip() == "Sorry about that!"
-    assert mask_addressing("Thanks, we'll call you -Becky").strip() == "Thanks, we'll call you"
-    assert mask_addressing("Call 555-0100 today") == "Call 555-0100 today"
+def test_content_drops_handles_and_signoffs_only():
+    assert content("@acme @bob Sorry about that! ^MK") == "Sorry about that!"
+    assert content("Thanks, we'll call you -Becky") == "Thanks, we'll call you"
+    assert content("Call 555-0100 today") == "Call 555-0100 today"
+    assert content("Thanks - Chris 2/2") == "Thanks"
 
 
 def test_line_index_positions():

@@ -226,7 +226,7 @@ class MetricDetector(Detector):
         else:
             from .readability import grade_level
 
-            value = grade_level(ex.norm.text)
+            value = grade_level(ex.doc.text)
             if value is not None and value > self.rule.max:
                 first = ex.content_sentences[0]
                 yield Hit(first, {"match": first.text, "value": round(value, 1), "max": self.rule.max})

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence, Union
 from .config import Config
 from .models import Counts, Finding, Readability, Report
 from .ruleset import load_all, selected
-from .text import LineIndex, mask_addressing, normalize
+from .text import LineIndex, content, content_bounds, normalize
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -92,16 +92,32 @@ class Linter:
             if not chunk:
                 return
             norms = [normalize(text) for text, _ in chunk]
+            bounds = [content_bounds(n.text) for n in norms]
             ctx_norms = [normalize(ctx) if ctx else None for _, ctx in chunk]
-            texts = [mask_addressing(n.text) for n in norms] + [mask_addressing(c.text) for c in ctx_norms if c is not None]
+            texts = [n.text[s:e] for n, (s, e) in zip(norms, bounds)] + [content(c.text) for c in ctx_norms if c is not None]
             docs = list(self.nlp.pipe(texts, batch_size=batch_size))
             for d in docs:
                 _lemma_norms(d)
             ctx_iter = iter(docs[len(chunk) :])
-            for (text, _), norm, ctx, doc in zip(chunk, norms, ctx_norms, docs):
-                yield self._report(text, norm, doc, next(ctx_iter) if ctx is not None else None, compiled)
+            for (text, _), norm, (offset, _), ctx, doc in zip(chunk, norms, bounds, ctx_norms, docs):
+                yield self._report(text, norm, offset, doc, next(ctx_iter) if ctx is not None else None, compiled)
 
-    def _report(self, text: str, norm, doc: Doc, context: Doc | None, compiled) -> Report:
+    def exchange(self, text: str, in_reply_to: str | None = None):
+        """The parse and the signals of one message as the detectors see them (for writing rules)."""
+        from .exchange import Exchange
+
+        norm = normalize(text)
+        start, end = content_bounds(norm.text)
+        doc = self.nlp(norm.text[start:end])
+        _lemma_norms(doc)
+        context = None
+        if in_reply_to:
+            context = self.nlp(content(normalize(in_reply_to).text))
+            _lemma_norms(context)
+        return Exchange(doc, norm, context, self.compiled)
+
+    def _report(self, text: str, norm, offset: int, doc: Doc, context: Doc | None, compiled) -> Report:
+        """Findings for one message; `offset` is where the parsed content starts in `norm.text`."""
         from .exchange import Exchange
 
         ex = Exchange(doc, norm, context, compiled)
@@ -112,7 +128,7 @@ class Linter:
             for n, hit in enumerate(det.find(ex)):
                 if n and rule.once:
                     break
-                start, end = norm.span(hit.span.start_char, hit.span.end_char)
+                start, end = norm.span(offset + hit.span.start_char, offset + hit.span.end_char)
                 line, col = lines.position(start)
                 findings.append(
                     Finding(
@@ -155,8 +171,8 @@ def _readability(ex) -> Readability:
 
     sents = list(ex.doc.sents)
     return Readability(
-        flesch_reading_ease=_round(reading_ease(ex.norm.text)),
-        grade_level=_round(grade_level(ex.norm.text)),
+        flesch_reading_ease=_round(reading_ease(ex.doc.text)),
+        grade_level=_round(grade_level(ex.doc.text)),
         sentences=len(sents),
         longest_sentence_words=max((sum(1 for t in s if t.is_alpha) for s in sents), default=0),
     )

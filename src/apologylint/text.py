@@ -83,7 +83,7 @@ def normalize(text: str) -> Normalized:
 
 # Leading @handles ("@116379 @AcmeHelp Hi Dana") and a trailing agent sign-off ("^MK", "-Becky",
 # "/RA", "*AFC", "TY - Chris 2/2", "1/3") are addressing, not content: the rubric says so, and the
-# parser mistakes them for subjects. They are blanked with spaces, so offsets do not move.
+# parser mistakes them for subjects. Only the content between them is parsed.
 _HANDLES = re.compile(r"\A(?:\s*(?:\.?@\w+)[,:]?)+")
 _SIGNOFF = re.compile(
     r"(?:(?<=\s)|(?<=[.!?)]))(?:"
@@ -94,13 +94,25 @@ _SIGNOFF = re.compile(
 )
 
 
-def mask_addressing(text: str) -> str:
-    """Blank leading @handles and a trailing agent sign-off, keeping the length of the text."""
-    def blank(m: re.Match[str]) -> str:
-        return re.sub(r"\S", " ", m.group(0))
+def content_bounds(text: str) -> tuple[int, int]:
+    """[start, end) of `text` without leading @handles, a trailing sign-off and outer whitespace."""
+    start, end = 0, len(text)
+    m = _HANDLES.match(text)
+    if m:
+        start = m.end()
+    m = _SIGNOFF.search(text, start)
+    if m:
+        end = m.start()
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
-    text = _HANDLES.sub(blank, text, count=1)
-    return _SIGNOFF.sub(blank, text, count=1)
+
+def content(text: str) -> str:
+    start, end = content_bounds(text)
+    return text[start:end]
 
 
 class LineIndex:
