@@ -102,15 +102,21 @@ class Compiled:
             raise RuleFileError(f"{who}: patterns: {_spacy_error(exc)}") from None
 
     # -- matching ----------------------------------------------------------------------------
-    def match(self, doc: Doc) -> dict[str, list[Span]]:
+    def match(self, doc: Doc) -> tuple[dict[str, list[Span]], dict[tuple[int, int], int]]:
+        """Matches by key, and for dependency matches the anchor token (the pattern's first node),
+        which is what structural predicates ask about: in "Sorry you feel that way" the match
+        spans the customer's verb, but "Sorry" is the word whose speaker matters."""
         found: dict[str, list[Span]] = {}
+        anchors: dict[tuple[int, int], int] = {}
         strings = doc.vocab.strings
         for match_id, start, end in self.matcher(doc):
             found.setdefault(strings[match_id], []).append(doc[start:end])
         if len(self.dep_matcher):
             for match_id, ids in self.dep_matcher(doc):
-                found.setdefault(strings[match_id], []).append(doc[min(ids) : max(ids) + 1])
-        return found
+                span = doc[min(ids) : max(ids) + 1]
+                found.setdefault(strings[match_id], []).append(span)
+                anchors.setdefault((span.start, span.end), ids[0])
+        return found, anchors
 
     def signal_spans(self, name: str, ex: Exchange, doc: Doc) -> list[Span]:
         spans: list[Span] = []
@@ -124,9 +130,12 @@ class Compiled:
 
 
 def passes(span: Span, filters: Filters, ex: Exchange) -> bool:
-    if any(not PREDICATES[p](span, ex) for p in filters.require):
+    if not filters.require and not filters.unless:
+        return True
+    focus = ex.focus(span)
+    if any(not PREDICATES[p](focus, ex) for p in filters.require):
         return False
-    return not any(PREDICATES[p](span, ex) for p in filters.unless)
+    return not any(PREDICATES[p](focus, ex) for p in filters.unless)
 
 
 class Source:

@@ -28,7 +28,13 @@ class Exchange:
 
     def matches(self, key: str, doc: Doc | None = None) -> list[Span]:
         doc = self.doc if doc is None else doc
-        return self._matches[id(doc)].get(key, [])
+        return self._matches[id(doc)][0].get(key, [])
+
+    def focus(self, span: Span) -> Span:
+        """The part of a match that predicates judge: a dependency pattern's anchor, else the span."""
+        found = self._matches.get(id(span.doc))
+        anchor = found[1].get((span.start, span.end)) if found else None
+        return span if anchor is None else span.doc[anchor : anchor + 1]
 
     def signal(self, name: str, doc: Doc | None = None) -> list[Span]:
         """Spans of a signal in the reply (or in `doc`), in order, overlaps merged."""
