@@ -233,13 +233,20 @@ def _feelings_clause(verb: Token, feelings: set[str]) -> bool:
 
 
 # -------------------------------------------------------------------------------- next steps
+#: verbs of getting in touch: "reach out with any further questions" is the weak offer
+CONTACT_VERBS = {"reach", "contact", "ask", "message", "write", "tweet", "dm", "get", "let", "hesitate", "shout", "drop", "hit", "call", "email"}
+
+
 def _is_weak_offer(verb: Token, vague: set[str]) -> bool:
     """"let us know if you need anything", "feel free to reach out with any questions"."""
     for c in verb.subtree:
         if c.dep_ in ("advcl", "ccomp") and any(m.lower_ in ("if", "should") for m in c.children if m.dep_ in ("mark", "aux")):
             if any(_lemma(x) in vague for x in c.subtree):
                 return True
-        if c.dep_ == "prep" and c.lower_ in ("with", "for") and any(_lemma(x) in vague for x in c.subtree):
+        if (
+            c.dep_ == "prep" and c.head is verb and c.lower_ in ("with", "for") and _lemma(verb) in CONTACT_VERBS
+            and any(_lemma(x) in vague for x in c.subtree)
+        ):
             return True
     return False
 
@@ -318,8 +325,9 @@ def commitments(
         speaker = who in SPEAKER
         passive = any(c.dep_ == "auxpass" for c in auxes)
         actor = speaker or (subj is not None and _lemma(subj) in actor_set)
+        stative_verb = lemma in stative_set and not (lemma == "get" and any(c.lower_ == "back" for c in t.children))
         kinds = []
-        if aux_words & FUTURE_AUX and lemma not in stative_set and (not customer or lemma in customer_future_set):
+        if aux_words & FUTURE_AUX and (customer and lemma in customer_future_set or not customer and not stative_verb):
             kinds.append("future")  # "we'll refund you", "you'll receive an email"
         if "have" in aux_words and t.tag_ in ("VBN", "VBD") and not passive and actor and lemma in done_set:
             kinds.append("perfect")  # "I've escalated this"
@@ -378,7 +386,10 @@ def questions(ex: Exchange, doc: Doc, vague: list[str]) -> Iterator[Span]:
     """A question to the customer: asking for details is a next step; "anything else?" is not."""
     vague_set = set(vague)
     for sent in doc.sents:
-        if not is_question(sent) or quoted(sent, ex):
+        words = [t for t in sent if t.is_alpha]
+        # "may we have the screenshot" asks even without its question mark
+        inverted = len(words) > 2 and words[0].tag_ == "MD" and words[1].lower_ in ("you", "we", "i")
+        if not (is_question(sent) or inverted) or quoted(sent, ex):
             continue
         if sum(1 for t in sent if t.is_alpha) < 2:
             continue
