@@ -77,7 +77,9 @@ def third_party_blame(
     party_set, fverbs, fnouns, fstates, handled = set(parties), set(failure_verbs), set(failure_nouns), set(failure_states), set(handled_verbs)
 
     def is_party(tok: Token | None) -> bool:
-        return tok is not None and (_lemma(tok) in party_set or any(c.dep_ == "compound" and _lemma(c) in party_set for c in tok.children))
+        if tok is None or any(c.dep_ == "poss" and c.lower_ == "your" for c in tok.children):
+            return False  # "your bank cancelled the direct debit" is the customer's side of a fact
+        return _lemma(tok) in party_set or any(c.dep_ == "compound" and _lemma(c) in party_set for c in tok.children)
 
     for t in doc:
         if t.pos_ not in ("VERB", "AUX") or is_question(t.sent):
@@ -87,10 +89,13 @@ def third_party_blame(
             continue  # what someone will or could do is not the cause of what happened
         if any(m.lower_ in ("if", "unless") for m in t.children if m.dep_ == "mark"):
             continue
+        if any(_lemma(a) in ("sorry", "apologize", "apologise", "apology", "regret") for a in t.ancestors):
+            continue  # "I apologize the driver didn't leave it": the apology names the failure, it owns it
         subj = subject_of(t)
         lemma = _lemma(t)
-        if is_party(subj):
-            negated_verb = any(c.dep_ == "neg" for c in t.children)
+        if is_party(subj) and (subj.lower_ != "they" or t.tag_ in ("VBD", "VBN")):
+            # a bare "they" counts only for what they did, not for how things are ("they don't count")
+            negated_verb = any(c.dep_ == "neg" for c in t.children) and subj.lower_ != "they"
             objs = [c for c in t.children if c.dep_ in ("dobj", "attr", "acomp")]
             if (
                 lemma in fverbs
