@@ -24,7 +24,7 @@ COND_MARKS = {"if", "unless", "whether", "should"}
 def predicate_head(span: Span) -> Token:
     """The token whose subject says who speaks: the verb for "I'm sorry", the word itself otherwise."""
     tok = span.root
-    if tok.dep_ in ("acomp", "attr", "oprd") and tok.head is not tok:
+    if tok.dep_ in ("acomp", "attr", "oprd") and tok.head.i != tok.i:
         return tok.head
     return tok
 
@@ -34,7 +34,7 @@ def subject_of(tok: Token) -> Token | None:
         if c.dep_ in ("nsubj", "nsubjpass", "expl"):
             return c
     # conjoined verbs share the first verb's subject ("we checked and found")
-    if tok.dep_ == "conj" and tok.head is not tok:
+    if tok.dep_ == "conj" and tok.head.i != tok.i:
         return subject_of(tok.head)
     return None
 

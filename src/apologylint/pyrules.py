@@ -188,11 +188,11 @@ def specific_apology(ex: Exchange, doc: Doc, generic: list[str], never: list[str
         if head not in generic_set:
             return True
         for c in o.subtree:
-            if c.dep_ == "poss" and c.head is o and c.lower_ == "your":
+            if c.dep_ == "poss" and c.head.i == o.i and c.lower_ == "your":
                 return True  # "your seating issue"
-            if c.head is o and c.dep_ in ("compound", "amod") and _lemma(c) not in ignored and c.is_alpha:
+            if c.head.i == o.i and c.dep_ in ("compound", "amod") and _lemma(c) not in ignored and c.is_alpha:
                 return True  # "the service issues"
-            if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ == "you" and c.head is not o:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ == "you" and c.head.i != o.i:
                 return True  # "the trouble you're having"
         return False
 
@@ -249,7 +249,7 @@ def _is_weak_offer(verb: Token, vague: set[str]) -> bool:
             if any(_lemma(x) in vague for x in c.subtree):
                 return True
         if (
-            c.dep_ == "prep" and c.head is verb and c.lower_ in ("with", "for") and _lemma(verb) in CONTACT_VERBS
+            c.dep_ == "prep" and c.head.i == verb.i and c.lower_ in ("with", "for") and _lemma(verb) in CONTACT_VERBS
             and any(_lemma(x) in vague for x in c.subtree)
         ):
             return True
@@ -265,7 +265,7 @@ def directives(ex: Exchange, doc: Doc, exclude: list[str], vague: list[str], con
         first_word = next((x for x in t.sent if x.is_alpha), None)
         after_please = t.i > 0 and doc[t.i - 1].lower_ in polite and t.is_alpha
         # the tagger often takes "DM us" or "Email us" at the start of a tweet for a noun
-        opening_action = t is first_word and t.lower_ in action_set and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("us", "me", "our", "the", "your", "a", "this", "out")
+        opening_action = first_word is not None and t.i == first_word.i and t.lower_ in action_set and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("us", "me", "our", "the", "your", "a", "this", "out")
         if (after_please or opening_action) and _lemma(t) not in excl:
             if not (_lemma(t) in contact_set or _lemma(t) == "let") or not _is_weak_offer(t, vague_set):
                 yield _span_of([t, *[c for c in t.children if c.dep_ in ("dobj", "prt", "dative")]])
