@@ -183,8 +183,12 @@ def specific_apology(ex: Exchange, doc: Doc, generic: list[str], never: list[str
                 return False
             return not _feelings_clause(o, feeling_set)
         head = _lemma(o)
-        if head in never_set or any(c.dep_ == "det" and c.lower_ == "any" for c in o.children):
-            return False  # "the delayed response", "any frustration": a form letter
+        if head in never_set:
+            return False  # "the delayed response": a form letter whatever its adjectives
+        if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ == "you" and c.head.i != o.i for c in o.subtree):
+            return True  # "any trouble you're having": the customer's experience
+        if any(c.dep_ == "det" and c.lower_ == "any" for c in o.children):
+            return False  # "any frustration": a form letter
         if head not in generic_set:
             return True
         for c in o.subtree:
@@ -192,8 +196,6 @@ def specific_apology(ex: Exchange, doc: Doc, generic: list[str], never: list[str
                 return True  # "your seating issue"
             if c.head.i == o.i and c.dep_ in ("compound", "amod") and _lemma(c) not in ignored and c.is_alpha:
                 return True  # "the service issues"
-            if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ == "you" and c.head.i != o.i:
-                return True  # "the trouble you're having"
         return False
 
     for ap in ex.signal("apology", doc):
@@ -404,10 +406,13 @@ def questions(ex: Exchange, doc: Doc, vague: list[str]) -> Iterator[Span]:
 
 
 @function("negated-sentences")
-def negated_sentences(ex: Exchange, doc: Doc, verbs_only: bool = True) -> Iterator[Span]:
+def negated_sentences(ex: Exchange, doc: Doc, idioms: list[str], verbs_only: bool = True) -> Iterator[Span]:
     """A sentence with a negated verb ("can't log in", "hasn't arrived"): the commonest shape of a
-    complaint."""
+    complaint. Not the idioms of delight ("can't wait", "can't complain", "won't miss it")."""
+    idiom_set = set(idioms)
     for t in doc:
+        if t.dep_ == "neg" and _lemma(t.head) in idiom_set:
+            continue
         if t.dep_ == "neg" and (not verbs_only or t.head.pos_ in ("VERB", "AUX", "ADJ")):
             yield doc[t.head.i : t.head.i + 1]
 
