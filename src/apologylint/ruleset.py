@@ -215,24 +215,22 @@ def _explain(path: pathlib.Path, data: Any, exc: ValidationError) -> RuleFileErr
     return RuleFileError(f"{path}:{who} {key}: {err['msg']}{more}")
 
 
-def load_rule_file(path: pathlib.Path) -> list[LexiconRule | PatternRule | DependencyRule | CountRule | ConditionalRule | MetricRule | PythonRule]:
+def _load_list(path: pathlib.Path, adapter: TypeAdapter, what: str) -> list:
     data = _read_yaml(path)
     if not isinstance(data, list):
-        raise RuleFileError(f"{path}: a rule file is a YAML list of rules")
+        raise RuleFileError(f"{path}: a {what} file is a YAML list of {what}s")
     try:
-        return _RULES.validate_python(data)
+        return adapter.validate_python(data)
     except ValidationError as exc:
         raise _explain(path, data, exc) from None
+
+
+def load_rule_file(path: pathlib.Path) -> list[LexiconRule | PatternRule | DependencyRule | CountRule | ConditionalRule | MetricRule | PythonRule]:
+    return _load_list(path, _RULES, "rule")
 
 
 def load_signal_file(path: pathlib.Path) -> list[Signal]:
-    data = _read_yaml(path)
-    if not isinstance(data, list):
-        raise RuleFileError(f"{path}: a signal file is a YAML list of signals")
-    try:
-        return _SIGNALS.validate_python(data)
-    except ValidationError as exc:
-        raise _explain(path, data, exc) from None
+    return _load_list(path, _SIGNALS, "signal")
 
 
 def data_dir(name: str) -> pathlib.Path:
