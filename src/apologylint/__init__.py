@@ -51,6 +51,14 @@ def scenarios(templates: Any = None) -> dict[str, str]:
     return _scenarios(templates)
 
 
+def rewrite(text: str, in_reply_to: str | None = None, **options: Any) -> str:
+    """A balanced version of a flawed draft: every fact kept; excuses, defensive lines and extra
+    apologies dropped; what it cannot know left as a visible [[placeholder]]."""
+    from .drafts import rewrite as _rewrite
+
+    return _rewrite(text, in_reply_to, **options)
+
+
 def __getattr__(name: str) -> Any:
     if name == "Linter":
         from .linter import Linter

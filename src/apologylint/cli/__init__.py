@@ -16,6 +16,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("evaluate", "score the linter on a labelled JSONL file"),
     "sendmail": ("sendmail", "lint a message on its way to sendmail: -- /usr/sbin/sendmail [ARGS...]"),
     "draft": ("draft", "render a balanced reply from a scenario template"),
+    "rewrite": ("rewrite", "turn a flawed draft into a balanced one"),
 }
 
 EPILOG = "subcommands:\n" + "\n".join(f"  {name:<10} {help_}" for name, (_, help_) in SUBCOMMANDS.items()) + (

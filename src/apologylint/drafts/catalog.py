@@ -45,6 +45,7 @@ class ScenarioSpec(BaseModel):
     apologize: bool = Field(True, description="whether the situation calls for an apology at all")
     fields: dict[str, FieldSpec]
     cues: list[str] = Field(default_factory=list, description="words that suggest the scenario, for the rewrite")
+    cue_weight: int = Field(1, ge=1, description="how much each cue counts")
     customer_message: str = Field(min_length=1, description="a message this scenario answers")
     example: dict[str, Any]
 

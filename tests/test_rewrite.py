@@ -1,0 +1,262 @@
+"""The rewrite: repairs driven by the linter's findings, facts kept, parts added from the scenario."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import apologylint
+from apologylint.cli import main
+from apologylint.drafts import DraftError, renderer
+from apologylint.drafts.anatomy import analyse
+from apologylint.drafts.facts import facts, keys
+from apologylint.drafts.infer import infer
+from apologylint.drafts.rewriter import Rewriter, actionable, plain_apologies
+
+CATALOG = renderer().catalog
+LATE = "Where is my order #4471? It was supposed to be here on Monday and I needed it for my daughter's party."
+BAD_DRAFT = """Hi Sam,
+
+We apologize for any inconvenience this may have caused. Unfortunately the courier lost your parcel, so there is nothing to track. As I said in my last email, order #4471 shipped on 3 March. Sorry again for the trouble!
+
+Best,
+Kim"""
+
+
+@pytest.fixture(scope="module")
+def rw(linter):
+    return Rewriter(linter)
+
+
+def sentences_of(text: str) -> list[str]:
+    return [s.text for s in analyse(text).sentences]
+
+
+# -- the worked example --------------------------------------------------------------------------
+def test_worked_example(rw, linter):
+    before = linter.lint(BAD_DRAFT, LATE)
+    assert {f.category for f in actionable(before, BAD_DRAFT)} >= {"non-apology", "excuse", "defensive", "over-apology"}
+    result = rw.rewrite(BAD_DRAFT, LATE)
+    out = result.text
+    assert result.scenario == "late-delivery"
+    assert out.startswith("Hi Sam,\n\n") and out.endswith("\n\nBest,\nKim")
+    assert "Order #4471 shipped on 3 March." in out  # the fact, without "As I said in my last email"
+    assert "courier" not in out and "As I said" not in out and "any inconvenience" not in out and "again" not in out
+    assert "[[new delivery date]]" in out  # the next step the draft lacked, with what it cannot know left open
+    after = linter.lint(out, LATE)
+    assert actionable(after, out) == [] and after.counts.apologies == 1
+    assert {d.rule for d in result.dropped} >= {"AL204", "AL302"}
+
+
+# -- repairs, one fault at a time ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    "bad, kept, gone",
+    [
+        # an excuse clause is cut, the rest of the sentence stays
+        ("Your order is late due to the high volume of orders we are receiving, but it will arrive on Friday.",
+         "Your order is late, but it will arrive on Friday.", "volume"),
+        # a defensive lead-in goes, the fact after it stays
+        ("As I said in my last email, order #4471 shipped on 3 March.", "Order #4471 shipped on 3 March.", "As I said"),
+        # an apology for asking goes, the question stays
+        ("Sorry to bother you, but could you send the invoice number?", "Could you send the invoice number?", "bother"),
+        # a conditional apology becomes a plain one
+        ("I'm sorry if the order didn't meet your expectations.", "I'm sorry the order didn't meet your expectations.", "sorry if"),
+        # an agentless one gets its agent
+        ("Mistakes were made in processing order #4471.", "We made mistakes in processing order #4471.", "were made"),
+        # "sorry, but" loses the apology that the refusal took back
+        ("I'm sorry, but we can't change the delivery address after dispatch.", "We can't change the delivery address after dispatch.", "sorry, but"),
+    ],
+)
+def test_sentence_repairs(rw, bad, kept, gone):
+    draft = f"Hi Sam,\n\n{bad} I'll call you at 10 am on Friday.\n\nBest,\nKim"
+    out = rw.rewrite(draft, LATE).text
+    assert kept in out, out
+    assert gone not in out
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "I'm sorry you feel that way.",
+        "We're sorry you were disappointed with the order.",
+        "We apologize for any inconvenience this may have caused.",
+    ],
+)
+def test_non_apologies_become_the_scenarios_plain_apology(rw, linter, bad):
+    draft = f"Hi Sam,\n\n{bad} I'll call you at 10 am on Friday.\n\nBest,\nKim"
+    result = rw.rewrite(draft, LATE)
+    assert bad not in result.text
+    apology = rw.scenario_part("late-delivery", "apology", 0)
+    assert re.search(r"sorry your order (is late|hasn't reached you yet|is taking so long to arrive)", result.text), result.text
+    rep = linter.lint(result.text, LATE)
+    assert rep.counts.apologies == 1 and rep.counts.empathy >= 1
+    assert apology.startswith("I'm")
+
+
+def test_extra_apologies_go_and_one_stays(rw, linter):
+    draft = ("Hi Sam,\n\nI'm sorry your order #4471 is late. So sorry about this! We apologize for the delay. "
+             "It will arrive on Friday. Sorry again for the trouble!\n\nBest,\nKim")
+    out = rw.rewrite(draft, LATE).text
+    rep = linter.lint(out, LATE)
+    assert rep.counts.apologies == 1
+    assert "I'm sorry your order #4471 is late." in out and "It will arrive on Friday." in out
+
+
+def test_excuses_and_defensive_lines_are_dropped_whole_when_nothing_is_left(rw):
+    draft = ("Hi Sam,\n\nUnfortunately the courier lost your parcel, so there is nothing to track. Please calm down. "
+             "You should have checked the size guide before ordering. I'm sorry your order is late. It will arrive on Friday.\n\nBest,\nKim")
+    result = rw.rewrite(draft, LATE)
+    assert sentences_of(result.text) == ["I'm sorry your order is late.", "It will arrive on Friday."]
+    assert {d.category for d in result.dropped} == {"excuse", "defensive"}
+
+
+def test_a_fact_is_never_dropped_with_an_extra_apology(rw):
+    # the second apology carries the only mention of the order number: it loses the apology, not the fact
+    draft = "Hi Sam,\n\nI'm sorry your parcel is late. Sorry again, order #4471 will arrive on Friday.\n\nBest,\nKim"
+    out = rw.rewrite(draft, LATE).text
+    assert "#4471" in out and "Friday" in out and "again" not in out
+
+
+def test_missing_parts_come_from_the_scenario_with_placeholders(rw, linter):
+    draft = "Hi Noor,\n\nYour March invoice is INV-2231.\n\nBest,\nAlex"
+    msg = CATALOG["billing-error"].customer_message
+    result = rw.rewrite(draft, msg)
+    assert result.scenario == "billing-error"
+    out = result.text
+    assert "Your March invoice is INV-2231." in out
+    assert "sorry we got your bill wrong" in out  # the scenario's apology, in its generic wording
+    assert "[[date the correction shows on the account]]" in out  # its next step, the date left open
+    assert result.placeholders == ["[[date the correction shows on the account]]"]
+    assert not re.search(r"\d", out.replace("2231", ""))  # no number of its own
+    assert "refund" not in out.lower()
+
+
+def test_no_apology_where_the_scenario_calls_for_none(rw, linter):
+    msg = CATALOG["customer-mistake"].customer_message
+    draft = "Hi Lucía,\n\nYou should have updated your address before ordering. I've rerouted the parcel to your new address.\n\nBest,\nKim"
+    result = rw.rewrite(draft, msg)
+    assert result.scenario == "customer-mistake"
+    rep = linter.lint(result.text, msg)
+    assert rep.counts.apologies == 0 and rep.counts.empathy >= 1
+    assert "You should have" not in result.text and "I've rerouted the parcel to your new address." in result.text
+
+
+def test_general_scenario_leaves_what_went_wrong_open(rw):
+    draft = "Hi Femi,\n\nI'm sorry you feel that way. I'll call you tomorrow at 10 am.\n\nBest,\nJo"
+    out = rw.rewrite(draft, CATALOG["general"].customer_message).text
+    assert "[[what went wrong]]" in out and "feel that way" not in out
+
+
+def test_a_chat_reply_keeps_its_greeting_and_case(rw):
+    draft = "Hi Sam, sorry if this caused any confusion. Due to a system glitch your order #4471 is late."
+    out = rw.rewrite(draft, LATE).text
+    assert out.startswith("Hi Sam, ") and "#4471" in out and "glitch" not in out
+    assert "\n" not in out.split("\n\n")[0]
+
+
+# -- what does not change ------------------------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(CATALOG))
+def test_every_shipped_draft_comes_back_unchanged(rw, name):
+    sc = CATALOG[name]
+    for channel in ("email", "chat"):
+        draft = apologylint.draft(name, seed=1, channel=channel, **sc.example)
+        result = rw.rewrite(draft, sc.customer_message)
+        assert not result.changed and result.text == draft
+
+
+@pytest.mark.parametrize("name", sorted(CATALOG))
+def test_scenario_is_inferred_from_the_customer_message_and_the_draft(name):
+    sc = CATALOG[name]
+    assert infer(CATALOG, "", sc.customer_message) == name
+    for channel in ("email", "chat"):
+        assert infer(CATALOG, apologylint.draft(name, seed=0, channel=channel, **sc.example), sc.customer_message) == name
+
+
+def test_too_little_evidence_means_general():
+    assert infer(CATALOG, "Thanks for your message.", "Hello?") == "general"
+
+
+def test_rewriting_a_rewrite_changes_nothing(rw):
+    once = rw.rewrite(BAD_DRAFT, LATE).text
+    assert rw.rewrite(once, LATE).text == once
+
+
+# -- the pieces ----------------------------------------------------------------------------------
+def test_facts_by_kind():
+    text = ("Order #4471 (ref ORD-2024-000123) shipped on 3 March and arrives Friday 14 March at 3 pm. You paid £12.99; "
+            "call +44 20 7946 0958, email help@example.com or see https://track.example.com/4471?x=1. 2024-05-01, 5 days.")
+    found = {(f.kind, f.text) for f in facts(text)}
+    assert {("id", "#4471"), ("id", "ORD-2024-000123"), ("date", "3 March"), ("date", "Friday 14 March"), ("time", "3 pm"),
+            ("amount", "£12.99"), ("phone", "+44 20 7946 0958"), ("email", "help@example.com"),
+            ("link", "https://track.example.com/4471?x=1"), ("date", "2024-05-01"), ("number", "5")} == found
+    assert keys("Order #4471") == keys("order  #4471")
+
+
+def test_anatomy_finds_greeting_sentences_and_sign_off():
+    an = analyse("Dear Mr O'Brien,\n\nThe refund is done. Mr. Smith checked it at 3 p.m. today. See https://x.example.com/a "
+                 "Thanks for waiting.\n\nKind regards,\nKim\nAcme Support")
+    assert an.customer_name == "Mr O'Brien" and an.agent_name == "Kim" and an.sign_off == "Kind regards,"
+    assert [s.text for s in an.sentences] == [
+        "The refund is done.", "Mr. Smith checked it at 3 p.m. today.", "See https://x.example.com/a", "Thanks for waiting."]
+    chat = analyse("Hi Sam, sorry your order is late. It ships today.")
+    assert chat.customer_name == "Sam" and [s.text for s in chat.sentences] == ["sorry your order is late.", "It ships today."]
+
+
+def test_plain_apologies():
+    assert "We apologize for the confusion." in plain_apologies("We apologize if this caused any confusion.")
+    assert "I'm sorry the app crashed." in plain_apologies("I'm sorry if the app crashed.")
+    assert "It arrived late, and we made a mistake." in plain_apologies("It arrived late, and a mistake was made.")
+    assert plain_apologies("I'm sorry your order is late.") == []
+
+
+def test_unknown_scenario_is_an_error(rw):
+    with pytest.raises(DraftError, match="unknown scenario"):
+        rw.rewrite("Hi", None, scenario="nope")
+
+
+# -- API and CLI ---------------------------------------------------------------------------------
+def test_api(linter):
+    out = apologylint.rewrite(BAD_DRAFT, LATE, linter=linter)
+    assert isinstance(out, str) and "As I said" not in out and "#4471" in out
+
+
+def test_cli_rewrite_and_diff(tmp_path, capsys):
+    draft, msg = tmp_path / "draft.txt", tmp_path / "msg.txt"
+    draft.write_text(BAD_DRAFT, encoding="utf-8")
+    msg.write_text(LATE, encoding="utf-8")
+    assert main(["rewrite", str(draft), "--in-reply-to", str(msg)]) == 0
+    cap = capsys.readouterr()
+    assert "Order #4471 shipped on 3 March." in cap.out and "As I said" not in cap.out
+    assert "scenario: late-delivery" in cap.err and "fill in: [[new delivery date]]" in cap.err
+    assert main(["rewrite", str(draft), "--in-reply-to", str(msg), "--diff", "-q"]) == 0
+    cap = capsys.readouterr()
+    assert cap.out.startswith(f"--- {draft}\n+++ {draft} (rewritten)\n")
+    assert re.search(r"^-.*As I said in my last email", cap.out, re.M)
+    assert re.search(r"^\+.*Order #4471 shipped on 3 March\.", cap.out, re.M)
+    assert cap.err == ""
+
+
+def test_cli_rewrite_of_a_clean_draft_prints_it_unchanged(tmp_path, capsys):
+    sc = CATALOG["general"]
+    text = apologylint.draft("general", seed=0, **sc.example)
+    path = tmp_path / "ok.txt"
+    path.write_text(text, encoding="utf-8")
+    assert main(["rewrite", str(path), "--diff"]) == 0
+    cap = capsys.readouterr()
+    assert cap.out == "" and "nothing to rewrite" in cap.err
+
+
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["rewrite", "/no/such/draft.txt"], "no such file"),
+        (["rewrite", "{draft}", "--in-reply-to", "/no/such/msg.txt"], "no such file"),
+        (["rewrite", "{draft}", "--scenario", "nope"], "unknown scenario 'nope'"),
+    ],
+)
+def test_cli_rewrite_errors_are_one_line_and_exit_2(tmp_path, capsys, argv, fragment):
+    draft = tmp_path / "draft.txt"
+    draft.write_text(BAD_DRAFT, encoding="utf-8")
+    assert main([a.format(draft=draft) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert fragment in err and err.count("\n") == 1 and "Traceback" not in err
