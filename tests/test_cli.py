@@ -1,21 +1,42 @@
 """The command line as users and CI meet it: output shape, exit codes, bad inputs."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
+
+from apologylint.cli import main
 
 BAD = "As I said in my last email, you should have ordered earlier. Calm down.\n"
 GOOD = "Sorry the mug arrived chipped! I've sent a replacement today; it arrives on Friday.\n"
 
 
-def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    """The CLI in this process (the pipeline loads once for the whole module), captured as a
+    subprocess result would be; `test_end_to_end_in_a_fresh_process` covers the real entry point."""
+    out, err = io.StringIO(), io.StringIO()
+    fake_stdin = io.TextIOWrapper(io.BytesIO(stdin or b""), encoding="utf-8")
+    with mock.patch.object(sys, "stdout", out), mock.patch.object(sys, "stderr", err), mock.patch.object(sys, "stdin", fake_stdin):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse usage errors
+            code = exc.code if isinstance(exc.code, int) else 2
+    return subprocess.CompletedProcess(list(args), code, out.getvalue().encode(), err.getvalue().encode())
+
+
+def test_end_to_end_in_a_fresh_process(tmp_path):
+    draft = tmp_path / "draft.txt"
+    draft.write_text(BAD, encoding="utf-8")
     env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "apologylint", *args], input=stdin, capture_output=True, cwd=cwd, env=env, timeout=120)
+    proc = subprocess.run([sys.executable, "-m", "apologylint", str(draft)], capture_output=True, env=env, timeout=120)
+    assert proc.returncode == 1
+    assert f"{draft}:1:1: AL302 error" in proc.stdout.decode()
 
 
 @pytest.fixture()
