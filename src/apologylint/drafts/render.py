@@ -196,6 +196,19 @@ class Renderer:
             raise DraftError(f"unknown format '{format}' (text or html)")
         return text
 
+    def render_macro(self, name: str, *args: Any, seed: int = 0) -> str:
+        """One macro of _parts.j2 on its own, e.g. the rewrite's fallback empathy line."""
+        from jinja2 import TemplateError
+
+        try:
+            module = self._template(PARTS_TEMPLATE).make_module({"pick": make_picker(seed, "parts")})
+            macro = getattr(module, name, None)
+            if macro is None:
+                raise DraftError(f"template error: {PARTS_TEMPLATE} has no macro '{name}'")
+            return tidy(str(macro(*args)))
+        except TemplateError as exc:
+            raise DraftError(_template_error(exc)) from None
+
     def render_part(self, scenario: str, context: dict[str, Any] | DraftContext, part: str, *, seed: int = 0) -> str:
         """One block of a scenario's template on its own (the rewrite inserts parts this way)."""
         from jinja2 import TemplateError

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .anatomy import Anatomy, Sentence, analyse
-from .catalog import DraftError
 from .facts import PLACEHOLDER, facts
 from .infer import infer
 
@@ -344,15 +343,7 @@ class Rewriter:
         return self.renderer.render_part(sc_name, self.rewrite_context(sc_name), part, seed=seed).strip()
 
     def macro(self, name: str, seed: int) -> str:
-        from jinja2 import TemplateError
-
-        from .render import PARTS_TEMPLATE, make_picker
-
-        try:
-            module = self.renderer._template(PARTS_TEMPLATE).make_module({"pick": make_picker(seed, "rewrite")})
-            return str(getattr(module, name)()).strip()
-        except (TemplateError, AttributeError) as exc:
-            raise DraftError(f"template error: {PARTS_TEMPLATE}: {exc}") from None
+        return self.renderer.render_macro(name, seed=seed)
 
 
 # -- helpers on sentences ------------------------------------------------------------------------
