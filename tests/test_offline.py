@@ -28,6 +28,8 @@ PROBE = textwrap.dedent(
     report = apologylint.lint(text + " Sorry if you were inconvenienced.", in_reply_to="My refund never arrived.")
     assert report.readability.grade_level is not None and report.readability.grade_level > 12
     assert "non-apology" in report.categories
+    import sys
+    assert "nltk" not in sys.modules, "textstat's NLTK path (which downloads cmudict) was imported"
     print("offline-ok")
     """
 )

