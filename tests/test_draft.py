@@ -374,3 +374,17 @@ def test_cli_fields_lists_required_and_optional(capsys):
     assert main(["draft", "--scenario", "wrong-item", "--fields"]) == 0
     out = capsys.readouterr().out
     assert re.search(r"^ordered\s+required", out, re.M) and re.search(r"^return_link\s+optional, link", out, re.M)
+
+
+def test_a_users_html_template_autoescapes(tmp_path):
+    (tmp_path / "scenarios.yaml").write_text(textwrap.dedent("""\
+        scenarios:
+          html-note:
+            description: An HTML note.
+            template: html-note.html.j2
+            fields: {}
+            customer_message: "Hello?"
+            example: {customer_name: Ann}
+        """), encoding="utf-8")
+    (tmp_path / "html-note.html.j2").write_text("<p>Hi <b>{{ customer_name }}</b></p>", encoding="utf-8")
+    assert apologylint.draft("html-note", templates=[tmp_path], customer_name="<i>Ann</i>") == "<p>Hi <b>&lt;i&gt;Ann&lt;/i&gt;</b></p>"

@@ -260,3 +260,44 @@ def test_cli_rewrite_errors_are_one_line_and_exit_2(tmp_path, capsys, argv, frag
     assert main([a.format(draft=draft) for a in argv]) == 2
     err = capsys.readouterr().err
     assert fragment in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+# -- one realistic flawed draft per scenario -----------------------------------------------------
+FLAWED = {
+    "late-delivery": "Hi Zoë,\n\nWe apologize for any inconvenience this may have caused. Due to the high volume of orders over the holidays, order #4471 was delayed. It's only a few days late. Sorry again!\n\nBest,\nKim",
+    "missed-deadline": "Hi Priya,\n\nSorry if the timing didn't work for you. Our designer was off sick, so the mock-ups slipped. As I mentioned before, the deadline was ambitious. You'll get them on Wednesday 12 June.\n\nThanks,\nTom",
+    "poor-quality-deliverable": "Dear Daniel,\n\nI'm sorry you feel that way about the report. The charts were produced as specified in the brief. Mistakes were made in the data import. We'll send a corrected version to daniel@example.com by Tuesday.\n\nKind regards,\nAmara",
+    "wrong-item": "Hi Sam,\n\nSo sorry! Sorry for the mix-up! Our warehouse sent the wrong item. You should have checked the confirmation email for order #5520. The return label is at https://returns.example.com/5520\n\nBest,\nLee",
+    "billing-error": "Hi Noor,\n\nI'm sorry, but the second charge of £12.99 is how our billing system works. I have to check with my manager first. Please calm down.\n\nBest,\nAlex",
+    "service-outage": "Hi Marco,\n\nThe outage on 3 March only lasted a few minutes. This happened because of a problem with our hosting provider, which is beyond our control. See https://status.example.com for details.\n\nRegards,\nJess",
+    "unanswered-message": "Hi Anna,\n\nSorry for the late reply. We are experiencing a high volume of emails, so replies may take longer. As previously stated, invoice INV-2231 was sent on 2 March.\n\nThanks,\nChris",
+    "rude-staff": "Dear Grace,\n\nWe are sorry if our colleague came across as rude. Our staff are trained to be polite at all times. I'll pass this on to the Main Street store manager.\n\nKind regards,\nOmar",
+    "long-wait": "Hi Ben,\n\nWe apologize for any inconvenience. Our lines are busier than usual, which is why you waited 65 minutes. It was just a short wait compared with last week. You can call us on 0800 123 4567.\n\nBest,\nSara",
+    "customer-mistake": "Hi Lucía,\n\nSorry for the trouble! You failed to update your address, so the parcel went to your old flat. I'm sorry, but we can't change it now. I've asked the courier to return it to us by Friday.\n\nBest,\nKim",
+    "no-fault-complaint": "Hi Harriet,\n\nI'm sorry you are unhappy with the new hours. That is just our policy. There is nothing wrong with opening at 10 am on Sundays.\n\nBest,\nRavi",
+    "general": "Hi Femi,\n\nWe apologize if this caused any frustration. Unfortunately the update was rolled out by our vendor. As I said, your account ACC-7781 is unlocked now.\n\nBest,\nJo",
+}
+
+
+def test_every_scenario_has_a_flawed_example():
+    assert set(FLAWED) == set(CATALOG)
+
+
+@pytest.mark.parametrize("name", sorted(FLAWED))
+def test_realistic_flawed_drafts(rw, linter, name):
+    from apologylint.drafts.rewriter import DROPPABLE
+
+    draft, msg = FLAWED[name], CATALOG[name].customer_message
+    assert actionable(linter.lint(draft, msg), draft), "the example must have something to rewrite"
+    result = rw.rewrite(draft, msg)
+    out = result.text
+    assert result.scenario == name
+    may_go = set().union(set(), *(keys(d.text) for d in result.dropped if d.category in DROPPABLE))
+    assert keys(draft) - keys(out) - may_go == set(), out
+    assert keys(out) <= keys(draft), out
+    rep = linter.lint(out, msg)
+    assert actionable(rep, out) == [], ([(f.rule, f.excerpt) for f in rep.findings], out)
+    assert rep.counts.apologies <= (1 if CATALOG[name].apologize else 0), out
+    first_line, last_line = draft.splitlines()[0], draft.splitlines()[-1]
+    assert out.splitlines()[0] == first_line and out.splitlines()[-1] == last_line
+    assert rw.rewrite(out, msg).text == out

@@ -65,6 +65,7 @@ _MINIMIZERS = re.compile(r"\s*\b(just|only|merely|simply)\b", re.I)
 _GLUE = re.compile(r"^(?:and|but|so|however|because|as|since|though|although|yet)\b[,]?\s*", re.I)
 
 
+_SYMPATHY = re.compile(r"\bsorry to (hear|see|read|learn)\b", re.I)
 _CONDITIONAL = re.compile(r"\b(sorry|apologi[sz]e|apologies|regret)\s+(?:if|whether)\b", re.I)
 
 
@@ -76,6 +77,13 @@ class _Flag:
     category: str
     start: int
     end: int
+
+
+def _flag_word(rule: str, category: str, sent: Sentence, rx: re.Pattern[str]) -> _Flag:
+    """A flag on the words of `sent` that `rx` matches (the apology itself, not the whole sentence)."""
+    m = rx.search(sent.text)
+    a, b = (m.start(), m.end()) if m else (0, len(sent.text))
+    return _Flag(rule, category, sent.start + a, sent.start + b)
 
 
 @dataclass
@@ -179,16 +187,27 @@ class Rewriter:
         an = analyse(text)
         by_sentence: dict[int, list["Finding"]] = {}
         missing = {f.category for f in todo if f.category in MISSING}
+        too_many = self._rule_id("too-many-apologies")
         for f in todo:
             if f.category in MISSING:
+                continue
+            if f.rule == too_many:
+                for i in self._extra_apologies(an):
+                    by_sentence.setdefault(i, []).append(_flag_word(f.rule, f.category, an.sentences[i], _APOLOGY_WORD))
                 continue
             i = _sentence_of(an, f)
             if i is not None:
                 by_sentence.setdefault(i, []).append(f)
+        apologize = self.renderer.scenario(sc_name).apologize
         for i, sent in enumerate(an.sentences):
-            if i not in by_sentence and _CONDITIONAL.search(sent.text):
+            if i in by_sentence:
+                continue
+            if _CONDITIONAL.search(sent.text):
                 # "I'm sorry if ..." that the parse missed (e.g. read a greeting's name as its subject)
-                by_sentence[i] = [_Flag(self._rule_id("conditional-apology"), "non-apology", sent.start, sent.end)]
+                by_sentence[i] = [_flag_word(self._rule_id("conditional-apology"), "non-apology", sent, _CONDITIONAL)]
+            elif not apologize and _APOLOGY_WORD.search(sent.text) and not _SYMPATHY.search(sent.text):
+                # the scenario says no mistake of ours happened: an apology here is over-apology
+                by_sentence[i] = [_flag_word(self._rule_id("apology-without-failure"), "over-apology", sent, _APOLOGY_WORD)]
         edits: dict[int, str | None] = {}
         if by_sentence:
             edits = self._repair(an, by_sentence, sc_name, seed, result)
@@ -302,6 +321,14 @@ class Rewriter:
         """Add the scenario's apology (or empathy) at the start and its next step at the end."""
         sc = self.renderer.scenario(sc_name)
         inserts: dict[int, list[str]] = {}
+        if "missing-empathy" in missing and sc.apologize and report.counts.apologies:
+            # an apology that names nothing ("Sorry for the late reply."): the scenario's says what
+            part = self.scenario_part(sc_name, "apology", seed)
+            for i, x in enumerate(an.sentences):
+                if part and _APOLOGY_WORD.search(x.text) and not _SYMPATHY.search(x.text) and _words(x.text) <= 12:
+                    if not ({f.key for f in facts(x.text)} - {f.key for f in facts(_text_without(an, i))}):
+                        result.replaced.append((x.text, part))
+                        return rebuild(an, {i: part})
         if "missing-empathy" in missing:
             part = self.scenario_part(sc_name, "apology", seed) if sc.apologize and not report.counts.apologies else ""
             if not part and not sc.apologize:
@@ -324,6 +351,18 @@ class Rewriter:
                 inserts.setdefault(_last_position(an), []).append(part)
                 result.added.append(part)
         return rebuild(an, {}, inserts=inserts) if inserts else text
+
+    def _extra_apologies(self, an: Anatomy) -> list[int]:
+        """Every apology sentence but the one to keep: the longest that names what happened (it
+        counts as empathy on its own and has no finding), else the first."""
+        apologies = [i for i, x in enumerate(an.sentences) if _APOLOGY_WORD.search(x.text) and not _SYMPATHY.search(x.text)]
+        if len(apologies) < 2:
+            return []
+        reports = self.linter.lint_many([an.sentences[i].text for i in apologies])
+        named = [i for i, r in zip(apologies, reports) if r.counts.empathy and r.counts.apologies == 1
+                 and not any(f.severity.rank >= 1 and f.category not in MISSING for f in r.findings)]
+        keep = max(named, key=lambda i: _words(an.sentences[i].text)) if named else apologies[0]
+        return [i for i in apologies if i != keep]
 
     def _rule_id(self, name: str) -> str:
         return next((r.id for r in self.linter.rules if r.name == name), name)
