@@ -207,6 +207,17 @@ def specific_apology(ex: Exchange, doc: Doc, generic: list[str], never: list[str
                     objects.extend(x for x in c.children if x.dep_ in ("pobj", "pcomp"))
                 elif c.dep_ in ("ccomp", "xcomp", "advcl", "parataxis", "dep") and c.i > t.i and c.pos_ in ("VERB", "AUX"):
                     objects.append(c)
+        root = ap.root
+        head_clause = root.head
+        if (
+            not objects
+            and root.dep_ in ("intj", "dep", "advmod", "npadvmod")
+            and head_clause.pos_ in ("VERB", "AUX")
+            and head_clause.i > root.i
+            and not any(x.lower_ in ("but", "however") for x in doc[root.i : head_clause.i])
+            and _about_the_customer(subject_of(head_clause))
+        ):
+            objects.append(head_clause)  # "Sorry you've been waiting so long": the clause is the parse's head
         if not objects:
             # a bare "I'm so sorry." reads as sympathy; not "Sorry again," (a sign-off), "Sorry,
             # but ..." (a refusal), "sorry if ..." or "Sorry you feel ..." (see non-apology)
@@ -224,6 +235,11 @@ def specific_apology(ex: Exchange, doc: Doc, generic: list[str], never: list[str
             if names_the_situation(o):
                 yield _span_of([*ap, *o.subtree])
                 break
+
+
+def _about_the_customer(subj: Token | None) -> bool:
+    """A subject that is the customer or their thing: "you", "it", "your order"."""
+    return subj is not None and (subj.lower_ in ("you", "it", "this", "that") or any(c.lower_ == "your" for c in subj.children))
 
 
 def _feelings_clause(verb: Token, feelings: set[str]) -> bool:
