@@ -30,9 +30,12 @@ def predicate_head(span: Span) -> Token:
 
 
 def subject_of(tok: Token) -> Token | None:
-    for c in tok.children:
-        if c.dep_ in ("nsubj", "nsubjpass", "expl"):
-            return c
+    """The verb's subject; when the parser gives it two (a greeting's name taken for one: "Hi Zoë,
+    we're sorry"), the one nearest before the verb."""
+    subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+    if subjects:
+        before = [c for c in subjects if c.i < tok.i]
+        return max(before, key=lambda c: c.i) if before else subjects[0]
     # conjoined verbs share the first verb's subject ("we checked and found")
     if tok.dep_ == "conj" and tok.head.i != tok.i:
         return subject_of(tok.head)

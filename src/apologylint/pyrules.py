@@ -284,11 +284,15 @@ def directives(ex: Exchange, doc: Doc, exclude: list[str], vague: list[str], con
         after_please = t.i > 0 and doc[t.i - 1].lower_ in polite and t.is_alpha
         # the tagger often takes "DM us" or "Email us" at the start of a tweet for a noun
         opening_action = first_word is not None and t.i == first_word.i and t.lower_ in action_set and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("us", "me", "our", "the", "your", "a", "this", "out")
+        if _lemma(t) == "calm" and not any(c.lower_ == "down" for c in t.children):
+            pass  # "you can calm the noise in Settings" is an instruction; "calm down" is excluded below
+        elif _lemma(t) in excl:
+            continue
         if (after_please or opening_action) and _lemma(t) not in excl:
             if not (_lemma(t) in contact_set or _lemma(t) == "let") or not _is_weak_offer(t, vague_set):
                 yield _span_of([t, *[c for c in t.children if c.dep_ in ("dobj", "prt", "dative")]])
             continue
-        if t.pos_ not in ("VERB", "AUX") or _lemma(t) in excl:
+        if t.pos_ not in ("VERB", "AUX") or (_lemma(t) in excl and _lemma(t) != "calm"):
             continue
         imperative = (
             t.tag_ == "VB"
@@ -348,9 +352,13 @@ def commitments(
         speaker = who in SPEAKER
         passive = any(c.dep_ == "auxpass" for c in auxes)
         actor = speaker or (subj is not None and _lemma(subj) in actor_set)
-        stative_verb = lemma in stative_set and not (lemma == "get" and any(c.lower_ == "back" for c in t.children))
+        has_object = any(c.dep_ in ("dobj", "dative") for c in t.children)
+        stative_verb = lemma in stative_set and not (
+            (lemma == "get" and (any(c.lower_ == "back" for c in t.children) or has_object))  # "get back to you", "get it to you"
+            or (lemma == "be" and any(c.dep_ == "prep" and c.lower_ in ("with", "in") for c in t.children))  # "will be with you on Wednesday"
+        )
         kinds = []
-        if aux_words & FUTURE_AUX and (customer and lemma in customer_future_set or not customer and not stative_verb):
+        if aux_words & FUTURE_AUX and (customer and lemma in customer_future_set and (has_object or lemma != "get") or not customer and not stative_verb):
             kinds.append("future")  # "we'll refund you", "you'll receive an email"
         if "have" in aux_words and t.tag_ in ("VBN", "VBD") and not passive and actor and lemma in done_set:
             kinds.append("perfect")  # "I've escalated this"
@@ -387,7 +395,7 @@ def commitments(
             continue  # "we'll be happy to help" promises a mood, not an action
         if _is_weak_offer(t, vague_set):
             continue
-        if any(x.lower_ in hindsight_set for x in t.sent) and any(x.lower_ == "time" for x in t.sent):
+        if set(kinds) <= {"recommendation", "offer", "intent"} and any(x.lower_ in hindsight_set for x in t.sent) and any(x.lower_ == "time" for x in t.sent):
             continue  # "we'd recommend booking earlier next time" is hindsight, not a way forward
         yield _span_of([*(c for c in [subj] if c is not None and c.i < t.i), *auxes, t])
 
