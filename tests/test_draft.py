@@ -388,3 +388,26 @@ def test_a_users_html_template_autoescapes(tmp_path):
         """), encoding="utf-8")
     (tmp_path / "html-note.html.j2").write_text("<p>Hi <b>{{ customer_name }}</b></p>", encoding="utf-8")
     assert apologylint.draft("html-note", templates=[tmp_path], customer_name="<i>Ann</i>") == "<p>Hi <b>&lt;i&gt;Ann&lt;/i&gt;</b></p>"
+
+
+def test_config_template_paths_add_scenarios_to_the_draft_command(tmp_path, capsys):
+    from apologylint.cli import main
+
+    folder = tmp_path / "ours"
+    folder.mkdir()
+    (folder / "scenarios.yaml").write_text(textwrap.dedent("""\
+        scenarios:
+          refund-sent:
+            description: A refund went out.
+            fields:
+              amount: {kind: phrase, required: true, help: "how much"}
+            customer_message: "Where is my refund?"
+            example: {customer_name: Ann, amount: "£5"}
+        """), encoding="utf-8")
+    (folder / "refund-sent.j2").write_text('{% extends "_layout.j2" %}{% block next_step %}Your refund is on its way.{% endblock %}', encoding="utf-8")
+    cfg = tmp_path / "apologylint.toml"
+    cfg.write_text('template_paths = ["ours"]\n', encoding="utf-8")  # relative to the config file
+    assert main(["draft", "--list", "--config", str(cfg)]) == 0
+    assert "refund-sent" in capsys.readouterr().out
+    assert main(["draft", "--list"]) == 0
+    assert "refund-sent" not in capsys.readouterr().out

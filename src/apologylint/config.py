@@ -30,6 +30,9 @@ class Config(BaseModel):
     select: list[str] = Field(default_factory=list, description="rule ids, names, id prefixes or categories to run")
     ignore: list[str] = Field(default_factory=list, description="rule ids, names, id prefixes or categories to skip")
     rule_paths: list[pathlib.Path] = Field(default_factory=list, description="extra rule files or folders (rule packs)")
+    template_paths: list[pathlib.Path] = Field(
+        default_factory=list, description="template folders searched before the shipped ones (draft, rewrite)"
+    )
     rules: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="per-rule overrides keyed by id or name, e.g. {'AL101': {'max': 2}, 'hedge-words': {'severity': 'warning'}}",
@@ -54,5 +57,6 @@ class Config(BaseModel):
         if not isinstance(data, dict):
             raise ValueError(f"{path}: the configuration must be a table/mapping")
         base = path.parent
-        data["rule_paths"] = [base / p for p in data.get("rule_paths", [])]
+        for key in ("rule_paths", "template_paths"):
+            data[key] = [base / p for p in data.get(key, [])]
         return cls.model_validate(data)

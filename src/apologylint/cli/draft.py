@@ -18,6 +18,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, metavar="N", help="choose the wordings with this seed (default: derived from the context)")
     parser.add_argument("--format", choices=["text", "html"], default="text", help="output format (html escapes every field)")
     parser.add_argument("--templates", action="append", default=[], metavar="DIR", help="a folder of templates searched before the shipped ones; repeatable")
+    parser.add_argument("--config", metavar="FILE", help="settings file; its template_paths are searched after --templates")
 
 
 def _read_context(path: str) -> dict:
@@ -58,7 +59,12 @@ def run(args: argparse.Namespace) -> int:
     from ..drafts import DraftError, renderer
 
     try:
-        r = renderer(args.templates)
+        templates = list(args.templates)
+        if args.config:
+            from .common import build_config
+
+            templates += [str(p) for p in build_config(_no_lint_flags(args)).template_paths]
+        r = renderer(templates)
         if args.list:
             width = max(map(len, r.catalog), default=0) + 2
             for name, sc in r.catalog.items():
@@ -85,3 +91,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print(text)
     return 0
+
+
+def _no_lint_flags(args: argparse.Namespace) -> argparse.Namespace:
+    """build_config reads the lint flags too; draft has only --config."""
+    return argparse.Namespace(config=args.config, model=None, fail_on=None, select=None, ignore=None, rule_paths=None)

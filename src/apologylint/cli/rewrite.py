@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         from ..drafts.rewriter import Rewriter
 
-        result = Rewriter(linter, templates=args.templates).rewrite(original.text, context, scenario=args.scenario)
+        templates = [*args.templates, *map(str, linter.config.template_paths)]
+        result = Rewriter(linter, templates=templates).rewrite(original.text, context, scenario=args.scenario)
     except DraftError as exc:
         print(f"apologylint rewrite: {exc}", file=sys.stderr)
         return 2
