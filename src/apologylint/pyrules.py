@@ -129,10 +129,13 @@ def repeated_signoff(ex: Exchange, doc: Doc, markers: list[str]) -> Iterator[Spa
 
 # -------------------------------------------------------------------------------- defensive
 @function("apology-then-refusal")
-def apology_then_refusal(ex: Exchange, doc: Doc, refusals: list[str], exempt: list[str]) -> Iterator[Span]:
-    """"Sorry, but ..." followed by a refusal or a contradiction in the same sentence
-    ("but don't worry" is reassurance, not refusal)."""
-    refusal, exempt_set = set(refusals), set(exempt)
+def apology_then_refusal(ex: Exchange, doc: Doc, refusals: list[str], exempt: list[str], reassurances: list[str]) -> Iterator[Span]:
+    """"Sorry, but ..." followed by a refusal ("but we can't refund it") or a contradiction ("but
+    that is how our billing works") in the same sentence. Not when what follows the "but" is good
+    news, reassurance or something we do for the customer ("but don't worry", "but your
+    replacement ships today")."""
+    refusal, exempt_set, reassure = set(refusals), set(exempt), set(reassurances)
+    next_steps = ex.signal("next-step", doc)
     for ap in ex.signal("apology", doc):
         sent = ap.sent
         buts = [t for t in sent if t.lower_ in ("but", "however") and t.i >= ap.end]
@@ -141,6 +144,11 @@ def apology_then_refusal(ex: Exchange, doc: Doc, refusals: list[str], exempt: li
         after = doc[buts[0].i : sent.end]
         if any((t.dep_ == "neg" and _lemma(t.head) not in exempt_set) or _lemma(t) in refusal for t in after):
             yield doc[ap.start : sent.end]
+            continue
+        first_words = {_lemma(t) for t in after[1:4]}
+        helps = any(s.start >= after.start and s.end <= after.end for s in next_steps)
+        if ap.start - sent.start <= 3 and not helps and not first_words & reassure and not is_question(sent):
+            yield doc[ap.start : sent.end]  # "Sorry, but that's how our billing works"
 
 
 @function("self-defense")
