@@ -22,11 +22,19 @@ def test_lint_returns_findings_that_point_into_the_text():
 
 
 def test_curly_apostrophes_match_like_straight_ones(linter):
-    straight = linter.lint("We're sorry you feel that way.")
-    curly = linter.lint("We\u2019re sorry you feel that way.")
+    straight_text, curly_text = "We're sorry you feel that way.", "We\u2019re sorry you feel that way."
+    straight, curly = linter.lint(straight_text), linter.lint(curly_text)
     assert [f.rule for f in straight.findings] == [f.rule for f in curly.findings]
-    f = next(f for f in curly.findings if f.rule == "AL403")
-    assert "\u2019" in "We\u2019re sorry you feel that way."[: f.end] or f.excerpt.startswith("sorry")
+    assert "AL403" in {f.rule for f in curly.findings}
+    for s, c in zip(straight.findings, curly.findings):
+        assert (s.start, s.end) == (c.start, c.end)  # one character for one: same offsets
+        assert c.excerpt == curly_text[c.start : c.end]
+
+
+def test_zero_width_characters_do_not_hide_a_finding(linter):
+    text = "As I\u200b said, you should have ordered earlier."
+    f = next(f for f in linter.lint(text).findings if f.rule == "AL302")
+    assert f.excerpt == text[f.start : f.end] == "As I\u200b said"
 
 
 def test_lemmas_not_spellings(linter):
@@ -99,3 +107,10 @@ def test_unknown_config_key_is_an_error():
 def test_empty_and_whitespace_text(linter):
     assert linter.lint("").findings == []
     assert linter.lint("   \n ").findings == []
+
+
+def test_text_too_long_is_a_clear_error(linter):
+    from apologylint.linter import MAX_CHARS, TextTooLong
+
+    with pytest.raises(TextTooLong, match="characters"):
+        linter.lint("Thanks! " * (MAX_CHARS // 8 + 1))

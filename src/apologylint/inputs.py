@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .models import Report
 
 #: a reply longer than this is not a reply; refuse it rather than spend minutes parsing it
-MAX_BYTES = 1_000_000
+MAX_BYTES = 200_000  # about 35,000 words: far past any reply, and still linted in seconds
 #: an email may carry attachments, so the file may be larger than the reply it holds
 MAX_EMAIL_BYTES = 30_000_000
 

@@ -31,6 +31,13 @@ def _fill(template: str, values: dict) -> str:
     return template.format_map(Safe(v))
 
 
+class TextTooLong(ValueError):
+    """A text past `MAX_CHARS`; parsing it would take minutes, and no reply is that long."""
+
+
+MAX_CHARS = 200_000
+
+
 class Linter:
     """Holds the spaCy pipeline and the compiled rules; thread-compatible, not thread-safe."""
 
@@ -91,6 +98,10 @@ class Linter:
             chunk = list(itertools.islice(pairs, batch_size))
             if not chunk:
                 return
+            for text, ctx in chunk:
+                for what, value in (("text", text), ("in_reply_to", ctx)):
+                    if value is not None and len(value) > MAX_CHARS:
+                        raise TextTooLong(f"{what} is {len(value):,} characters; apologylint lints replies up to {MAX_CHARS:,}")
             norms = [normalize(text) for text, _ in chunk]
             bounds = [content_bounds(n.text) for n in norms]
             ctx_norms = [normalize(ctx) if ctx else None for _, ctx in chunk]

@@ -53,10 +53,11 @@ def negated(span: Span, ex: Exchange) -> bool:
     for t in {span.root, predicate_head(span)}:
         if any(c.dep_ == "neg" for c in t.children):
             return True
-    start = span.start
-    sent_start = span.sent.start
-    for i in range(max(sent_start, start - 3), start):
-        if span.doc[i].lower_ in NEGATORS or span.doc[i].norm_ in NEGATORS:
+    doc = span.doc
+    for i in range(span.start - 1, max(span.sent.start, span.start - 3) - 1, -1):
+        if doc[i].is_punct:
+            break  # "No problem, sorry again" is not a negated apology
+        if doc[i].lower_ in NEGATORS or doc[i].norm_ in NEGATORS:
             return True
     return False
 
@@ -71,11 +72,12 @@ def question(span: Span, ex: Exchange) -> bool:
 
 
 def quoted(span: Span, ex: Exchange) -> bool:
-    text = span.doc.text
-    line_start = text.rfind("\n", 0, span.start_char) + 1
-    if text[line_start:span.start_char].lstrip().startswith(">"):
+    """Inside quotation marks, or on a "> " line: someone else's words, not ours."""
+    sent = span.sent
+    before = sent.text[: span.start_char - sent.start_char]  # never doc.text: it is rebuilt per call
+    line = before[before.rfind("\n") + 1 :]
+    if line.lstrip().startswith(">") or (before.rfind("\n") < 0 and sent.start > 0 and _line_quoted(span)):
         return True
-    before = text[span.sent.start_char:span.start_char]
     if before.count('"') % 2 == 1:
         return True
     # 'single quotes' open after a space or at the start and close before a space or punctuation;
@@ -83,6 +85,18 @@ def quoted(span: Span, ex: Exchange) -> bool:
     opens = len(re.findall(r"(?:^|(?<=[\s(\[]))'(?=\w)", before))
     closes = len(re.findall(r"(?<=[\w.!?,])'(?=[\s.,;:!?)]|$)", before))
     return opens > closes
+
+
+def _line_quoted(span: Span) -> bool:
+    """The sentence starts mid-line: look back from it to the start of its line."""
+    doc = span.doc
+    for i in range(span.sent.start - 1, -1, -1):
+        tok = doc[i]
+        if "\n" in tok.text_with_ws:
+            return False
+        if tok.text == ">" and (i == 0 or "\n" in doc[i - 1].text_with_ws):
+            return True
+    return False
 
 
 def conditional(span: Span, ex: Exchange) -> bool:
