@@ -114,3 +114,24 @@ def test_text_too_long_is_a_clear_error(linter):
 
     with pytest.raises(TextTooLong, match="characters"):
         linter.lint("Thanks! " * (MAX_CHARS // 8 + 1))
+
+
+@pytest.mark.parametrize(
+    "config, needle",
+    [
+        ({"select": ["nosuchrule"]}, "nosuchrule"),
+        ({"ignore": ["AL999"]}, "AL999"),
+        ({"rules": {"too-many-apology": {"max": 2}}}, "too-many-apology"),
+        ({"rules": {"AL101": {"signal": "empathy"}}}, "cannot change signal"),
+        ({"rules": {"AL302": {"id": "AL101"}}}, "cannot change id"),
+    ],
+)
+def test_configuration_typos_are_errors_not_silence(config, needle):
+    with pytest.raises(ValueError, match=needle):
+        Linter(Config(**config))
+
+
+def test_ids_are_case_insensitive_and_id_and_name_overrides_merge():
+    linter = Linter(Config(select=["al302"], rules={"AL302": {"severity": "info"}, "as-previously-stated": {"message": "Told twice: '{match}'."}}))
+    (f,) = linter.lint("As I said, the refund takes five days.").findings
+    assert (f.rule, f.severity, f.message) == ("AL302", Severity.info, "Told twice: 'As I said'.")

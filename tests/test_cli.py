@@ -196,3 +196,8 @@ def test_readme_rule_table_is_generated_from_the_rules():
     table = readme.split("<!-- rules-table:start -->")[1].split("<!-- rules-table:end -->")[0].strip()
     rules, _ = load_all()
     assert table == markdown_table(sorted(rules, key=lambda r: r.id))
+
+
+def test_unknown_selector_is_a_usage_error(drafts):
+    proc = run(str(drafts["bad"]), "--select", "nosuchrule")
+    assert proc.returncode == 2 and "nosuchrule" in proc.stderr.decode()

@@ -67,9 +67,16 @@ def test_invalid_spacy_pattern_names_the_rule(tmp_path):
     text = GOOD_RULE.replace("kind: lexicon", "kind: pattern").replace(
         '  lemmas: ["because of the pizza"]', "  patterns:\n    - [{LEMMMA: pizza}]"
     )
-    write(tmp_path, text)
-    with pytest.raises(RuleFileError, match="TS101"):
+    p = write(tmp_path, text)
+    with pytest.raises(RuleFileError) as exc:
         Linter(Config(rule_paths=[tmp_path])).compiled
+    assert "TS101" in str(exc.value) and str(p) in str(exc.value)
+
+
+def test_unknown_message_placeholder(tmp_path):
+    p = write(tmp_path, GOOD_RULE.replace("Pizza is no excuse: '{match}'.", "Pizza {0} {colour}"))
+    with pytest.raises(RuleFileError, match="placeholder"):
+        load_rule_file(p)
 
 
 def test_yaml_words_are_not_booleans(tmp_path):

@@ -183,7 +183,7 @@ class SpanDetector(Detector):
 
     def __init__(self, rule: Any, compiled: Compiled) -> None:
         super().__init__(rule, compiled)
-        self.source = Source(compiled, f"rule {rule.id}", rule.id, rule)
+        self.source = Source(compiled, rule.where, rule.id, rule)
 
     def find(self, ex: Exchange) -> Iterator[Hit]:
         for span in self.source.spans(ex):

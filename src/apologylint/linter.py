@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence, Union
 
 from .config import Config
 from .models import Counts, Finding, Readability, Report
-from .ruleset import load_all, selected
+from .ruleset import TUNABLE, RuleFileError, load_all, matches, selected
 from .text import LineIndex, content, content_bounds, normalize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,6 +48,12 @@ class Linter:
             config = Config.model_validate(config)
         self.config = config
         rules, signals = load_all(tuple(config.rule_paths))
+        for key in [*config.select, *config.ignore]:
+            if not any(matches(r, key) for r in rules):
+                raise RuleFileError(f"configuration: select/ignore '{key}' matches no rule id, name, prefix or category")
+        for key in config.rules:
+            if not any(key.upper() == r.id or key == r.name for r in rules):
+                raise RuleFileError(f"configuration: rules.{key}: no rule has this id or name")
         self.rules = [self._configured(r) for r in rules]
         self.active = [r for r in self.rules if r.enabled and selected(r, config.select, config.ignore)]
         self.signals = signals
@@ -55,18 +61,25 @@ class Linter:
         self._nlp = None
 
     def _configured(self, rule):
-        overrides = self.config.rules.get(rule.id) or self.config.rules.get(rule.name)
+        """The rule with the configuration's overrides (by id and by name, merged) applied."""
+        overrides = {}
+        for key, value in self.config.rules.items():
+            if key.upper() == rule.id or key == rule.name:
+                overrides.update(value)
         if not overrides:
             return rule
         from pydantic import ValidationError
 
-        from .ruleset import RuleFileError
-
+        fixed = sorted(set(overrides) - TUNABLE)
+        if fixed:
+            raise RuleFileError(f"configuration: rule {rule.id}: cannot change {', '.join(fixed)} (tunable: {', '.join(sorted(TUNABLE))})")
         try:
-            return type(rule).model_validate({**rule.model_dump(), **overrides})
+            tuned = type(rule).model_validate({**rule.model_dump(), **overrides})
         except ValidationError as exc:
             err = exc.errors()[0]
             raise RuleFileError(f"configuration: rule {rule.id}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+        tuned._source = rule._source
+        return tuned
 
     # -- the pipeline, loaded on first use ------------------------------------------------------
     @property

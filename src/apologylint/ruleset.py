@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError, field_validator
 
 from .models import Severity
 
@@ -66,6 +66,12 @@ class Filters(BaseModel):
     report: Literal["match", "sentence"] = "match"
 
 
+#: what a rule's message may mention: the match, and for counts and metrics the figures
+MESSAGE_FIELDS = {"match", "count", "max", "density", "value"}
+#: what configuration may change on a shipped rule; the rest is the rule's identity and logic
+TUNABLE = {"severity", "enabled", "once", "max", "max_per_100_words", "density_min_words", "min_words", "message", "suggestion"}
+
+
 class RuleBase(Filters):
     id: str = Field(pattern=RULE_ID)
     name: str = Field(pattern=KEBAB)
@@ -77,6 +83,23 @@ class RuleBase(Filters):
     examples: Examples
     enabled: bool = True
     once: bool = Field(True, description="report only the first match per message")
+    _source: pathlib.Path | None = PrivateAttr(None)
+
+    @field_validator("message")
+    @classmethod
+    def _known_placeholders(cls, v: str) -> str:
+        import string
+
+        names = {f for _, f, _, _ in string.Formatter().parse(v) if f is not None}
+        unknown = names - MESSAGE_FIELDS
+        if unknown:
+            raise ValueError(f"unknown placeholder(s) {sorted(unknown)}; use {sorted(MESSAGE_FIELDS)}")
+        return v
+
+    @property
+    def where(self) -> str:
+        """"rules/excuse.yaml: rule AL201", for error messages."""
+        return f"{self._source}: rule {self.id}" if self._source else f"rule {self.id}"
 
 
 class LexiconRule(RuleBase):
@@ -269,6 +292,7 @@ def load_all(extra: tuple[pathlib.Path, ...] = ()) -> tuple[tuple, tuple]:
     seen: dict[str, pathlib.Path] = {}
     for f in rule_files([shipped, *extra]):
         for r in load_rule_file(f):
+            r._source = f
             for key in (r.id, r.name):
                 if key in seen:
                     raise RuleFileError(f"{f}: rule {r.id}: '{key}' is already used in {seen[key]}")
@@ -280,12 +304,14 @@ def load_all(extra: tuple[pathlib.Path, ...] = ()) -> tuple[tuple, tuple]:
     return tuple(rules), tuple(signals.values())
 
 
+def matches(rule: Any, key: str) -> bool:
+    """A selector names a rule by id (any case), id prefix, name or category."""
+    k = key.strip()
+    return k.upper() == rule.id or k in (rule.name, rule.category) or bool(re.fullmatch(r"[A-Za-z]+[0-9]*", k) and rule.id.startswith(k.upper()))
+
+
 def selected(rule: Any, select: list[str], ignore: list[str]) -> bool:
     """`--select/--ignore` accept ids, id prefixes, names and categories."""
-
-    def hit(keys: list[str]) -> bool:
-        return any(k in (rule.id, rule.name, rule.category) or (re.fullmatch(r"[A-Z]+[0-9]*", k) and rule.id.startswith(k)) for k in keys)
-
-    if select and not hit(select):
+    if select and not any(matches(rule, k) for k in select):
         return False
-    return not hit(ignore)
+    return not any(matches(rule, k) for k in ignore)

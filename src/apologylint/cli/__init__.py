@@ -56,6 +56,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug of ours: one line, not a traceback; APOLOGYLINT_DEBUG=1 shows it
+        import os
+
+        if os.environ.get("APOLOGYLINT_DEBUG"):
+            raise
+        print(f"apologylint: internal error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover
