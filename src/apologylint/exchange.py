@@ -15,6 +15,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .text import Normalized
 
 
+GREETINGS = {"hi", "hello", "hey", "dear", "morning", "afternoon", "evening", "greetings", "hiya"}
+SIGN_OFFS = {"regards", "best", "thanks", "thank", "cheers", "sincerely", "kind", "warm", "warmest", "yours", "many", "all"}
+
+
 class Exchange:
     def __init__(self, doc: Doc, norm: Normalized, context: Doc | None, compiled: Compiled) -> None:
         self.doc = doc
@@ -51,8 +55,17 @@ class Exchange:
 
     @cached_property
     def content_sentences(self) -> list[Span]:
-        """Sentences that say something: not a bare @handle, not an agent's initials."""
-        return [s for s in self.doc.sents if sum(1 for t in s if t.is_alpha and not t.text.startswith("@")) >= 2] or list(self.doc.sents)
+        """Sentences that say something: not a bare @handle or initials, not "Hi Sam," or "Best,"."""
+
+        def says_something(s: Span) -> bool:
+            words = [t for t in s if t.is_alpha and not t.text.startswith("@")]
+            if len(words) < 2 and not (words and words[0].i == s.start and len(s) > 2):
+                return False
+            first = words[0].lower_ if words else ""
+            short = len(words) <= 4 and not any(t.text in ".!?" for t in s)
+            return not (short and first in GREETINGS | SIGN_OFFS)
+
+        return [s for s in self.doc.sents if says_something(s)] or list(self.doc.sents)
 
     @cached_property
     def first_content_sentence_start(self) -> int:

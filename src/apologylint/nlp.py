@@ -33,6 +33,33 @@ def load(name: str | None = None) -> Language:
         return _cache[key]
 
 
+LINE_BREAKS = "apologylint_line_breaks"
+
+
+def _line_breaks(doc):
+    """A line break ends a sentence: "Hi Sam,\nYou should have ..." is two, not one.
+
+    spaCy's parser does not split at newlines, so a greeting would otherwise be glued to the first
+    sentence (findings reported on the greeting's line, the greeting's name taken for a subject).
+    Preset boundaries are respected by the parser, which also parses the pieces better.
+    """
+    for i in range(1, len(doc)):
+        prev = doc[i - 1]
+        if (prev.is_space and "\n" in prev.text) or "\n" in prev.whitespace_:
+            doc[i].is_sent_start = True
+    return doc
+
+
+def _with_line_breaks(nlp: Language) -> Language:
+    from spacy.language import Language as _Language
+
+    if LINE_BREAKS not in _Language.factories:
+        _Language.component(LINE_BREAKS, func=_line_breaks)
+    if "parser" in nlp.pipe_names and LINE_BREAKS not in nlp.pipe_names:
+        nlp.add_pipe(LINE_BREAKS, before="parser")
+    return nlp
+
+
 def _load(name: str | None) -> Language:
     import spacy
 
@@ -40,7 +67,7 @@ def _load(name: str | None) -> Language:
     errors = []
     for candidate in names:
         try:
-            return spacy.load(candidate, exclude=list(EXCLUDE))
+            return _with_line_breaks(spacy.load(candidate, exclude=list(EXCLUDE)))
         except (OSError, ImportError) as exc:
             errors.append(f"{candidate}: {exc.__class__.__name__}")
     raise ModelNotFound(
