@@ -78,11 +78,10 @@ class Exchange:
     @cached_property
     def problem(self) -> bool:
         """Does the reply answer a reported problem? From the customer's message, else from the reply."""
-        if self.context is not None and self.signal("complaint", self.context):
-            return True
-        if self.signal("apology") or self.signal("problem-mention"):
-            return True
-        return False
+        if self.context is not None:
+            # the rubric judges the customer's message; a reply that apologizes confirms a problem
+            return bool(self.signal("complaint", self.context) or self.signal("apology"))
+        return bool(self.signal("apology") or self.signal("problem-mention"))
 
     @cached_property
     def praise_only(self) -> bool:

@@ -139,6 +139,24 @@ def attributive(span: Span, ex: Exchange) -> bool:
     return tok.dep_ == "amod" and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i > tok.i
 
 
+REQUEST_OPENERS = {"can", "could", "would", "will", "do", "does", "is", "are", "how", "when", "where", "what", "which", "may", "should", "i'd", "id"}
+
+
+def request(span: Span, ex: Exchange) -> bool:
+    """A polite request or a plain question ("Can I get a refund?", "I'd like to cancel, please"),
+    with nothing negated in it: asking for something is not reporting that something failed."""
+    sent = span.sent
+    words = [t for t in sent if t.is_alpha]
+    if not words or any(t.dep_ == "neg" for t in sent):
+        return False
+    opener = words[0].lower_
+    asks = is_question(sent) and opener in REQUEST_OPENERS and "!" not in sent.text
+    polite = any(t.lower_ == "please" for t in sent) or (
+        len(words) > 2 and words[0].lower_ == "i" and words[1].lower_ in ("'d", "would") and words[2].lower_ in ("like", "love")
+    ) or sent.text.lower().startswith(("i'd like", "i would like"))
+    return asks or polite
+
+
 def problem_reply(span: Span, ex: Exchange) -> bool:
     """The message answers a reported problem: only then can a cause be an excuse for it."""
     return ex.problem
@@ -157,4 +175,5 @@ PREDICATES: dict[str, Callable[[Span, Exchange], bool]] = {
     "after-apology": after_apology,
     "attributive": attributive,
     "problem-reply": problem_reply,
+    "request": request,
 }

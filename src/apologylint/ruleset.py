@@ -33,6 +33,7 @@ Predicate = Literal[
     "after-apology",
     "attributive",
     "problem-reply",
+    "request",
 ]
 #: facts about the whole exchange a conditional rule can depend on (implemented in conditions.py)
 Condition = Literal["problem", "praise-only", "has-context", "reply-apologizes", "always"]
