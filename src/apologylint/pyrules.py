@@ -79,7 +79,7 @@ def third_party_blame(
     def is_party(tok: Token | None) -> bool:
         if tok is None or any(c.dep_ == "poss" and c.lower_ == "your" for c in tok.children):
             return False  # "your bank cancelled the direct debit" is the customer's side of a fact
-        return _lemma(tok) in party_set or any(c.dep_ == "compound" and _lemma(c) in party_set for c in tok.children)
+        return _lemma(tok) in party_set or any(c.dep_ in ("compound", "poss") and _lemma(c) in party_set for c in tok.children)
 
     for t in doc:
         if t.pos_ not in ("VERB", "AUX") or is_question(t.sent):
