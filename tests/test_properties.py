@@ -11,6 +11,7 @@ WORDS = st.sampled_from(
 )
 MESSAGES = st.one_of(
     st.text(max_size=200),
+    st.text(alphabet=st.sampled_from(list("ab .,!?\r\n\t\x00\u2019\u200b")), max_size=80),
     st.lists(WORDS, max_size=60).map(" ".join),
 )
 
@@ -22,8 +23,9 @@ def test_never_raises_and_spans_are_in_bounds(linter, text, context):
     for f in report.findings:
         assert 0 <= f.start <= f.end <= len(text)
         assert f.excerpt == text[f.start : f.end]
-        line_start = text.rfind("\n", 0, f.start) + 1
-        assert f.line == text.count("\n", 0, f.start) + 1
+        before = text[: f.start].replace("\r\n", "\n").replace("\r", "\n")
+        assert f.line == before.count("\n") + 1
+        line_start = max(text.rfind("\n", 0, f.start), text.rfind("\r", 0, f.start)) + 1
         assert f.column == f.start - line_start + 1
     assert report.ok == (not any(f.severity.rank >= report.fail_on.rank for f in report.findings))
 

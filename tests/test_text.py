@@ -60,3 +60,24 @@ def test_line_index_positions():
     assert idx.position(0) == (1, 1)
     assert idx.position(4) == (2, 2)
     assert idx.position(7) == (4, 1)
+
+
+def test_line_breaks_and_control_characters():
+    n = normalize("Thanks\rAs I said\r\nok\x00go\ud800!")
+    assert n.text == "Thanks\nAs I said\nok go !"
+    i = n.text.index("As")
+    assert n.original[slice(*n.span(i, i + 9))] == "As I said"
+    assert LineIndex("a\rb\r\nc").position(2) == (2, 1)
+    assert LineIndex("a\rb\r\nc").position(5) == (3, 1)
+
+
+@given(TEXTS)
+def test_unchanged_characters_map_to_themselves(text):
+    """Every normalised character that is also in the original comes from that very character."""
+    n = normalize(text)
+    for i, ch in enumerate(n.text):
+        s, e = n.span(i, i + 1)
+        src = n.original[s:e]
+        assert ch == src or src in ("&amp;", "&gt;", "&lt;", "&quot;", "&#39;", "&apos;", "&nbsp;") or len(src) == 1
+        if src.isascii() and src.isalnum():
+            assert ch == src

@@ -19,7 +19,6 @@ _REPLACE = {
     "\u2003": " ", "\u3000": " ", "\t": " ",
     "\u2013": "-", "\u2014": "-", "\u2212": "-",
     "\u2026": "...",
-    "\r": "",
 }
 _DROP = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 _ENTITIES = {"&amp;": "&", "&gt;": ">", "&lt;": "<", "&quot;": '"', "&#39;": "'", "&apos;": "'", "&nbsp;": " "}
@@ -46,8 +45,17 @@ class Normalized:
         return (s, s) if end == start else (s, self._end[end - 1])
 
 
+def _plain(text: str) -> bool:
+    """Nothing to normalise: the common case, which then costs no per-character loop."""
+    return text.isascii() and not any(c in text for c in "&\r\t") and all(c >= " " or c == "\n" for c in text)
+
+
 def normalize(text: str) -> Normalized:
-    """Return the matching copy of `text`: straight quotes, plain spaces, no zero-width characters."""
+    """Return the matching copy of `text`: straight quotes, plain spaces, no zero-width characters,
+    "\r\n" and a lone "\r" as "\n", other control characters and lone surrogates as spaces."""
+    if _plain(text):
+        offsets = list(range(len(text) + 1))
+        return Normalized(text, text, offsets, offsets[1:])
     out: list[str] = []
     orig: list[int] = []
     ends: list[int] = []
@@ -68,10 +76,15 @@ def normalize(text: str) -> Normalized:
                 ends.append(i + 1)
                 i += 1
             continue
-        if ch in _DROP:
+        if ch in _DROP or (ch == "\r" and text.startswith("\n", i + 1)):
             i += 1
             continue
         rep = _REPLACE.get(ch)
+        if rep is None:
+            if ch == "\r":
+                rep = "\n"
+            elif (ch < " " and ch != "\n") or ch == "\x7f" or "\ud800" <= ch <= "\udfff":
+                rep = " "
         for r in ch if rep is None else rep:
             out.append(r)
             orig.append(i)
@@ -116,10 +129,10 @@ def content(text: str) -> str:
 
 
 class LineIndex:
-    """Offsets to 1-based (line, column) in the original text."""
+    """Offsets to 1-based (line, column) in the original text; "\n", "\r\n" and a lone "\r" end a line."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self._starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, offset) - 1
