@@ -67,6 +67,10 @@ def _dedupe(spans: Iterable[Span]) -> list[Span]:
     return out
 
 
+#: the signals read from the customer's message (see exchange.py); the rest only from the reply
+CONTEXT_SIGNALS = ("complaint", "praise")
+
+
 def _spacy_error(exc: Exception) -> str:
     """spaCy's pattern errors span several lines; keep the ones that say what is wrong, on one."""
     lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
@@ -81,38 +85,48 @@ class Compiled:
 
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.dep_matcher = DependencyMatcher(nlp.vocab, validate=True)
-        self._owner: dict[str, str] = {}
+        # the customer's message is only asked about a few signals: it gets matchers of its own
+        self.context_matcher = Matcher(nlp.vocab, validate=True)
+        self.context_dep_matcher = DependencyMatcher(nlp.vocab, validate=True)
         self.sources: dict[str, list[Source]] = {}
         for sig in signals:
-            self.sources[sig.name] = [Source(self, f"signal {sig.name}", f"{sig.name}#{i}", src) for i, src in enumerate(sig.sources)]
+            self.sources[sig.name] = [
+                Source(self, f"signal {sig.name}", f"{sig.name}#{i}", src, context=sig.name in CONTEXT_SIGNALS)
+                for i, src in enumerate(sig.sources)
+            ]
         self.signal_defs = {s.name: s for s in signals}
         self.detectors = [make_detector(rule, self) for rule in rules]
 
     # -- compilation -------------------------------------------------------------------------
-    def add_tokens(self, who: str, key: str, patterns: list[list[dict[str, Any]]]) -> None:
+    def add_tokens(self, who: str, key: str, patterns: list[list[dict[str, Any]]], context: bool = False) -> None:
         try:
             self.matcher.add(key, patterns)
+            if context:
+                self.context_matcher.add(key, patterns)
         except Exception as exc:  # spaCy's own validation error, reworded to name the rule
             raise RuleFileError(f"{who}: patterns: {_spacy_error(exc)}") from None
 
-    def add_dependency(self, who: str, key: str, patterns: list[list[dict[str, Any]]]) -> None:
+    def add_dependency(self, who: str, key: str, patterns: list[list[dict[str, Any]]], context: bool = False) -> None:
         try:
             self.dep_matcher.add(key, patterns)
+            if context:
+                self.context_dep_matcher.add(key, patterns)
         except Exception as exc:
             raise RuleFileError(f"{who}: patterns: {_spacy_error(exc)}") from None
 
     # -- matching ----------------------------------------------------------------------------
-    def match(self, doc: Doc) -> tuple[dict[str, list[Span]], dict[tuple[int, int], int]]:
+    def match(self, doc: Doc, context: bool = False) -> tuple[dict[str, list[Span]], dict[tuple[int, int], int]]:
         """Matches by key, and for dependency matches the anchor token (the pattern's first node),
         which is what structural predicates ask about: in "Sorry you feel that way" the match
         spans the customer's verb, but "Sorry" is the word whose speaker matters."""
         found: dict[str, list[Span]] = {}
         anchors: dict[tuple[int, int], int] = {}
         strings = doc.vocab.strings
-        for match_id, start, end in self.matcher(doc):
+        matcher, dep_matcher = (self.context_matcher, self.context_dep_matcher) if context else (self.matcher, self.dep_matcher)
+        for match_id, start, end in matcher(doc):
             found.setdefault(strings[match_id], []).append(doc[start:end])
-        if len(self.dep_matcher):
-            for match_id, ids in self.dep_matcher(doc):
+        if len(dep_matcher):
+            for match_id, ids in dep_matcher(doc):
                 span = doc[min(ids) : max(ids) + 1]
                 found.setdefault(strings[match_id], []).append(span)
                 anchors.setdefault((span.start, span.end), ids[0])
@@ -141,17 +155,17 @@ def passes(span: Span, filters: Filters, ex: Exchange) -> bool:
 class Source:
     """One way a signal (or a span rule) shows up, with its structural filters."""
 
-    def __init__(self, compiled: Compiled, who: str, key: str, spec: Any) -> None:
+    def __init__(self, compiled: Compiled, who: str, key: str, spec: Any, context: bool = False) -> None:
         self.key = key
         self.spec = spec
         self.function = None
         kind = spec.kind
         if kind == "lexicon":
-            compiled.add_tokens(who, key, [pat for p in spec.lemmas for pat in lexicon_patterns(p)])
+            compiled.add_tokens(who, key, [pat for p in spec.lemmas for pat in lexicon_patterns(p)], context)
         elif kind == "pattern":
-            compiled.add_tokens(who, key, spec.patterns)
+            compiled.add_tokens(who, key, spec.patterns, context)
         elif kind == "dependency":
-            compiled.add_dependency(who, key, spec.patterns)
+            compiled.add_dependency(who, key, spec.patterns, context)
         elif kind == "python":
             try:
                 self.function = registry.get(spec.function)
@@ -233,9 +247,7 @@ class MetricDetector(Detector):
                 if n > self.rule.max:
                     yield Hit(sent, {"match": sent.text, "value": n, "max": int(self.rule.max)})
         else:
-            from .readability import grade_level
-
-            value = grade_level(ex.doc.text)
+            value = ex.grade_level
             if value is not None and value > self.rule.max:
                 first = ex.content_sentences[0]
                 yield Hit(first, {"match": first.text, "value": round(value, 1), "max": self.rule.max})

@@ -20,14 +20,15 @@ SIGN_OFFS = {"regards", "best", "thanks", "thank", "cheers", "sincerely", "kind"
 
 
 class Exchange:
-    def __init__(self, doc: Doc, norm: Normalized, context: Doc | None, compiled: Compiled) -> None:
+    def __init__(self, doc: Doc, norm: Normalized, context: Doc | None, compiled: Compiled, offset: int = 0) -> None:
         self.doc = doc
         self.norm = norm
+        self.offset = offset  # where `doc`'s text starts in `norm.text` (after @handles)
         self.context = context
         self.compiled = compiled
         self._matches = {id(doc): compiled.match(doc)}
         if context is not None:
-            self._matches[id(context)] = compiled.match(context)
+            self._matches[id(context)] = compiled.match(context, context=True)
         self._signals: dict[tuple[str, int], list[Span]] = {}
 
     def matches(self, key: str, doc: Doc | None = None) -> list[Span]:
@@ -82,6 +83,12 @@ class Exchange:
             # the rubric judges the customer's message; a reply that apologizes confirms a problem
             return bool(self.signal("complaint", self.context) or self.signal("apology"))
         return bool(self.signal("apology") or self.signal("problem-mention"))
+
+    @cached_property
+    def grade_level(self) -> float | None:
+        from .readability import grade_level
+
+        return grade_level(self.doc.text)
 
     @cached_property
     def praise_only(self) -> bool:

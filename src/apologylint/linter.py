@@ -19,16 +19,17 @@ if TYPE_CHECKING:  # pragma: no cover
 Item = Union[str, tuple[str, "str | None"]]
 
 
-def _fill(template: str, values: dict) -> str:
-    class Safe(dict):
-        def __missing__(self, key: str) -> str:
-            return "{" + key + "}"
+class _Placeholders(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
+
+def _fill(template: str, values: dict) -> str:
     v = dict(values)
     if "match" in v:
         m = " ".join(str(v["match"]).split())
         v["match"] = m if len(m) <= 60 else m[:57] + "..."
-    return template.format_map(Safe(v))
+    return template.format_map(_Placeholders(v))
 
 
 class TextTooLong(ValueError):
@@ -104,7 +105,7 @@ class Linter:
 
     def lint_many(self, items: Iterable[Item]) -> Iterator[Report]:
         """Reports in input order; items are texts or (text, in_reply_to) pairs."""
-        compiled = self.compiled
+        self.compiled  # compile (and load the pipeline) before the first batch
         pairs = ((it, None) if isinstance(it, str) else (it[0], it[1]) for it in items)
         batch_size = self.config.batch_size
         while True:
@@ -115,39 +116,37 @@ class Linter:
                 for what, value in (("text", text), ("in_reply_to", ctx)):
                     if value is not None and len(value) > MAX_CHARS:
                         raise TextTooLong(f"{what} is {len(value):,} characters; apologylint lints replies up to {MAX_CHARS:,}")
-            norms = [normalize(text) for text, _ in chunk]
-            bounds = [content_bounds(n.text) for n in norms]
-            ctx_norms = [normalize(ctx) if ctx else None for _, ctx in chunk]
-            texts = [n.text[s:e] for n, (s, e) in zip(norms, bounds)] + [content(c.text) for c in ctx_norms if c is not None]
-            docs = list(self.nlp.pipe(texts, batch_size=batch_size))
-            for d in docs:
-                _lemma_norms(d)
-            ctx_iter = iter(docs[len(chunk) :])
-            for (text, _), norm, (offset, _), ctx, doc in zip(chunk, norms, bounds, ctx_norms, docs):
-                yield self._report(text, norm, offset, doc, next(ctx_iter) if ctx is not None else None, compiled)
+            for text, ex in zip((t for t, _ in chunk), self._exchanges(chunk)):
+                yield self._report(text, ex)
+
+    def _exchanges(self, chunk: list[tuple[str, str | None]]) -> list:
+        """Parse a batch of replies, and each distinct customer message once (one `--in-reply-to`
+        for many drafts is parsed a single time)."""
+        from .exchange import Exchange
+
+        norms = [normalize(text) for text, _ in chunk]
+        bounds = [content_bounds(n.text) for n in norms]
+        contexts = list(dict.fromkeys(ctx for _, ctx in chunk if ctx))
+        texts = [n.text[s:e] for n, (s, e) in zip(norms, bounds)] + [content(normalize(c).text) for c in contexts]
+        docs = list(self.nlp.pipe(texts, batch_size=self.config.batch_size))
+        for d in docs:
+            _lemma_norms(d)
+        context_docs = dict(zip(contexts, docs[len(chunk) :]))
+        return [
+            Exchange(doc, norm, context_docs.get(ctx) if ctx else None, self.compiled, offset=start)
+            for (_, ctx), norm, (start, _), doc in zip(chunk, norms, bounds, docs)
+        ]
 
     def exchange(self, text: str, in_reply_to: str | None = None):
         """The parse and the signals of one message as the detectors see them (for writing rules)."""
-        from .exchange import Exchange
+        return self._exchanges([(text, in_reply_to)])[0]
 
-        norm = normalize(text)
-        start, end = content_bounds(norm.text)
-        doc = self.nlp(norm.text[start:end])
-        _lemma_norms(doc)
-        context = None
-        if in_reply_to:
-            context = self.nlp(content(normalize(in_reply_to).text))
-            _lemma_norms(context)
-        return Exchange(doc, norm, context, self.compiled)
-
-    def _report(self, text: str, norm, offset: int, doc: Doc, context: Doc | None, compiled) -> Report:
-        """Findings for one message; `offset` is where the parsed content starts in `norm.text`."""
-        from .exchange import Exchange
-
-        ex = Exchange(doc, norm, context, compiled)
+    def _report(self, text: str, ex) -> Report:
+        """Findings for one message; offsets are mapped from the parsed content to `text`."""
+        norm, offset = ex.norm, ex.offset
         lines = LineIndex(text)
         findings: list[Finding] = []
-        for det in compiled.detectors:
+        for det in ex.compiled.detectors:
             rule = det.rule
             for n, hit in enumerate(det.find(ex)):
                 if n and rule.once:
@@ -191,12 +190,12 @@ def _lemma_norms(doc: Doc) -> None:
 
 
 def _readability(ex) -> Readability:
-    from .readability import grade_level, reading_ease
+    from .readability import reading_ease
 
     sents = list(ex.doc.sents)
     return Readability(
         flesch_reading_ease=_round(reading_ease(ex.doc.text)),
-        grade_level=_round(grade_level(ex.doc.text)),
+        grade_level=_round(ex.grade_level),
         sentences=len(sents),
         longest_sentence_words=max((sum(1 for t in s if t.is_alpha) for s in sents), default=0),
     )
