@@ -88,6 +88,8 @@ def test_bad_input_is_one_line_and_exit_2_while_others_are_linted(drafts, kind, 
     assert proc.returncode == 2
     assert len(err) == 1 and needle in err[0] and "Traceback" not in proc.stderr.decode()
     assert " AL302 " in proc.stdout.decode()  # the good input was still linted
+    alone = run(str(drafts[kind]))
+    assert alone.returncode == 2 and len(alone.stderr.decode().strip().splitlines()) == 1 and not alone.stdout
 
 
 def test_missing_file(drafts):

@@ -55,8 +55,11 @@ class Config(BaseModel):
         else:
             data = json.loads(raw)
         if not isinstance(data, dict):
-            raise ValueError(f"{path}: the configuration must be a table/mapping")
+            raise ValueError("the configuration must be a table/mapping")
         base = path.parent
         for key in ("rule_paths", "template_paths"):
-            data[key] = [base / p for p in data.get(key, [])]
+            value = data.get(key, [])
+            if not isinstance(value, list):
+                raise ValueError(f"{key}: expected a list of paths")
+            data[key] = [base / p for p in value]
         return cls.model_validate(data)

@@ -68,6 +68,9 @@ class Scores:
         lines = [f"{'category':<20}{'support':>8}{'tp':>5}{'fp':>5}{'fn':>5}{'precision':>11}{'recall':>8}{'f1':>7}"]
         for cat, c in self.counts.items():
             p, r, f = self.prf(cat)
+            if not c["support"] and not c["fp"]:  # nothing to find and nothing found: no score to give
+                lines.append(f"{cat:<20}{0:>8}{0:>5}{0:>5}{0:>5}{'n/a':>11}{'n/a':>8}{'n/a':>7}")
+                continue
             lines.append(f"{cat:<20}{c['support']:>8}{c['tp']:>5}{c['fp']:>5}{c['fn']:>5}{p:>11.2f}{r:>8.2f}{f:>7.2f}")
         return "\n".join(lines)
 

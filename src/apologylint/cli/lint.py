@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             reporters.json_line(report, sys.stdout)
         else:
             reporters.text(report, sys.stdout, colour=colour, show_suggestions=args.show_suggestions)
-    if args.format == "text" and not args.quiet:
+    if args.format == "text" and not args.quiet and reports:
         reporters.summary(reports, bad_inputs, sys.stderr if not reports else sys.stdout)
     if bad_inputs:
         return 2
