@@ -101,3 +101,16 @@ def test_shipped_rules_cover_the_six_categories():
     assert {"apology", "empathy", "next-step", "complaint"} <= {s.name for s in signals}
     for r in rules:
         assert "seed" in r.rationale.lower() or "lewicki" in r.rationale.lower(), r.id
+
+
+def test_every_named_predicate_condition_and_kind_is_implemented():
+    from typing import get_args
+
+    from apologylint.conditions import CONDITIONS
+    from apologylint.detectors import KINDS
+    from apologylint.predicates import PREDICATES
+    from apologylint.ruleset import RULE_CLASSES, Condition, Predicate
+
+    assert set(get_args(Predicate)) == set(PREDICATES)
+    assert set(get_args(Condition)) == set(CONDITIONS)
+    assert set(RULE_CLASSES) == set(KINDS)

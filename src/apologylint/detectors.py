@@ -253,6 +253,7 @@ class MetricDetector(Detector):
                 yield Hit(first, {"match": first.text, "value": round(value, 1), "max": self.rule.max})
 
 
+#: the detector class of each rule class (ruleset.RULE_CLASSES); a test checks none is missing
 KINDS: dict[type, type[Detector]] = {
     LexiconRule: SpanDetector,
     PatternRule: SpanDetector,

@@ -165,6 +165,8 @@ Rule = Annotated[
     Field(discriminator="kind"),
 ]
 _RULES = TypeAdapter(list[Rule])
+RULE_CLASSES = (LexiconRule, PatternRule, DependencyRule, CountRule, ConditionalRule, MetricRule, PythonRule)
+KIND_NAMES = {cls.model_fields["kind"].annotation.__args__[0] for cls in RULE_CLASSES}
 
 
 class SignalSource(Filters):
@@ -231,8 +233,7 @@ def _explain(path: pathlib.Path, data: Any, exc: ValidationError) -> RuleFileErr
         ident = entry.get("id") or entry.get("name") if isinstance(entry, dict) else None
         who = f" rule {ident or '#' + str(loc[0] + 1)}:"
         loc = loc[1:]
-        if loc and isinstance(loc[0], str) and loc[0] in (
-            "lexicon", "pattern", "dependency", "count", "conditional", "metric", "python"):
+        if loc and isinstance(loc[0], str) and loc[0] in KIND_NAMES:
             loc = loc[1:]  # the discriminator's tag adds nothing a reader needs
     key = ".".join(str(p) for p in loc) or "(entry)"
     more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
