@@ -52,6 +52,19 @@ def layout_problems(text: str) -> list[str]:
 
 
 # -- the catalog ---------------------------------------------------------------------------------
+
+def user_scenario(folder, field: str, example: str) -> None:
+    """A user's scenarios.yaml with one scenario, `refund-sent`, whose field line and example vary."""
+    (folder / "scenarios.yaml").write_text(textwrap.dedent(f"""\
+        scenarios:
+          refund-sent:
+            description: A refund went out.
+            fields:
+              {field}
+            customer_message: "Where is my refund?"
+            example: {example}
+        """), encoding="utf-8")
+
 def test_every_required_scenario_is_shipped_with_a_description():
     listed = apologylint.scenarios()
     assert REQUIRED_SCENARIOS <= set(listed)
@@ -68,30 +81,14 @@ def test_example_context_and_customer_message(name):
 
 
 def test_a_typo_in_a_users_scenario_file_names_the_file_and_the_key(tmp_path):
-    (tmp_path / "scenarios.yaml").write_text(textwrap.dedent("""\
-        scenarios:
-          refund-sent:
-            description: A refund went out.
-            fields:
-              amount: {kind: phrase, requried: true, help: "how much"}
-            customer_message: "Where is my refund?"
-            example: {customer_name: Ann, amount: "£5"}
-        """), encoding="utf-8")
+    user_scenario(tmp_path, 'amount: {kind: phrase, requried: true, help: "how much"}', '{customer_name: Ann, amount: "£5"}')
     with pytest.raises(DraftError) as exc:
         renderer([tmp_path])
     assert "scenarios.yaml" in str(exc.value) and "requried" in str(exc.value)
 
 
 def test_an_invalid_example_is_caught_when_the_catalog_loads(tmp_path):
-    (tmp_path / "scenarios.yaml").write_text(textwrap.dedent("""\
-        scenarios:
-          refund-sent:
-            description: A refund went out.
-            fields:
-              link: {kind: link, required: true, help: "the receipt"}
-            customer_message: "Where is my refund?"
-            example: {customer_name: Ann, link: "not a link"}
-        """), encoding="utf-8")
+    user_scenario(tmp_path, 'link: {kind: link, required: true, help: "the receipt"}', '{customer_name: Ann, link: "not a link"}')
     with pytest.raises(DraftError, match=r"refund-sent\.example: field 'link' must be a link"):
         renderer([tmp_path])
 
@@ -273,15 +270,7 @@ def test_a_user_template_overrides_the_shipped_one_by_name(tmp_path):
 
 
 def test_a_user_folder_adds_a_scenario(tmp_path):
-    (tmp_path / "scenarios.yaml").write_text(textwrap.dedent("""\
-        scenarios:
-          refund-sent:
-            description: A refund went out.
-            fields:
-              amount: {kind: phrase, required: true, help: "how much"}
-            customer_message: "Where is my refund?"
-            example: {customer_name: Ann, amount: "£5"}
-        """), encoding="utf-8")
+    user_scenario(tmp_path, 'amount: {kind: phrase, required: true, help: "how much"}', '{customer_name: Ann, amount: "£5"}')
     (tmp_path / "refund-sent.j2").write_text(
         '{% extends "_layout.j2" %}{% block next_step %}Your refund of {{ amount }} is on its way.{% endblock %}', encoding="utf-8")
     assert "refund-sent" in apologylint.scenarios([tmp_path])
@@ -395,15 +384,7 @@ def test_config_template_paths_add_scenarios_to_the_draft_command(tmp_path, caps
 
     folder = tmp_path / "ours"
     folder.mkdir()
-    (folder / "scenarios.yaml").write_text(textwrap.dedent("""\
-        scenarios:
-          refund-sent:
-            description: A refund went out.
-            fields:
-              amount: {kind: phrase, required: true, help: "how much"}
-            customer_message: "Where is my refund?"
-            example: {customer_name: Ann, amount: "£5"}
-        """), encoding="utf-8")
+    user_scenario(folder, 'amount: {kind: phrase, required: true, help: "how much"}', '{customer_name: Ann, amount: "£5"}')
     (folder / "refund-sent.j2").write_text('{% extends "_layout.j2" %}{% block next_step %}Your refund is on its way.{% endblock %}', encoding="utf-8")
     cfg = tmp_path / "apologylint.toml"
     cfg.write_text('template_paths = ["ours"]\n', encoding="utf-8")  # relative to the config file
