@@ -135,3 +135,10 @@ def test_ids_are_case_insensitive_and_id_and_name_overrides_merge():
     linter = Linter(Config(select=["al302"], rules={"AL302": {"severity": "info"}, "as-previously-stated": {"message": "Told twice: '{match}'."}}))
     (f,) = linter.lint("As I said, the refund takes five days.").findings
     assert (f.rule, f.severity, f.message) == ("AL302", Severity.info, "Told twice: 'As I said'.")
+
+
+def test_naming_the_default_pipeline_loads_no_second_copy():
+    from apologylint import nlp
+
+    default = nlp.load()
+    assert nlp.load(f"{default.meta['lang']}_{default.meta['name']}") is default

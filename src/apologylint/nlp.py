@@ -29,7 +29,10 @@ def load(name: str | None = None) -> Language:
     key = name or ""
     with _lock:
         if key not in _cache:
-            _cache[key] = _load(name)
+            nlp = _load(name)
+            _cache[key] = nlp
+            # the default is also cached under its own name, so naming it explicitly loads no copy
+            _cache.setdefault(f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}", nlp)
         return _cache[key]
 
 
