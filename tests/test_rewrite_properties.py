@@ -59,6 +59,9 @@ BAD = [
     ("Sorry again for the trouble!", ()),
     ("I have to check with my manager first.", ()),
     ("We are experiencing a high volume of calls, so replies may take longer.", ()),
+    # faults that share a sentence with a fact, and several apologies in one sentence
+    ("I'm sorry if you feel upset about order {0}.", (order,)),
+    ("Sorry, sorry about order {0}.", (order,)),
 ]
 
 
@@ -74,7 +77,11 @@ def drafts(draw):
     split = draw(st.integers(0, len(body)))
     paragraphs = [p for p in (" ".join(body[:split]), " ".join(body[split:])) if p]
     greeting = draw(st.one_of(st.none(), st.builds(lambda g, n: f"{g} {n},", st.sampled_from(["Hi", "Hello", "Dear"]), name)))
-    closing = draw(st.one_of(st.none(), st.builds(lambda s, a: f"{s}\n{a}", st.sampled_from(["Best,", "Kind regards,", "Thanks,"]), agent)))
+    closing = draw(st.one_of(
+        st.none(),
+        st.builds(lambda s, a: f"{s}\n{a}", st.sampled_from(["Best,", "Kind regards,", "Thanks,"]), agent),
+        agent,  # a bare name as the last paragraph
+    ))
     text = "\n\n".join([x for x in (greeting, *paragraphs, closing) if x])
     customer = draw(st.sampled_from([sc.customer_message for sc in CATALOG.values()]))
     return text, customer, greeting, closing

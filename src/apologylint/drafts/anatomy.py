@@ -131,6 +131,16 @@ def analyse(text: str) -> Anatomy:
                 body_end = s
                 break
 
+    if an.closing is None and nonblank and (len(nonblank) > 1 or "\n\n" in text[: lines[nonblank[-1]][0]]):
+        # no "Best," line, only a name ("Alex", "Kim Lee", "-Becky") as the last paragraph
+        s, e = lines[nonblank[-1]]
+        name = text[s:e].strip().lstrip("-–—~^*/ ")
+        before = text[: s].rstrip(" \t")
+        if s >= body_start and before.endswith("\n") and re.fullmatch(r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?", name):
+            an.closing = (s, body_end)
+            an.agent_name = name
+            body_end = s
+
     an.body = (body_start, body_end)
     paragraph = 0
     line_no = 0

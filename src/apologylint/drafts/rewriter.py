@@ -43,10 +43,16 @@ DROPPABLE = {"excuse", "defensive"}
 STRATEGIES = {
     "excuse": ("cut", "drop"),
     "defensive": ("lead", "sorry-but", "minimizer", "cut", "drop"),
-    "non-apology": ("plain", "scenario-apology", "drop"),
-    "over-apology": ("lead", "drop"),
+    "non-apology": ("plain", "scenario-apology", "unfeel", "drop"),
+    "over-apology": ("one-apology", "lead", "drop", "reference"),
 }
 DEFAULT_STRATEGY = ("lead", "drop")
+#: the apology a rewrite adds when it does not know the scenario for sure
+GUESSED_APOLOGY = "I'm sorry about [[what went wrong]]."
+_ONE_APOLOGY = r"(?:(?:i'?m|we'?re|i am|we are)\s+)?(?:(?:so|very|really|truly|terribly)\s+)?(?:sorry|apologies)"
+_APOLOGY_LEAD = re.compile(rf"^\s*{_ONE_APOLOGY}(?:\s+again)?\s*[,;:–—-]\s*\S+(?:\s+\S+){{2,}}", re.I)
+_APOLOGY_ABOUT = re.compile(rf"^\s*{_ONE_APOLOGY}\s+(?:about|for)\s+(?P<rest>.+?)[.!?]*\s*$", re.I)
+_REPEATED_APOLOGY = re.compile(rf"(?:{_ONE_APOLOGY}[,!.]?\s+)+(?P<last>{_ONE_APOLOGY})", re.I)
 _ORDER = ("excuse", "defensive", "non-apology", "over-apology")
 
 _APOLOGY_WORD = re.compile(r"\b(sorry|apologi[sz]e[sd]?|apolog(?:y|ies)|regret)\b", re.I)
@@ -165,6 +171,9 @@ class Rewriter:
 
     # -- the public entry ------------------------------------------------------------------------
     def rewrite(self, text: str, in_reply_to: str | None = None, scenario: str | None = None) -> Rewrite:
+        # a scenario guessed from the draft alone may be wrong: its stock apology would then admit
+        # a failure the draft never mentions, so a visible placeholder names what went wrong instead
+        self._guessed = scenario is None and not in_reply_to
         sc_name = scenario or infer(self.renderer.catalog, text, in_reply_to)
         self.renderer.scenario(sc_name)  # unknown scenario: DraftError now, not halfway through
         result = Rewrite(original=text, text=text, scenario=sc_name, extracted=extract(text))
@@ -242,6 +251,7 @@ class Rewriter:
             s = an.sentences[i]
             own = {f.key: f for f in facts(s.text)}
             elsewhere = {f.key for f in facts(other_text[i])}
+            fallback: str | None = None  # a plain apology that keeps the facts but names no situation
             for how, cand, removed in cands:
                 if cand is None:
                     lost = set(own) - elsewhere
@@ -259,16 +269,36 @@ class Rewriter:
                 if any(f.severity.rank >= 1 and f.category not in MISSING and f.category != "over-apology"
                        and not _on_placeholder(f, cand) for f in rep.findings):
                     continue
-                if category == "over-apology" and _APOLOGY_WORD.search(cand) and how != "plain":
+                if category == "over-apology" and _APOLOGY_WORD.search(cand) and how not in ("plain", "one-apology"):
                     continue
                 if how == "plain" and apologize and _APOLOGY_WORD.search(cand) and not rep.counts.empathy:
+                    fallback = fallback or cand
                     continue  # plain but still a form letter: the scenario's own apology says more
-                if how in ("plain", "scenario-apology"):
+                if how in ("plain", "scenario-apology", "unfeel"):
                     result.replaced.append((s.text, cand))
                 elif removed:
                     result.dropped.append(Dropped(removed, category, rules[i]))
                 edits[i] = cand
                 break
+            else:
+                if fallback is not None:  # nothing better keeps every fact: plain beats conditional
+                    result.replaced.append((s.text, fallback))
+                    edits[i] = fallback
+        return self._keep_facts(an, edits, by_sentence)
+
+    def _keep_facts(self, an: Anatomy, edits: dict[int, str | None], by_sentence: dict[int, list["Finding"]]) -> dict[int, str | None]:
+        """Each edit was checked against the rest of the draft as it was; two edits together can
+        still lose a fact both sentences carried. Undo edits, last first, until none is lost."""
+        protected = {f.key for f in facts(an.text)} - {
+            f.key for i, found in by_sentence.items() for f in facts(an.sentences[i].text)
+            if any(x.category in DROPPABLE for x in found)
+        } | {f.key for i in range(len(an.sentences)) if i not in by_sentence for f in facts(an.sentences[i].text)}
+        for i in sorted(edits, reverse=True):
+            lost = protected - {f.key for f in facts(rebuild(an, edits))}
+            if not lost:
+                break
+            if {f.key for f in facts(an.sentences[i].text)} & lost:
+                del edits[i]
         return edits
 
     def _candidates(self, how: str, s: Sentence, found: list["Finding"], offset: int, sc_name: str, seed: int) -> list[tuple[str | None, str]]:
@@ -308,8 +338,23 @@ class Rewriter:
                     if inner != text[a:b]:
                         removed = " ".join(m.group(1) for m in _MINIMIZERS.finditer(text[a:b]))
                         out.append((_tidy_sentence(text[:a] + inner + text[b:], ending), removed))
+        elif how == "reference":
+            # an extra apology that carries a fact: keep the fact, drop the apology
+            m = _APOLOGY_ABOUT.match(text)
+            if m and facts(m.group("rest")):
+                out.append((_tidy_sentence(f"This is about {m.group('rest')}", ending), text[: m.start("rest")]))
+        elif how == "one-apology":
+            # "Sorry, sorry, sorry about your order" -> "Sorry about your order"
+            m = _REPEATED_APOLOGY.search(text)
+            if m:
+                out.append((_tidy_sentence(text[: m.start()] + m.group("last") + text[m.end() :], ending), m.group(0)))
         elif how == "plain":
             out.extend((c, "") for c in plain_apologies(text) if c != text)
+        elif how == "unfeel":
+            rx, rep = _FEELINGS
+            new = rx.sub(rep, text, count=1)
+            if new != text:
+                out.append((_tidy_sentence(new, ending), ""))
         elif how == "scenario-apology":
             apology = self.scenario_part(sc_name, "apology", seed)
             if apology:
@@ -356,12 +401,20 @@ class Rewriter:
         """Every apology sentence but the one to keep: the longest that names what happened (it
         counts as empathy on its own and has no finding), else the first."""
         apologies = [i for i, x in enumerate(an.sentences) if _APOLOGY_WORD.search(x.text) and not _SYMPATHY.search(x.text)]
+        repeated = [i for i, x in enumerate(an.sentences) if _REPEATED_APOLOGY.search(x.text)]
         if len(apologies) < 2:
-            return []
+            return repeated  # "Sorry, sorry, sorry about ...": one sentence, several apologies
         reports = self.linter.lint_many([an.sentences[i].text for i in apologies])
         named = [i for i, r in zip(apologies, reports) if r.counts.empathy and r.counts.apologies == 1
                  and not any(f.severity.rank >= 1 and f.category not in MISSING for f in r.findings)]
-        keep = max(named, key=lambda i: _words(an.sentences[i].text)) if named else apologies[0]
+        # keep, if possible, the apology whose facts stand nowhere else: the others can then go whole
+        # (unless its apology is only a lead-in, "Sorry again, order #4471 arrives Friday", which trims off)
+        factual = [
+            i for i in named
+            if {f.key for f in facts(an.sentences[i].text)} - {f.key for f in facts(_text_without(an, i))}
+            and not _APOLOGY_LEAD.match(an.sentences[i].text)
+        ]
+        keep = max(factual or named, key=lambda i: _words(an.sentences[i].text)) if named else apologies[0]
         return [i for i in apologies if i != keep]
 
     def _rule_id(self, name: str) -> str:
@@ -379,6 +432,11 @@ class Rewriter:
         return ctx
 
     def scenario_part(self, sc_name: str, part: str, seed: int) -> str:
+        if part == "apology" and getattr(self, "_guessed", False):
+            return GUESSED_APOLOGY
+        return self._scenario_part(sc_name, part, seed)
+
+    def _scenario_part(self, sc_name: str, part: str, seed: int) -> str:
         return self.renderer.render_part(sc_name, self.rewrite_context(sc_name), part, seed=seed).strip()
 
     def macro(self, name: str, seed: int) -> str:
@@ -485,6 +543,14 @@ _PLAIN = [
     # "it is regrettable / unfortunate that X" -> "I'm sorry X"
     (re.compile(r"\bit\s+(?:is|was|'s)\s+(?:regrettable|unfortunate)\s+that\s+", re.I), "I'm sorry "),
 ]
+
+#: feelings-shifting: "sorry (if|that) you feel upset about your order" -> "sorry about your order";
+#: a last resort before dropping, for a sentence whose facts the scenario's apology would lose
+_FEELINGS = (
+    re.compile(r"\b(sorry|apologi[sz]e|apologies|regret)\s+(?:if\s+|that\s+)?you(?:'re|’re|\s+are|\s+were|\s+feel|\s+felt|'ve|\s+have)?\s+(?:been\s+|felt\s+)?"
+                r"(?:so\s+|very\s+|a\s+bit\s+)?(?:upset|disappointed|unhappy|frustrated|annoyed|let\s+down|dissatisfied)\s+(about|with|by|over)\s+", re.I),
+    lambda m: f"{m.group(1)} {'about' if m.group(2).lower() in ('with', 'by', 'over') else m.group(2)} ",
+)
 
 
 def plain_apologies(text: str) -> list[str]:
