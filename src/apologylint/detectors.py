@@ -39,6 +39,10 @@ class Hit:
     values: dict[str, Any] = field(default_factory=dict)
 
 
+#: the lemmatizer gives object pronouns their subject form ("us" -> "we"); phrases may use either
+_PRONOUN_LEMMAS = {"us": "we", "me": "i", "him": "he", "her": "she", "them": "they", "'m": "be", "'re": "be", "'s": "be"}
+
+
 def lexicon_patterns(phrase: str) -> list[list[dict[str, Any]]]:
     """`sorry to bother|trouble`, `the? delay`, `_` (any token) as a Matcher pattern over lemmas.
 
@@ -49,7 +53,7 @@ def lexicon_patterns(phrase: str) -> list[list[dict[str, Any]]]:
     for word in phrase.lower().split():
         optional = word.endswith("?") and len(word) > 1
         word = word[:-1] if optional else word
-        alts = word.split("|")
+        alts = list(dict.fromkeys(a2 for a in word.split("|") for a2 in (a, _PRONOUN_LEMMAS.get(a, a))))
         tok: dict[str, Any] = {} if word == "_" else {"NORM": alts[0]} if len(alts) == 1 else {"NORM": {"IN": alts}}
         if optional:
             tok["OP"] = "?"

@@ -377,6 +377,8 @@ def commitments(
             kinds.append("done")  # "the charge has been refunded", "our team fixed it this afternoon"
         if subj is None and t.dep_ == "ROOT" and t.tag_ in ("VBD", "VBN") and not auxes and lemma in done_set:
             kinds.append("reported")  # "Just sent you a DM"
+        if lemma == "go" and t.tag_ == "VBD" and for_the_customer(subj) and any(c.lower_ in ("out", "through") for c in t.children):
+            kinds.append("done")  # "your refund went out this morning"
         if t.tag_ == "VBG" and lemma in ongoing_set and "be" in {_lemma(c) for c in auxes} and not customer:
             kinds.append("ongoing")
         if lemma in recommend_set and speaker:
