@@ -64,3 +64,18 @@ def make_linter(args: argparse.Namespace):
     except (ValueError, RuleFileError, ModelNotFound) as exc:
         print(f"apologylint: {exc}", file=sys.stderr)
         return None
+
+
+class Unreadable(Exception):
+    """An input the command cannot use; the line is already on stderr."""
+
+
+def read_or_report(path: str, prog: str, label: str = "") -> str:
+    """The text of an input file (or "-"), or one line on stderr and `Unreadable`."""
+    from ..inputs import InputError, read
+
+    try:
+        return read(path).text
+    except InputError as exc:
+        print(f"{prog}: {label}{exc}", file=sys.stderr)
+        raise Unreadable(path) from None

@@ -5,7 +5,7 @@ import argparse
 import os
 import sys
 
-from .common import add_config_options, make_linter
+from .common import Unreadable, add_config_options, make_linter, read_or_report
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -29,13 +29,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.files:
         print("apologylint: no input files (give FILE... or - for standard input; --help for usage)", file=sys.stderr)
         return 2
-    context = None
-    if args.in_reply_to:
-        try:
-            context = read(args.in_reply_to).text
-        except InputError as exc:
-            print(f"apologylint: --in-reply-to {exc}", file=sys.stderr)
-            return 2
+    try:
+        context = read_or_report(args.in_reply_to, "apologylint", "--in-reply-to ") if args.in_reply_to else None
+    except Unreadable:
+        return 2
     linter = make_linter(args)
     if linter is None:
         return 2

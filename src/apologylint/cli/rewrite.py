@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import add_config_options, make_linter
+from .common import Unreadable, add_config_options, make_linter, read_or_report
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -23,9 +23,12 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         original = read(args.file)
-        context = read(args.in_reply_to).text if args.in_reply_to else None
     except InputError as exc:
         print(f"apologylint rewrite: {exc}", file=sys.stderr)
+        return 2
+    try:
+        context = read_or_report(args.in_reply_to, "apologylint rewrite") if args.in_reply_to else None
+    except Unreadable:
         return 2
     linter = make_linter(args)
     if linter is None:
