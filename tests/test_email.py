@@ -411,7 +411,6 @@ def test_lint_email_with_the_default_rules(linter):
 
     report = apologylint.lint_email(raw("gmail-reply.eml"), linter=linter)
     assert not report.ok and report.source.exact
-    data = raw("gmail-reply.eml")
     for f in report.findings:  # whatever the rules flag, it is on the reply's lines of the file
         assert 15 <= f.line <= 18
 
