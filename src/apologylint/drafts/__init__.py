@@ -9,24 +9,12 @@
 from __future__ import annotations
 
 import pathlib
-from functools import lru_cache
 from typing import Any, Iterable
 
 from .catalog import DraftError, Scenario
+from .render import renderer  # the package's submodules use it from there, never from here
 
 __all__ = ["DraftError", "Scenario", "draft", "renderer", "rewrite", "scenarios"]
-
-
-@lru_cache(maxsize=8)
-def _renderer(dirs: tuple[pathlib.Path, ...]):
-    from .render import Renderer
-
-    return Renderer(dirs)
-
-
-def renderer(templates: Iterable[str | pathlib.Path] | None = None):
-    """A (cached) Renderer over the shipped templates and any user template folders, searched first."""
-    return _renderer(tuple(pathlib.Path(d) for d in templates or ()))
 
 
 def scenarios(templates: Iterable[str | pathlib.Path] | None = None) -> dict[str, str]:

@@ -15,6 +15,7 @@ import json
 import pathlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from .catalog import DraftError, DraftContext, Scenario, load_catalog, shipped_dir
@@ -224,6 +225,19 @@ class Renderer:
         except TemplateError as exc:
             raise DraftError(_template_error(exc)) from None
         return tidy(out)
+
+
+@lru_cache(maxsize=8)
+def _renderer(dirs: tuple[pathlib.Path, ...]) -> Renderer:
+    return Renderer(dirs)
+
+
+def renderer(templates: Iterable[str | pathlib.Path] | None = None) -> Renderer:
+    """A (cached) Renderer over the shipped templates and any user template folders, searched first.
+
+    `apologylint.drafts.renderer` is this function; it lives here so that the rest of the drafts
+    package (the rewriter) can share the cache without importing the package's `__init__`."""
+    return _renderer(tuple(pathlib.Path(d) for d in templates or ()))
 
 
 def _template_error(exc: Exception) -> str:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from .anatomy import Anatomy, Sentence, analyse
 from .facts import PLACEHOLDER, facts
 from .infer import infer
+from .render import renderer
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..linter import Linter
@@ -159,8 +160,6 @@ class Rewriter:
     """Rewrites drafts with one Linter (the shared default unless given) and the scenario templates."""
 
     def __init__(self, linter: "Linter | None" = None, templates: Iterable[Any] | None = None, max_passes: int = 10) -> None:
-        from . import renderer
-
         if linter is None:
             from ..linter import default_linter
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from email.message import Message as _EmailMessage
 from typing import Union
 
-from ..inputs import MAX_BYTES, MAX_EMAIL_BYTES, InputError, Message
+from ..message import MAX_BYTES, MAX_EMAIL_BYTES, InputError, Message
 from ..models import Report
 from . import html as html_mod
 from .locate import ByteLocator, FixedLocator, LineLocator, Segments
