@@ -12,6 +12,8 @@ CONDITIONS: dict[str, Callable[["Exchange"], bool]] = {
     "praise-only": lambda ex: ex.praise_only,
     "has-context": lambda ex: ex.context is not None,
     "reply-apologizes": lambda ex: bool(ex.signal("apology")),
+    # a problem to move forward; praise, thanks and chit-chat need no next step, whatever the reply says
+    "needs-next-step": lambda ex: ex.problem and ex.customer.kind not in ("praise", "chit-chat"),
 }
 
 

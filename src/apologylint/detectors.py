@@ -18,6 +18,7 @@ from .ruleset import (
     Filters,
     LexiconRule,
     MetricRule,
+    MoveRule,
     PatternRule,
     PythonRule,
     RuleFileError,
@@ -137,14 +138,18 @@ class Compiled:
         return found, anchors
 
     def signal_spans(self, name: str, ex: Exchange, doc: Doc) -> list[Span]:
-        spans: list[Span] = []
-        for src in self.sources[name]:
-            spans.extend(src.spans(ex, doc))
-        spans = _dedupe(spans)
+        spans = _dedupe(s for spans in self.signal_spans_by_move(name, ex, doc).values() for s in spans)
         for other in self.signal_defs[name].exclude:
             bad = ex.signal(other, doc)
             spans = [s for s in spans if not any(s.start < b.end and b.start < s.end for b in bad)]
         return spans
+
+    def signal_spans_by_move(self, name: str, ex: Exchange, doc: Doc) -> dict[str, list[Span]]:
+        """A signal's spans grouped by the move each source names (its own name when it names none)."""
+        out: dict[str, list[Span]] = {}
+        for src in self.sources[name]:
+            out.setdefault(src.spec.move or name, []).extend(src.spans(ex, doc))
+        return out
 
 
 def passes(span: Span, filters: Filters, ex: Exchange) -> bool:
@@ -257,6 +262,30 @@ class MetricDetector(Detector):
                 yield Hit(first, {"match": first.text, "value": round(value, 1), "max": self.rule.max})
 
 
+class MoveDetector(Detector):
+    rule: MoveRule
+
+    def find(self, ex: Exchange) -> Iterator[Hit]:
+        from .conditions import holds
+
+        rule = self.rule
+        if not len(ex.doc) or not all(holds(c, ex) for c in rule.when):
+            return
+        if rule.unless_moves and ex.moves_of(*rule.unless_moves):
+            return
+        found = [
+            m for m in ex.moves_of(*rule.moves)
+            if all(m.detail.get(k) in vals for k, vals in rule.detail.items()) and passes(m.span, rule, ex)
+        ]
+        if rule.expect == "missing":
+            if not found:
+                first = ex.content_sentences[0]
+                yield Hit(first, {"match": first.text})
+            return
+        for m in found:
+            yield Hit(m.span, {"match": m.span.text, **m.detail})
+
+
 #: the detector class of each rule class (ruleset.RULE_CLASSES); a test checks none is missing
 KINDS: dict[type, type[Detector]] = {
     LexiconRule: SpanDetector,
@@ -266,6 +295,7 @@ KINDS: dict[type, type[Detector]] = {
     CountRule: CountDetector,
     ConditionalRule: ConditionalDetector,
     MetricRule: MetricDetector,
+    MoveRule: MoveDetector,
 }
 
 

@@ -50,6 +50,34 @@ class Exchange:
             self._signals[key] = self.compiled.signal_spans(name, self, doc)
         return self._signals[key]
 
+    def signal_moves(self, name: str, doc: Doc | None = None) -> dict[str, list[Span]]:
+        """A signal's spans by the move its sources are evidence of, overlaps merged per move."""
+        from .detectors import _dedupe
+
+        doc = self.doc if doc is None else doc
+        return {k: _dedupe(v) for k, v in self.compiled.signal_spans_by_move(name, self, doc).items()}
+
+    @cached_property
+    def moves(self) -> list:
+        """Each sentence of the reply with its moves (nlp/moves.py)."""
+        from .nlp.moves import read_moves
+
+        return read_moves(self.doc, self)
+
+    def moves_of(self, *kinds: str) -> list:
+        return [m for _, ms in self.moves for m in ms if m.kind in kinds]
+
+    @cached_property
+    def customer(self):
+        """The reading of the customer's message (nlp/customer.py); kind "none" without one."""
+        from .nlp.customer import read_customer
+        from .predicates import request
+
+        if self.context is None:
+            return read_customer(None, [], [], set())
+        reqs = {s.start for s in self.context.sents if request(s, self)}
+        return read_customer(self.context, self.signal("complaint", self.context), self.signal("praise", self.context), reqs)
+
     @cached_property
     def words(self) -> int:
         return sum(1 for t in self.doc if t.is_alpha)

@@ -129,8 +129,6 @@ class Linter:
         contexts = list(dict.fromkeys(ctx for _, ctx in chunk if ctx))
         texts = [n.text[s:e] for n, (s, e) in zip(norms, bounds)] + [content(normalize(c).text) for c in contexts]
         docs = list(self.nlp.pipe(texts, batch_size=self.config.batch_size))
-        for d in docs:
-            _lemma_norms(d)
         context_docs = dict(zip(contexts, docs[len(chunk) :]))
         return [
             Exchange(doc, norm, context_docs.get(ctx) if ctx else None, self.compiled, offset=start)
@@ -181,12 +179,6 @@ class Linter:
             problem=ex.problem,
             fail_on=self.config.fail_on,
         )
-
-
-def _lemma_norms(doc: Doc) -> None:
-    """Lexicon rules match NORM; make it the lower-cased lemma so phrases are written as lemmas."""
-    for t in doc:
-        t.norm_ = t.lemma_.lower()
 
 
 def _readability(ex) -> Readability:

@@ -20,6 +20,13 @@ CORE_CATEGORIES = (
 )
 
 
+#: The moves a sentence of a reply can make (nlp/moves.py); `kind: move` rules query these.
+MOVE_KINDS = (
+    "greeting", "thanks", "apology", "empathy", "ownership", "explanation", "rule", "refusal", "dispute",
+    "correction", "blame", "commitment", "instruction", "question", "resolution", "sign-off",
+)
+
+
 class Severity(str, Enum):
     """How much a finding matters; `--fail-on` compares against this order."""
 

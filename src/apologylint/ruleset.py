@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError, field_validator
 
-from .models import Severity
+from .models import MOVE_KINDS, Severity
 
 RULE_ID = r"^[A-Z]{2,5}[0-9]{3,4}$"
 KEBAB = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -36,7 +36,9 @@ Predicate = Literal[
     "request",
 ]
 #: facts about the whole exchange a conditional rule can depend on (implemented in conditions.py)
-Condition = Literal["problem", "praise-only", "has-context", "reply-apologizes", "always"]
+Condition = Literal["problem", "praise-only", "has-context", "reply-apologizes", "always", "needs-next-step"]
+#: a move of the reply, by name (models.MOVE_KINDS)
+MoveKind = Literal[MOVE_KINDS]  # type: ignore[valid-type]
 
 
 class Example(BaseModel):
@@ -68,7 +70,7 @@ class Filters(BaseModel):
 
 
 #: what a rule's message may mention: the match, and for counts and metrics the figures
-MESSAGE_FIELDS = {"match", "count", "max", "density", "value"}
+MESSAGE_FIELDS = {"match", "count", "max", "density", "value", "cause", "effect", "marker", "whose", "how", "by", "source"}
 #: what configuration may change on a shipped rule; the rest is the rule's identity and logic
 TUNABLE = {"severity", "enabled", "once", "max", "max_per_100_words", "density_min_words", "min_words", "message", "suggestion"}
 
@@ -152,6 +154,20 @@ class MetricRule(RuleBase):
     min_words: int = Field(30, ge=0, description="texts shorter than this are not measured")
 
 
+class MoveRule(RuleBase):
+    """A query over the moves of the reply: each move of these kinds whose detail matches `detail`
+    is a finding (`expect: found`), or the reply lacking every one of them is (`expect: missing`).
+    `when` conditions on the exchange must hold; a reply with any of `unless_moves` is let be
+    (a refusal that comes with an alternative is not a closed door)."""
+
+    kind: Literal["move"]
+    moves: list[MoveKind] = Field(min_length=1)
+    detail: dict[str, list[str]] = Field(default_factory=dict, description="detail key -> accepted values")
+    expect: Literal["found", "missing"] = "found"
+    when: list[Condition] = Field(default_factory=list)
+    unless_moves: list[MoveKind] = Field(default_factory=list)
+
+
 class PythonRule(RuleBase):
     """Logic the data cannot express: a function registered in `pyrules.py` (or by a plugin)."""
 
@@ -161,11 +177,11 @@ class PythonRule(RuleBase):
 
 
 Rule = Annotated[
-    Union[LexiconRule, PatternRule, DependencyRule, CountRule, ConditionalRule, MetricRule, PythonRule],
+    Union[LexiconRule, PatternRule, DependencyRule, CountRule, ConditionalRule, MetricRule, MoveRule, PythonRule],
     Field(discriminator="kind"),
 ]
 _RULES = TypeAdapter(list[Rule])
-RULE_CLASSES = (LexiconRule, PatternRule, DependencyRule, CountRule, ConditionalRule, MetricRule, PythonRule)
+RULE_CLASSES = (LexiconRule, PatternRule, DependencyRule, CountRule, ConditionalRule, MetricRule, MoveRule, PythonRule)
 KIND_NAMES = {cls.model_fields["kind"].annotation.__args__[0] for cls in RULE_CLASSES}
 
 
@@ -177,6 +193,7 @@ class SignalSource(Filters):
     patterns: list[list[dict[str, Any]]] = Field(default_factory=list)
     function: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
+    move: str | None = Field(None, pattern=KEBAB, description="the move of a reply this source is evidence of (nlp/moves.py)")
 
 
 class Signal(BaseModel):
@@ -250,7 +267,7 @@ def _load_list(path: pathlib.Path, adapter: TypeAdapter, what: str) -> list:
         raise _explain(path, data, exc) from None
 
 
-def load_rule_file(path: pathlib.Path) -> list[LexiconRule | PatternRule | DependencyRule | CountRule | ConditionalRule | MetricRule | PythonRule]:
+def load_rule_file(path: pathlib.Path) -> list[RuleBase]:
     return _load_list(path, _RULES, "rule")
 
 

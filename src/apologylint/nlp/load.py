@@ -8,6 +8,8 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from . import frames
+
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
 
@@ -70,7 +72,9 @@ def _load(name: str | None) -> Language:
     errors = []
     for candidate in names:
         try:
-            return _with_line_breaks(spacy.load(candidate, exclude=list(EXCLUDE)))
+            nlp = _with_line_breaks(spacy.load(candidate, exclude=list(EXCLUDE)))
+            frames.add_to(nlp)
+            return nlp
         except (OSError, ImportError) as exc:
             errors.append(f"{candidate}: {exc.__class__.__name__}")
     raise ModelNotFound(

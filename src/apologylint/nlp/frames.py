@@ -1,0 +1,449 @@
+"""A frame for every clause: who acts, in which polarity, tense and modality, and what it causes.
+
+This is the reading that makes detection general. A rule that asks "a clause whose agent is not
+the speaker and that is the cause of a failure" catches "because our haulier broke down" and
+"the scaffolders never turned up, which is why ..." alike, whatever the party is called; a list of
+blame nouns catches only the nouns it lists. Only closed classes are listed here: pronouns,
+modal and auxiliary verbs, causal connectives, a few verbs of causing, the nouns of a rule.
+
+The component (`apologylint_frames`, after the parser and lemmatizer) sets these on `Token._`:
+
+clause        the token heads a clause (a verb, or the root of a verbless sentence)
+agent         the doer's role: speaker | customer | third | thing | none ("" off clause heads)
+agent_i       the doer's token index, or -1
+polarity      positive | negative
+tense         past | perfect | present | future | imperative | nonfinite
+modality      obligation | ability | inability | permission | condition | hope | hypothetical | none
+question      the clause's sentence asks something
+conditional   the clause sits under if / unless
+cause_of      on a cause (a clause head or a noun): the index of the clause head it explains, or -1
+cause_marker  the connective that makes it a cause ("because", "due to", "which is why", ...)
+owned         on a cause: it is our own acknowledged mistake ("we sent it to the wrong depot")
+role          on nouns and pronouns: the same roles as `agent`, for the thing itself
+
+spaCy's matchers read these (`{"_": {"agent": "speaker"}}` in a Matcher or DependencyMatcher
+pattern), so rules over frames stay data.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Token
+
+FRAMES = "apologylint_frames"
+
+SPEAKER_PRONOUNS = {"i", "we", "me", "us", "myself", "ourselves", "ourself"}
+CUSTOMER_PRONOUNS = {"you", "yourself", "yourselves", "u", "ya"}
+THIRD_PRONOUNS = {"he", "she", "they", "him", "her", "them", "someone", "somebody", "everyone", "everybody", "nobody", "anyone", "anybody"}
+THING_PRONOUNS = {"it", "this", "that", "which", "these", "those", "there", "what", "something", "nothing", "everything"}
+#: the people of our own side, when "our"/"my" owns them: "our team" acts as "we" does
+OUR_PEOPLE = {"team", "staff", "colleague", "agent", "department", "office", "company", "business", "side", "end", "people", "crew", "employee", "member", "store", "branch", "shop", "restaurant", "hotel", "kitchen", "support", "manager", "engineer", "technician", "rep", "representative"}
+
+FUTURE_AUX = {"will", "shall", "'ll", "wo", "ll"}
+OBLIGATION_AUX = {"must", "should", "ought", "shall"}
+HYPOTHETICAL_AUX = {"would", "might", "'d"}
+ABILITY_AUX = {"can", "could", "ca"}
+PERMISSION_AUX = {"may"}
+#: predicates of obligation and (in)ability that take a "to" clause: "we are required to", "unable to"
+OBLIGATION_WORDS = {"require", "oblige", "obligate", "bind", "suppose", "need", "have", "force", "compel", "expect", "mandate"}
+ABILITY_WORDS = {"able", "possible", "manage", "allow", "permit", "authorise", "authorize", "entitle", "eligible", "free"}
+INABILITY_WORDS = {"unable", "impossible", "cannot", "prohibit", "forbid", "ineligible", "unauthorised", "unauthorized"}
+HOPE_WORDS = {"hope", "wish", "aim", "try", "strive", "hopefully", "endeavour", "endeavor"}
+NEGATORS = {"not", "never", "n't", "no"}
+NEGATIVE_SUBJECTS = {"nobody", "nothing", "none", "neither"}
+CONDITION_MARKS = {"if", "unless", "whether"}
+
+#: subordinators that make their clause the cause of the clause they attach to
+CAUSAL_MARKS = {"because", "since", "as", "cos", "cuz", "coz", "bc", "'cause", "cause"}
+#: two-word prepositions of cause: "due to", "owing to", "because of", "thanks to", "down to"
+CAUSAL_PREPS = {("due", "to"), ("owing", "to"), ("because", "of"), ("thanks", "to"), ("down", "to"), ("on", "account"), ("result", "of")}
+#: verbs whose subject causes what the verb says: "the storm meant ...", "roadworks held up the van"
+CAUSING_VERBS = {"mean", "make", "force", "cause", "lead", "result", "slow", "hold", "delay", "set", "affect", "impact", "prevent", "stop", "push", "knock", "hit", "leave", "keep", "disrupt", "hamper", "hinder", "trigger"}
+#: verbs the speaker undergoes rather than does: "we were swamped", "we had a power cut"
+UNDERGO = {"be", "have", "experience", "get", "receive", "see", "face", "deal", "run", "struggle", "suffer", "encounter", "hit", "become", "remain", "stay", "feel", "seem", "find", "lose", "wait", "hear", "rely", "depend"}
+#: nouns of a mistake: with "our"/"my", or "on our part", a cause is an owned mistake
+MISTAKE_NOUNS = {"mistake", "error", "fault", "oversight", "slip", "blunder", "bad", "failing", "mess", "screwup", "cock-up", "negligence", "misunderstanding"}
+
+
+def install() -> None:
+    """Register the extensions and the component (idempotent: spaCy's registries are global)."""
+    from spacy.language import Language
+    from spacy.tokens import Token
+
+    defaults = {
+        "clause": False, "agent": "", "agent_i": -1, "polarity": "", "tense": "", "modality": "",
+        "question": False, "conditional": False, "cause_of": -1, "cause_marker": "", "owned": False, "role": "",
+    }
+    for name, default in defaults.items():
+        if not Token.has_extension(name):
+            Token.set_extension(name, default=default)
+    if FRAMES not in Language.factories:
+        Language.component(FRAMES, func=frame_doc)
+
+
+def add_to(nlp) -> None:
+    install()
+    if FRAMES not in nlp.pipe_names:
+        nlp.add_pipe(FRAMES, last=True)
+
+
+# ------------------------------------------------------------------------------------ the parts
+def lemma(t: Token) -> str:
+    return t.lemma_.lower()
+
+
+def is_clause_head(t: Token) -> bool:
+    if t.dep_ in ("aux", "auxpass"):
+        return False
+    if t.pos_ in ("VERB", "AUX"):
+        return True
+    # a verbless sentence ("Sorry for the delay.") or a predicate adjective with its own subject
+    return t.dep_ == "ROOT" or (t.dep_ in ("ccomp", "advcl", "conj") and any(c.dep_.startswith("nsubj") for c in t.children))
+
+
+def subject(t: Token) -> Token | None:
+    """The nearest subject before the verb (a greeting's name can be a second one), inherited by
+    conjoined verbs and by a "to" clause from its head ("we need to", "regulations require us to")."""
+    subs = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj")]
+    if subs:
+        before = [c for c in subs if c.i < t.i]
+        return max(before, key=lambda c: c.i) if before else subs[0]
+    if t.dep_ == "conj" and t.head.i != t.i and t.head.pos_ in ("VERB", "AUX", "ADJ"):
+        return subject(t.head)
+    if t.dep_ == "xcomp" and t.head.i != t.i:
+        obj = next((c for c in t.head.children if c.dep_ in ("dobj", "dative") and c.i < t.i), None)
+        return obj if obj is not None else subject(t.head)
+    if t.dep_ in ("acomp",) and t.head.i != t.i:
+        return subject(t.head)
+    return None
+
+
+def passive(t: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
+
+
+def by_agent(t: Token) -> Token | None:
+    for c in t.children:
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by" and t.tag_ == "VBN"):
+            obj = next((x for x in c.children if x.dep_ == "pobj"), None)
+            if obj is not None:
+                return obj
+    return None
+
+
+def role(n: Token | None) -> str:
+    """Who a noun or pronoun is: the speaker's side, the customer's, a third party, or a thing."""
+    if n is None:
+        return "none"
+    low = n.lower_
+    if low in SPEAKER_PRONOUNS:
+        return "speaker"
+    if low in CUSTOMER_PRONOUNS:
+        return "customer"
+    if low in THIRD_PRONOUNS:
+        return "third"
+    if low in THING_PRONOUNS:
+        return "thing"
+    poss = {c.lower_ for c in n.children if c.dep_ == "poss"}
+    if poss & {"our", "my"} and lemma(n) in OUR_PEOPLE:
+        return "speaker"
+    if "your" in poss:
+        return "customer"
+    if n.pos_ == "PROPN" or (n.ent_type_ in ("ORG", "PERSON", "GPE", "NORP")):
+        return "third"
+    if n.pos_ in ("NOUN", "PROPN") and _agentive(n):
+        return "third"
+    return "thing"
+
+
+#: nouns ending like agent nouns that are not people
+_NOT_AGENTIVE = {"weather", "order", "number", "water", "server", "computer", "printer", "letter", "winter", "summer", "matter", "error", "power", "paper", "filter", "folder", "router", "counter", "center", "centre", "monitor", "sensor", "motor", "elevator", "calculator", "browser", "timer", "buffer", "cover", "container", "trailer", "corner", "hour", "floor", "door", "colour", "color", "labor", "labour", "behavior", "behaviour", "factor", "sector", "error", "meter", "register", "other", "answer", "member", "event", "content", "incident", "accident", "moment", "payment", "amount", "comment", "agreement", "equipment", "shipment", "treatment", "statement", "department", "component", "requirement", "document", "element", "segment", "environment", "basement", "apartment", "government", "management", "restaurant", "plant", "variant", "grant", "giant"}
+
+
+def _agentive(n: Token) -> bool:
+    low = lemma(n)
+    if low in _NOT_AGENTIVE:
+        return low in ("government", "management", "giant")
+    return low.endswith(("er", "or", "ist", "ian", "ant", "ent", "eer", "ier")) or low in {"staff", "crew", "firm", "team", "council", "police", "company", "partner", "bank", "airline", "airport", "courier", "vendor", "supplier", "contractor", "landlord", "agency", "authority"}
+
+
+def negative(t: Token) -> bool:
+    if any(c.dep_ == "neg" or (c.lower_ in NEGATORS and c.dep_ in ("advmod", "neg")) for c in t.children):
+        return True
+    subj = subject(t)
+    if subj is not None and subj.lower_ in NEGATIVE_SUBJECTS:
+        return True
+    # "no one came", "nobody from the team"
+    if subj is not None and any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children):
+        return True
+    return lemma(t) in ("fail", "neglect", "refuse") or t.lower_ in ("cannot", "unable")
+
+
+def tense(t: Token) -> str:
+    auxes = [c for c in t.children if c.dep_ in ("aux", "auxpass")]
+    words = {c.lower_ for c in auxes}
+    lemmas = {lemma(c) for c in auxes}
+    if words & FUTURE_AUX or (t.dep_ == "xcomp" and t.head.lower_ == "going" and any(lemma(c) == "be" for c in t.head.children)):
+        return "future"
+    if "have" in lemmas and t.tag_ in ("VBN", "VBD"):
+        return "perfect"
+    if t.tag_ == "VBD" or any(c.tag_ == "VBD" for c in auxes):
+        return "past"
+    if t.tag_ == "VB" and not auxes and t.dep_ in ("ROOT", "conj") and subject(t) is None:
+        if t.dep_ == "ROOT" or (t.head.tag_ == "VB" and subject(t.head) is None):
+            return "imperative"
+    if t.tag_ in ("VB", "TO") and not (words - {"to"}) and t.dep_ in ("xcomp", "advcl", "acl", "relcl", "pcomp", "csubj"):
+        return "nonfinite"
+    return "present"
+
+
+def modality(t: Token, neg: bool) -> str:
+    auxes = {c.lower_ for c in t.children if c.dep_ in ("aux", "auxpass")}
+    head = t.head if t.dep_ == "xcomp" else None
+    if conditional(t):
+        return "condition"
+    if auxes & OBLIGATION_AUX and not (auxes & {"have"} and auxes & {"should", "must"} and t.tag_ == "VBN"):
+        return "obligation"
+    if auxes & OBLIGATION_AUX:
+        return "obligation"  # "you should have called": obligation in hindsight (tense: perfect)
+    if auxes & ABILITY_AUX or t.lower_ == "cannot":
+        return "inability" if neg or t.lower_ == "cannot" else "ability"
+    if auxes & PERMISSION_AUX:
+        return "permission" if not neg else "inability"
+    if auxes & HYPOTHETICAL_AUX:
+        return "hypothetical"
+    for w in [t, head] if head is not None else [t]:
+        lw = lemma(w)
+        wneg = negative(w)
+        comps = {lemma(c) for c in w.children if c.dep_ in ("acomp", "oprd", "attr")}
+        if lw in INABILITY_WORDS or comps & INABILITY_WORDS:
+            return "inability"
+        if lw in ("have", "need") and w is head and t.tag_ == "VB":
+            return "obligation"
+        if lw in OBLIGATION_WORDS - {"have", "need"} and (passive(w) or w.tag_ == "VBN"):
+            return "obligation"
+        if lw in ("require", "force", "oblige", "compel", "mandate") and w is head:
+            return "obligation"
+        if lw in ABILITY_WORDS or comps & ABILITY_WORDS:
+            return "inability" if wneg else ("permission" if lw in ("allow", "permit", "authorise", "authorize", "entitle") else "ability")
+        if lw in HOPE_WORDS and w is head:
+            return "hope"
+    if any(lemma(c) in HOPE_WORDS for c in t.children if c.dep_ == "advmod"):
+        return "hope"
+    return "none"
+
+
+def conditional(t: Token) -> bool:
+    for x in [t, *t.ancestors]:
+        if any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in x.children):
+            return True
+        if x.dep_ in ("ROOT",):
+            break
+    return False
+
+
+def clause_of(t: Token) -> Token:
+    """The head of the clause a token belongs to."""
+    for x in [t, *t.ancestors]:
+        if x._.clause:
+            return x
+    return t.sent.root
+
+
+def question(sent) -> bool:
+    return any("?" in t.text for t in sent if t.is_punct)
+
+
+# ------------------------------------------------------------------------------------ causes
+def _mark_cause(cause: Token, effect: Token, marker: str) -> None:
+    if cause.i == effect.i or cause._.cause_of >= 0:
+        return
+    cause._.cause_of = effect.i
+    cause._.cause_marker = marker
+    cause._.owned = owned(cause)
+
+
+def owned(cause: Token) -> bool:
+    """Our own acknowledged mistake: we did something (not underwent it), or "our/my mistake",
+    "an error on our part". "We were swamped", "we had a power cut" are not: they shift the cause."""
+    toks = [x for x in cause.subtree if x.pos_ in ("NOUN", "ADJ", "PROPN") and (not cause._.clause or clause_of(x).i == cause.i)]
+    for x in toks:
+        if lemma(x) in MISTAKE_NOUNS:
+            poss = {c.lower_ for c in x.children if c.dep_ == "poss"}
+            if poss & {"our", "my"} or poss == set():
+                pps = [c for c in x.children if c.dep_ == "prep"]
+                outside = [p for p in pps if any(role(o) in ("third", "thing") and lemma(o) not in ("part", "end", "side") for o in p.children if o.dep_ == "pobj")]
+                if not outside and "your" not in poss:
+                    return True
+    if not cause._.clause and role(cause) != "third" and any(c.dep_ == "poss" and c.lower_ in ("our", "my") for c in cause.children):
+        return True  # "because of our outage": a cause of ours, named as ours
+    if cause._.clause:
+        agent = cause._.agent
+        if agent == "speaker" and lemma(cause) not in UNDERGO and not passive(cause):
+            return True
+    return False
+
+
+def _link_causes(doc: Doc, sents: list) -> None:
+    for t in doc:
+        low = t.lower_
+        # 1. a subordinate clause of cause: "because our haulier broke down"
+        if t.dep_ == "mark" and low in CAUSAL_MARKS and t.head._.clause:
+            if low == "as" and lemma(t.head) in ("say", "mention", "state", "explain", "tell", "advise", "note", "discuss", "outline", "request", "ask", "expect", "agree", "promise", "see", "know", "show", "describe", "confirm", "indicate", "specify", "detail", "list", "warn", "advertise", "agree", "plan", "book", "order", "arrange", "instruct", "require", "suppose", "per"):
+                continue  # "as I said", "as requested": not a cause
+            if low == "as" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("soon", "well", "long", "far", "much"):
+                continue
+            if low == "as" and t.i > 1 and (doc[t.i - 2].lower_ == "as" or doc[t.i - 1].pos_ in ("ADJ", "ADV") or doc[t.i - 1].tag_ in ("JJR", "RBR")):
+                continue  # "twice as long as it should be", "more than as": a comparison
+            if low == "since" and t.head.tag_ in ("CD",):
+                continue
+            effect = clause_of(t.head.head) if t.head.dep_ != "ROOT" else None
+            if effect is not None:
+                _mark_cause(t.head, effect, low)
+            continue
+        # 2. prepositions of cause: "due to the weather", "because of a glitch", "down to staffing"
+        if t.i + 1 < len(doc) and (low, doc[t.i + 1].lower_) in CAUSAL_PREPS:
+            nxt = doc[t.i + 1]
+            obj = next((c for c in nxt.children if c.dep_ in ("pobj", "pcomp")), None)
+            if obj is None:
+                obj = next((c for c in t.children if c.dep_ in ("pobj", "pcomp")), None)
+            if obj is not None and obj.i == nxt.i:
+                obj = next((c for c in t.children if c.dep_ == "pobj"), None) or next((c for c in nxt.children if c.dep_ == "pobj"), None)
+            if obj is None and nxt.dep_ == "pobj":
+                obj = nxt
+            if obj is None:
+                continue  # "due to arrive on Friday": a timetable, not a cause
+            if low == "down" and lemma(t.head) != "be":
+                continue
+            marker = f"{low} {nxt.lower_}"
+            _mark_cause(obj, clause_of(t), marker)
+            continue
+        if low == "result" and t.i > 0 and doc[t.i - 1].lower_ == "a" and t.i > 1 and doc[t.i - 2].lower_ == "as":
+            obj = next((x for c in t.children if c.lower_ == "of" for x in c.children if x.dep_ in ("pobj", "pcomp")), None)
+            if obj is not None:
+                _mark_cause(obj, clause_of(t), "as a result of")
+            continue
+        # 3. "caused by X", "delayed by the storm": a passive of causing with its agent
+        if t._.clause and passive(t) and lemma(t) in CAUSING_VERBS | {"let", "delay", "affect", "hold", "hit", "impact", "disrupt"}:
+            ag = by_agent(t)
+            if ag is not None:
+                _mark_cause(ag, t, f"{t.lower_} by")
+            continue
+        # 4. "X meant / forced / held up Y": the subject causes what the verb says
+        if t._.clause and lemma(t) in CAUSING_VERBS and not passive(t) and t._.tense in ("past", "perfect", "present"):
+            subj = subject(t)
+            transitive = any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd") for c in t.children)
+            if transitive and subj is not None and subj.lower_ not in ("which", "that", "this", "it") and role(subj) != "customer":
+                if lemma(t) in ("make", "keep", "leave", "set", "push", "hold", "knock", "lead", "result", "stop", "hit"):
+                    prts = {c.lower_ for c in t.children if c.dep_ in ("prt", "prep")}
+                    needs = {"hold": {"up", "back"}, "set": {"back"}, "push": {"back"}, "knock": {"out", "back", "over"}, "lead": {"to"}, "result": {"in"}, "stop": set(), "hit": set()}
+                    if lemma(t) in needs and needs[lemma(t)] and not prts & needs[lemma(t)]:
+                        continue
+                    if lemma(t) in ("make", "keep", "leave") and not any(c.dep_ in ("ccomp", "xcomp", "oprd") for c in t.children):
+                        continue
+                if subj._.role == "speaker" or subj.lower_ in SPEAKER_PRONOUNS:
+                    continue  # "we delayed the launch": our action, not a cause shifted
+                _mark_cause(subj, t, t.lower_)
+        # 5. "which is why", "that's why", "which meant": the clause before is the cause
+        if low in ("which", "that", "this") and t.dep_ in ("nsubj",) and t.head._.clause:
+            h = t.head
+            why = any(c.lower_ == "why" for c in h.subtree) and (lemma(h) == "be" or h.lower_ in ("s", "'s"))
+            means = lemma(h) in ("mean", "cause", "lead", "result")
+            if why or means:
+                verb = h.lower_
+                effect = next((c for c in h.children if c.dep_ in ("ccomp", "xcomp", "advcl") and c._.clause), None)
+                if effect is not None and effect.i < t.i:
+                    _mark_cause(effect, h, f"{low} is why" if why else f"{low} {verb}")  # "X, that's why"
+                    continue
+                if effect is None and why:
+                    # a closing "..., that's why": the clause before it is the cause of what the customer reported
+                    prev = [c for c in t.sent if c._.clause and c.i < t.i and c.i != h.i]
+                    if prev:
+                        _mark_cause(max(prev, key=lambda c: len(list(c.subtree))), h, f"{low} is why")
+                    continue
+                h = effect if effect is not None else h
+                if low == "which" or t.head.dep_ != "ROOT":
+                    prev = t.head.head if t.head.head.i != t.head.i else None
+                    if prev is not None:
+                        _mark_cause(clause_of(prev), h, "which is why" if why else f"which {verb}")
+                else:
+                    i = sents.index(t.sent) if t.sent in sents else -1
+                    if i > 0:
+                        _mark_cause(sents[i - 1].root, h, f"{low} is why" if why else f"{low} {verb}")
+        # 6. ", so Y": the clause before "so" is the cause of Y
+        if low == "so" and t.dep_ in ("advmod", "cc", "mark") and t.i + 1 < len(doc) and doc[t.i + 1].lower_ not in ("that", "much", "many", "sorry", "far", "long", "glad", "happy", "pleased"):
+            y = t.head if t.dep_ != "cc" else None
+            if t.dep_ == "cc":
+                y = next((c for c in t.head.children if c.dep_ == "conj" and c.i > t.i), None)
+                x = t.head
+            else:
+                x = None
+                if y is not None:
+                    x = next((c for c in y.children if c._.clause and c.i < t.i and c.dep_ in ("ccomp", "advcl", "parataxis", "csubj")), None)
+                    if x is None and y.dep_ == "conj":
+                        x = y.head
+                    if x is None and t.i == t.sent.start or (x is None and t.i - 1 >= 0 and doc[t.i - 1].is_sent_start):
+                        i = sents.index(t.sent) if t.sent in sents else -1
+                        x = sents[i - 1].root if i > 0 else None
+            if x is not None and y is not None and y._.clause and x.i != y.i:
+                _mark_cause(x, y, "so")
+
+
+# ------------------------------------------------------------------------------------ the component
+def frame_doc(doc: Doc) -> Doc:
+    """Set the frame of every clause (see the module docstring). Also make NORM the lower-cased
+    lemma, so that lexicon phrases are written as lemmas."""
+    for t in doc:
+        t.norm_ = t.lemma_.lower()
+    sents = list(doc.sents) if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else [doc[:]]
+    for sent in sents:
+        asks = question(sent)
+        for t in sent:
+            if t.pos_ in ("NOUN", "PROPN", "PRON"):
+                t._.role = role(t)
+            if not is_clause_head(t):
+                continue
+            t._.clause = True
+            t._.question = asks
+            t._.conditional = conditional(t)
+            neg = negative(t)
+            t._.polarity = "negative" if neg else "positive"
+            t._.tense = tense(t)
+            t._.modality = modality(t, neg)
+            if passive(t):
+                ag = by_agent(t)
+                t._.agent, t._.agent_i = (role(ag), ag.i) if ag is not None else ("none", -1)
+            elif t._.tense == "imperative":
+                t._.agent = "customer"
+            else:
+                subj = subject(t)
+                if subj is not None and subj.dep_ == "expl":
+                    t._.agent, t._.agent_i = "thing", subj.i
+                elif subj is not None:
+                    t._.agent, t._.agent_i = role(subj), subj.i
+                else:
+                    t._.agent = "none"
+    _link_causes(doc, sents)
+    return doc
+
+
+def clauses(tokens: Iterable[Token]) -> list[Token]:
+    return [t for t in tokens if t._.clause]
+
+
+def describe(t: Token) -> dict:
+    """A clause's frame as plain data, for `--explain-reading` and the JSON."""
+    out = {
+        "predicate": t.text,
+        "agent": t._.agent,
+        "agent_text": t.doc[t._.agent_i].text if t._.agent_i >= 0 else None,
+        "polarity": t._.polarity,
+        "tense": t._.tense,
+        "modality": t._.modality,
+    }
+    if t._.question:
+        out["question"] = True
+    if t._.conditional:
+        out["conditional"] = True
+    return out

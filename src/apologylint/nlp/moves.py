@@ -1,0 +1,231 @@
+"""The moves of a reply: what each sentence does for (or to) the customer, read from the frames.
+
+A move is one act with its evidence: an apology, an explanation with its cause and whose cause it
+is, a refusal with or without an alternative, a dispute of the customer's account, a commitment.
+Rules in `rules/*.yaml` are queries over these (`kind: move`), so that "an explanation whose
+cause is not our own mistake" is one rule, whatever the cause is called.
+
+Moves that the signals in `rules/signals.yaml` already find (apology, empathy and the parts of a
+next step) come from there: each signal source names the move it is evidence of (`move:`), so
+there is one detector for each thing. The rest are read here from the frames of `frames.py`; the
+word lists below are closed classes (connectives, normative nouns, verbs of failing and stating).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterator
+
+from .frames import UNDERGO, clause_of, lemma, role
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span, Token
+
+#: nouns of a rule: what "policy says" or "the terms state" is made of
+NORM_NOUNS = {"policy", "rule", "regulation", "law", "term", "condition", "t&c", "t&cs", "tcs", "guideline", "procedure", "protocol", "legislation", "requirement", "contract", "agreement", "clause", "compliance", "standard", "legal", "regs", "eu261"}
+#: verbs of failing: what a party did when it let the customer down
+FAILURE_VERBS = {"let", "slip", "lose", "damage", "break", "miss", "fail", "forget", "cancel", "delay", "mess", "drop", "crash", "overbook", "mislay", "misplace", "mislabel", "misroute", "misdeliver", "reject", "decline", "block", "strike", "mishandle", "double", "overcharge", "ignore", "neglect", "bail", "flake", "collapse", "go", "run"}
+FAILURE_STATES = {"late", "down", "slow", "behind", "unavailable", "closed", "short", "busy", "off", "sick", "ill", "offline", "overwhelmed", "swamped", "stretched", "unreachable", "missing", "faulty", "broken"}
+#: adjectives by which a reply says nothing is wrong: "the charge is correct"
+CORRECT_STATES = {"correct", "accurate", "valid", "genuine", "fine", "legitimate", "normal", "authentic", "proper", "standard", "expected"}
+#: verbs by which records testify: "our records show it was delivered"
+EVIDENTIAL_VERBS = {"show", "confirm", "indicate", "state", "say", "suggest", "prove", "record", "report", "verify"}
+#: verbs of stating a term to someone: "it was clearly stated", "as outlined"
+STATING_VERBS = {"state", "explain", "outline", "display", "show", "mention", "say", "list", "write", "note", "advertise", "specify", "label", "mark", "communicate", "set"}
+#: what a refusal refuses with "we don't ...": offering, accepting, doing
+OFFER_VERBS = {"offer", "do", "accept", "provide", "allow", "give", "refund", "exchange", "issue", "make", "cover", "honour", "honor", "permit", "support", "compensate", "reimburse", "guarantee"}
+#: nouns of a failure that, when ours, own it: "our mistake", "our delay", "the fault was ours"
+OWNED_NOUNS = {"mistake", "error", "fault", "oversight", "slip", "blunder", "delay", "failure", "outage", "responsibility", "bad", "doing", "screwup", "mess"}
+GREETING_WORDS = {"hi", "hello", "hey", "dear", "morning", "afternoon", "evening", "greetings", "hiya", "howdy"}
+SIGN_OFF_WORDS = {"regards", "best", "cheers", "sincerely", "kind", "warm", "warmest", "yours", "thanks", "thank", "thx", "ty"}
+
+
+@dataclass
+class Move:
+    """One act in a sentence, with the span that shows it and what the reading found in it."""
+
+    kind: str
+    span: Any  # spaCy Span in the reply
+    detail: dict[str, str] = field(default_factory=dict)
+
+
+def _span(doc: Doc, toks) -> Span:
+    toks = sorted(toks, key=lambda t: t.i)
+    return doc[toks[0].i : toks[-1].i + 1]
+
+
+def _clause_span(t: Token) -> Span:
+    """The clause without the clauses hanging off it (the cause, not what it caused)."""
+    own = [x for x in t.subtree if clause_of(x).i == t.i or x.i == t.i]
+    return _span(t.doc, own or [t])
+
+
+def _in_apology(t: Token, apology_tokens: set[int]) -> bool:
+    """Said inside an apology: "sorry (that) the website doesn't ...", where the parser may hang
+    "Sorry" on the clause it introduces."""
+    if any(a.i in apology_tokens for a in [t, *t.ancestors]):
+        return True
+    doc = t.doc
+    for x in [t, *t.ancestors]:
+        for c in x.children:
+            if c.i in apology_tokens and c.dep_ in ("intj", "advmod", "dep", "npadvmod", "acomp") and c.i < t.i:
+                # "Sorry the website doesn't ..." names the failure; "Sorry, the system ..." is an aside
+                return not any(y.is_punct for y in doc[c.i + 1 : max(t.i, c.i + 1)])
+    return False
+
+
+def whose(cause: Token) -> str:
+    """Whose cause it is: ours (an owned mistake), the customer's, a rule's, or external."""
+    if cause._.owned:
+        return "ours"
+    agent = cause._.agent if cause._.clause else role(cause)
+    toks = [cause] if not cause._.clause else [x for x in cause.subtree if clause_of(x).i == cause.i]
+    if any(lemma(x) in NORM_NOUNS for x in toks if x.pos_ in ("NOUN", "PROPN", "ADJ")):
+        return "rule"
+    if agent == "customer":
+        # "because your bank declined it" is the customer's side; "because you asked" their choice
+        return "customer"
+    return "external"
+
+
+def failure_clause(t: Token) -> bool:
+    """A clause that says something went wrong: a negated action, a verb of failing, a failed state."""
+    if not t._.clause or t._.tense in ("future", "imperative") or t._.modality in ("condition", "hypothetical", "hope", "obligation"):
+        return False
+    lem = lemma(t)
+    if t._.polarity == "negative" and lem not in {"know", "think", "believe", "mean", "want", "need", "hear", "notice", "realise", "realize", "mind", "worry", "hesitate"}:
+        return t._.tense in ("past", "perfect") or t._.modality == "inability"
+    if lem in FAILURE_VERBS:
+        if lem == "go":
+            return any(c.lower_ in ("down", "wrong", "missing", "offline", "bust") for c in t.children)
+        if lem == "run":
+            return any(c.lower_ in ("out", "late", "behind", "over") for c in t.children)
+        if lem == "let":
+            return any(c.lower_ == "down" for c in t.children)
+        return True
+    if lem in ("be", "get", "run", "fall", "go") and any(lemma(c) in FAILURE_STATES for c in t.children if c.dep_ in ("acomp", "attr", "advmod", "prt", "prep", "oprd")):
+        return True
+    return lem in ("break",) or (t.pos_ == "ADJ" and lem in FAILURE_STATES)
+
+
+def read_moves(doc: Doc, ex) -> list[tuple[Span, list[Move]]]:
+    """Every sentence of the reply with its moves, in order."""
+    apology_spans = ex.signal("apology", doc)
+    apology_tokens = {t.i for s in apology_spans for t in s}
+    by_sentence: dict[int, list[Move]] = {}
+
+    def add(kind: str, span: Span, **detail: str) -> None:
+        by_sentence.setdefault(span.sent.start, []).append(Move(kind, span, detail))
+
+    # moves the signals find: each source says which move it is evidence of
+    for name, kind in (("apology", "apology"), ("empathy", "empathy")):
+        for s in ex.signal(name, doc):
+            add(kind, s)
+    for kind, spans in ex.signal_moves("next-step", doc).items():
+        for s in spans:
+            add(kind, s)
+    for m in _frame_moves(doc, apology_tokens, ex):
+        by_sentence.setdefault(m.span.sent.start, []).append(m)
+    out = []
+    for sent in doc.sents:
+        moves = by_sentence.get(sent.start, [])
+        words = [t for t in sent if t.is_alpha]
+        if words and words[0].lower_ in GREETING_WORDS and len(words) <= 4:
+            moves.insert(0, Move("greeting", sent))
+        elif words and words[0].lower_ in SIGN_OFF_WORDS and len(words) <= 3 and not any(m.kind != "thanks" for m in moves):
+            moves.insert(0, Move("sign-off", sent))
+        if any(lemma(t) in ("thank", "thanks", "thx", "ty", "grateful", "appreciate") for t in sent) and not any(m.kind == "sign-off" for m in moves):
+            moves.append(Move("thanks", sent))
+        out.append((sent, moves))
+    return out
+
+
+def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
+    context_claims = ex.customer.claim_lemmas if ex.context is not None else {}
+    for t in doc:
+        # explanations: every cause the frames linked to what it caused
+        if t._.cause_of >= 0:
+            effect = doc[t._.cause_of]
+            if t._.clause and (t._.question or t._.conditional):
+                continue
+            span = _clause_span(t) if t._.clause else _span(doc, t.subtree)
+            marker_toks = [x for x in doc[max(span.start - 3, t.sent.start) : span.start] if x.lower_ in t._.cause_marker.split()]
+            if marker_toks:
+                span = doc[marker_toks[0].i : span.end]
+            w = whose(t)
+            yield Move("explanation", span, {"cause": span.text, "effect": effect.text, "marker": t._.cause_marker, "whose": w,
+                                            "effect_by": effect._.agent, "effect_tense": effect._.tense,
+                                            "effect_failure": str(
+                                                failure_clause(effect) or failure_clause(t) or effect._.polarity == "negative"
+                                                or (t._.cause_marker.endswith("is why") and not any(c._.clause and c.i > effect.i for c in effect.children))  # "..., that's why": what the customer reported
+                                                or any(failure_clause(c) for c in effect.children if c._.clause and c.dep_ in ("ccomp", "xcomp", "conj"))
+                                            ).lower(),
+                                            "in_apology": str(_in_apology(t, apology_tokens)).lower()})
+            if w == "ours":
+                yield Move("ownership", span, {"how": "owned cause"})
+        # ownership named outright: "our mistake", "a fault on our side", "the responsibility is ours"
+        if t.pos_ in ("NOUN", "PRON") and (lemma(t) in OWNED_NOUNS or t.lower_ in ("ours", "mine")):
+            poss = {c.lower_ for c in t.children if c.dep_ == "poss"}
+            on_our_side = any(c.dep_ == "prep" and any(o.dep_ == "pobj" and any(p.lower_ in ("our", "my") for p in o.children) for o in c.children) for c in t.children)
+            if (poss & {"our", "my"} or on_our_side or t.lower_ in ("ours", "mine")) and not t._.question:
+                yield Move("ownership", doc[t.left_edge.i : t.i + 1], {"how": "named"})
+        if not t._.clause or t._.question:
+            continue
+        agent = t._.agent
+        if agent == "speaker" and failure_clause(t) and t._.tense in ("past", "perfect") and not t._.conditional and lemma(t) not in UNDERGO:
+            yield Move("ownership", _clause_span(t), {"how": "we did it"})  # "we missed it", "we sent it to the wrong depot"
+        # a party as the doer of the failure: "the roofer never turned up", "we were let down by the haulier"
+        if agent == "third" and failure_clause(t) and not t._.conditional and t._.cause_of < 0 and not _in_apology(t, apology_tokens):
+            subj_i = t._.agent_i
+            doer = doc[subj_i] if subj_i >= 0 else t
+            if not any(c.lower_ == "your" for c in doer.children) and doer.lower_ not in ("they", "them") or t.tag_ in ("VBD", "VBN"):
+                yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "doer", "whose": "external",
+                                                         "effect_by": "third", "effect_tense": t._.tense, "effect_failure": "true", "in_apology": "false"})
+        # a rule as the doer, or an obligation on us: "regulations require us to", "we have to follow"
+        subj = doc[t._.agent_i] if t._.agent_i >= 0 else None
+        if subj is not None and lemma(subj) in NORM_NOUNS and lemma(t) not in UNDERGO - {"be"}:
+            yield Move("rule", _clause_span(t), {"source": subj.text})
+        elif any(lemma(c) in ("per", "under", "according") and any(lemma(x) in NORM_NOUNS for x in c.subtree) for c in t.children if c.dep_ == "prep"):
+            yield Move("rule", _clause_span(t), {"source": "per the rules"})
+        elif agent == "speaker" and t._.modality == "obligation" and t._.tense in ("present", "nonfinite", "past") and not t._.conditional:
+            yield Move("rule", _clause_span(t), {"source": "obligation"})
+        # refusal or inability: "we can't refund this", "refunds aren't possible", "we don't do exchanges"
+        if not t._.conditional and agent in ("speaker", "thing", "none") and (
+            t._.modality == "inability"
+            or (agent == "speaker" and t._.polarity == "negative" and t._.tense == "present" and lemma(t) in OFFER_VERBS)
+        ) and not _in_apology(t, apology_tokens):
+            yield Move("refusal", _clause_span(t), {"by": agent})
+        elif lemma(t) == "be" and t._.polarity == "negative" and not t._.conditional and any(
+            c.dep_ == "attr" and any(r.dep_ == "relcl" and r._.modality == "ability" for r in c.children) for c in t.children
+        ):
+            yield Move("refusal", _clause_span(t), {"by": "speaker"})  # "that isn't something we can change"
+        # correction, lecture, blame of the customer
+        you = t._.agent_i >= 0 and doc[t._.agent_i].lower_ in ("you", "u")
+        if agent == "customer" and not t._.conditional and t.dep_ not in ("relcl", "acl", "ccomp", "pcomp") and (you or t.dep_ == "xcomp"):
+            told = t.dep_ == "xcomp" and t.head._.tense in ("past", "perfect") and t.head._.modality == "obligation"
+            if t._.modality == "obligation" and (t._.tense in ("perfect", "past") or told):
+                yield Move("blame", _clause_span(t), {"how": "hindsight"})  # "you should have", "you were required to"
+            elif t._.polarity == "negative" and t._.tense in ("past", "perfect") and lemma(t) not in UNDERGO | {"know", "think", "realise", "realize", "notice", "mean", "need", "want", "hear"} and not _in_apology(t, apology_tokens):
+                yield Move("blame", _clause_span(t), {"how": "omission"})  # "you didn't select express"
+            elif lemma(t) in ("agree", "accept", "sign", "tick", "consent", "choose", "select", "opt") and t._.tense == "past" and t._.polarity == "positive" and any(lemma(x) in NORM_NOUNS for x in t.subtree):
+                yield Move("correction", _clause_span(t), {"how": "you agreed"})
+        if lemma(t) in STATING_VERBS and (agent == "none" or t._.tense == "past") and any(c.lower_ in ("clearly", "explicitly", "plainly", "already", "previously") for c in t.children):
+            yield Move("correction", _clause_span(t), {"how": "it was stated"})
+        # dispute: records as witnesses, "nothing is wrong", the customer's claim reversed
+        if lemma(t) in EVIDENTIAL_VERBS and agent in ("thing", "third", "none") and t._.polarity == "positive" and t._.tense in ("present", "past", "perfect"):
+            if any(c.dep_ == "ccomp" and c._.clause and c._.polarity == "positive" and c._.tense in ("past", "perfect", "present") for c in t.children):
+                yield Move("dispute", _clause_span(t), {"how": "records"})
+        if context_claims and "negative" in context_claims.values() and agent in ("speaker", "third") and t._.tense == "past" and t._.polarity == "positive" and any(
+            c.dep_ == "aux" and c.lower_ == "did" for c in t.children
+        ) and not _in_apology(t, apology_tokens):
+            yield Move("dispute", _clause_span(t), {"how": "insists it did happen"})  # "our engineer did attend"
+        if lemma(t) == "be" and t._.polarity == "positive" and agent in ("thing", "none") and any(lemma(c) in CORRECT_STATES for c in t.children if c.dep_ in ("acomp", "attr")):
+            yield Move("dispute", _clause_span(t), {"how": "nothing wrong"})
+        if lemma(t) in UNDERGO | {"do", "make"} or t.dep_ in ("relcl", "acl", "advcl", "pcomp"):
+            continue
+        if context_claims and lemma(t) in context_claims and t._.tense in ("past", "perfect") and agent != "speaker" or (
+            context_claims and lemma(t) in context_claims and agent == "speaker" and t._.tense in ("past", "perfect") and t._.polarity == "positive" and context_claims.get(lemma(t)) == "negative" and lemma(t) not in ("receive", "get")
+        ):
+            theirs = context_claims[lemma(t)]
+            ours = t._.polarity
+            if theirs != ours and not _in_apology(t, apology_tokens) and not t._.conditional:
+                yield Move("dispute", _clause_span(t), {"how": f"the customer says it {'did not' if theirs == 'negative' else 'did'} happen"})
