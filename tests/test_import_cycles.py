@@ -15,25 +15,9 @@ import pytest
 PACKAGE = "apologylint"
 SRC = pathlib.Path(__file__).resolve().parent.parent / "src" / PACKAGE
 
-#: the engine modules whose cycles another engineer is breaking up right now: a cycle made only of
-#: these is tolerated for the moment; to be emptied by the engine change
-KNOWN_ENGINE_CYCLE_MODULES = frozenset({
-    "apologylint.detectors",
-    "apologylint.exchange",
-    "apologylint.predicates",
-    "apologylint.conditions",
-    "apologylint.registry",
-    "apologylint.pyrules",
-    "apologylint.linter",
-    "apologylint.ruleset",
-    "apologylint.nlp",
-})
-#: and anything under this prefix (also to be emptied by the engine change)
-KNOWN_ENGINE_CYCLE_PREFIX = "apologylint.nlp."
-
-
 def in_known_engine_cycle(module: str) -> bool:
-    return module in KNOWN_ENGINE_CYCLE_MODULES or module.startswith(KNOWN_ENGINE_CYCLE_PREFIX)
+    """No cycle is tolerated: the engine's went with the reading of the exchange (protocols.py)."""
+    return False
 
 
 # -- the graph ------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .exchange import Exchange
+    from .protocols import ExchangeLike as Exchange
 
 CONDITIONS: dict[str, Callable[["Exchange"], bool]] = {
     "always": lambda ex: True,

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from . import pyrules  # noqa: F401  (registers the shipped functions)
 from . import registry
 from .predicates import PREDICATES
+from .spans import dedupe
 from .ruleset import (
     ConditionalRule,
     CountRule,
@@ -29,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
-    from .exchange import Exchange
+    from .protocols import ExchangeLike as Exchange
 
 
 @dataclass
@@ -62,14 +64,7 @@ def lexicon_patterns(phrase: str) -> list[list[dict[str, Any]]]:
     return [pattern]
 
 
-def _dedupe(spans: Iterable[Span]) -> list[Span]:
-    """Sort by position and drop spans that overlap an earlier, longer-or-equal one."""
-    out: list[Span] = []
-    for s in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
-        if out and s.start < out[-1].end:
-            continue
-        out.append(s)
-    return out
+_dedupe = dedupe
 
 
 #: the signals read from the customer's message (see exchange.py); the rest only from the reply

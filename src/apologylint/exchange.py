@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span
 
-    from .detectors import Compiled
+    from .protocols import CompiledLike as Compiled
     from .text import Normalized
 
 
@@ -52,7 +52,7 @@ class Exchange:
 
     def signal_moves(self, name: str, doc: Doc | None = None) -> dict[str, list[Span]]:
         """A signal's spans by the move its sources are evidence of, overlaps merged per move."""
-        from .detectors import _dedupe
+        from .spans import dedupe as _dedupe
 
         doc = self.doc if doc is None else doc
         return {k: _dedupe(v) for k, v in self.compiled.signal_spans_by_move(name, self, doc).items()}

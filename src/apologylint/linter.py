@@ -9,7 +9,7 @@ import itertools
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence, Union
 
 from .config import Config
-from .models import Counts, Finding, Readability, Report
+from .models import Counts, CustomerEvidence, CustomerReadingModel, Finding, MoveEvidence, Readability, Report, SentenceMoves
 from .ruleset import TUNABLE, RuleFileError, load_all, matches, selected
 from .text import LineIndex, content, content_bounds, normalize
 
@@ -177,8 +177,46 @@ class Linter:
             ),
             readability=_readability(ex),
             problem=ex.problem,
+            moves=_moves(text, ex),
+            customer=_customer(ex),
             fail_on=self.config.fail_on,
         )
+
+
+def _moves(text: str, ex) -> list[SentenceMoves]:
+    """The reading of the reply in the report's terms: offsets into `text`, as findings have."""
+    norm, offset = ex.norm, ex.offset
+
+    def at(span) -> tuple[int, int]:
+        return norm.span(offset + span.start_char, offset + span.end_char)
+
+    out = []
+    for sent, moves in ex.moves:
+        s, e = at(sent)
+        evidence = []
+        for m in moves:
+            ms, me = at(m.span)
+            evidence.append(MoveEvidence(kind=m.kind, start=ms, end=me, excerpt=text[ms:me], detail=m.detail))
+        out.append(SentenceMoves(start=s, end=e, text=text[s:e], moves=evidence))
+    return out
+
+
+def _customer(ex) -> CustomerReadingModel | None:
+    if ex.context is None:
+        return None
+    c = ex.customer
+
+    def ev(kind: str, span) -> CustomerEvidence:
+        return CustomerEvidence(kind=kind, text=span.text, start=span.start_char, end=span.end_char)
+
+    return CustomerReadingModel(
+        kind=c.kind,
+        severity=c.severity,
+        claims=[ev("claim", s) for s in c.claims],
+        questions=[ev("question", s) for s in c.questions],
+        stakes=[ev("stake", s) for s in c.stakes],
+        cues=[ev(cue.kind, cue.span) for cue in c.cues],
+    )
 
 
 def _readability(ex) -> Readability:

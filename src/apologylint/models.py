@@ -81,6 +81,47 @@ class Readability(BaseModel):
     longest_sentence_words: int = 0
 
 
+class MoveEvidence(BaseModel):
+    """One move of a sentence: its kind, the span that shows it (offsets into the text) and what the
+    reading found in it (for an explanation: the cause, what it caused, the connective, whose it is)."""
+
+    kind: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    excerpt: str
+    detail: dict[str, str] = Field(default_factory=dict)
+
+
+class SentenceMoves(BaseModel):
+    """A sentence of the reply and the moves it makes."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    moves: list[MoveEvidence] = Field(default_factory=list)
+
+
+class CustomerEvidence(BaseModel):
+    """A part of the customer's message, as text (offsets are into the customer's message as parsed)."""
+
+    kind: str
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class CustomerReadingModel(BaseModel):
+    """What the customer's message is and asks for: its kind (problem, question, request, praise,
+    chit-chat), what it claims went wrong, its questions, its stakes, and the cues of severity."""
+
+    kind: str
+    severity: str
+    claims: list[CustomerEvidence] = Field(default_factory=list)
+    questions: list[CustomerEvidence] = Field(default_factory=list)
+    stakes: list[CustomerEvidence] = Field(default_factory=list)
+    cues: list[CustomerEvidence] = Field(default_factory=list)
+
+
 class Report(BaseModel):
     """What the linter says about one message."""
 
@@ -89,6 +130,8 @@ class Report(BaseModel):
     counts: Counts = Field(default_factory=Counts)
     readability: Readability = Field(default_factory=Readability)
     problem: bool = Field(False, description="whether the reply answers a reported problem")
+    moves: list[SentenceMoves] = Field(default_factory=list, description="each sentence of the reply and its moves")
+    customer: CustomerReadingModel | None = Field(None, description="the reading of the customer's message, when one was given")
     fail_on: Severity = Field(Severity.warning, exclude=True)
 
     @computed_field  # type: ignore[prop-decorator]

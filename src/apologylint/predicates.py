@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Span, Token
 
-    from .exchange import Exchange
+    from .protocols import ExchangeLike as Exchange
 
 SPEAKER = {"i", "we"}
 CUSTOMER = {"you"}

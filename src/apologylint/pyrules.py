@@ -14,7 +14,7 @@ from .registry import function
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
 
-    from .exchange import Exchange
+    from .protocols import ExchangeLike as Exchange
 
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 INSTRUCTION_MODALS = {"can", "could", "may", "should", "must", "need", "might"}

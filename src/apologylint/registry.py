@@ -23,8 +23,6 @@ def function(name: str) -> Callable[[Callable[..., Iterable[Any]]], Callable[...
 
 def get(name: str) -> Callable[..., Iterable[Any]]:
     global _plugins_loaded
-    from . import pyrules  # noqa: F401  (registers the shipped functions)
-
     if name not in FUNCTIONS and not _plugins_loaded:
         _plugins_loaded = True
         from importlib.metadata import entry_points

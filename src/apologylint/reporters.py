@@ -39,3 +39,27 @@ def summary(reports: list[Report], errors: int, out: IO[str]) -> None:
     if errors:
         line += f" {errors} input{'s' if errors != 1 else ''} could not be read."
     out.write(line + "\n")
+
+
+def reading(report: Report, out: IO[str]) -> None:
+    """The reading behind the findings: the customer's message, then each sentence and its moves,
+    so a user sees why a finding fired or did not (`--explain-reading`)."""
+    path = report.path or "<text>"
+    out.write(f"{path}: reading\n")
+    c = report.customer
+    if c is None:
+        out.write("  customer: no message given (the problem is judged from the reply)\n")
+    else:
+        out.write(f"  customer: {c.kind}, severity {c.severity}\n")
+        for group in (c.claims, c.questions, c.stakes, c.cues):
+            for e in group:
+                out.write(f"    {e.kind}: {' '.join(e.text.split())!r}\n")
+    out.write(f"  reply answers a problem: {'yes' if report.problem else 'no'}\n")
+    for sent in report.moves:
+        text = " ".join(sent.text.split())
+        out.write(f"  {text!r}\n")
+        if not sent.moves:
+            out.write("    (no move)\n")
+        for m in sent.moves:
+            detail = ", ".join(f"{k}: {v}" for k, v in m.detail.items() if v not in ("", "false"))
+            out.write(f"    {m.kind}: {' '.join(m.excerpt.split())!r}{' (' + detail + ')' if detail else ''}\n")

@@ -14,6 +14,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["text", "json"], default="text", help="output format (json: one report per line)")
     parser.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour the text output (auto: on a terminal)")
     parser.add_argument("--show-suggestions", action="store_true", help="print each finding's suggestion under it")
+    parser.add_argument("--explain-reading", action="store_true", help="before the findings, print how each sentence was read: its moves (apology, explanation and whose cause, refusal, commitment, ...) and the customer's message (kind, claims, severity)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     add_config_options(parser)
@@ -54,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "json":
             reporters.json_line(report, sys.stdout)
         else:
+            if args.explain_reading:
+                reporters.reading(report, sys.stdout)
             reporters.text(report, sys.stdout, colour=colour, show_suggestions=args.show_suggestions)
     if args.format == "text" and not args.quiet and reports:
         reporters.summary(reports, bad_inputs, sys.stderr if not reports else sys.stdout)

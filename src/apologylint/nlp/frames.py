@@ -346,7 +346,7 @@ def _link_causes(doc: Doc, sents: list) -> None:
                     continue  # "we delayed the launch": our action, not a cause shifted
                 _mark_cause(subj, t, t.lower_)
         # 5. "which is why", "that's why", "which meant": the clause before is the cause
-        if low in ("which", "that", "this") and t.dep_ in ("nsubj",) and t.head._.clause:
+        if low in ("which", "that", "this") and t.dep_ in ("nsubj",) and t.head._.clause and t.head._.modality == "none":
             h = t.head
             why = any(c.lower_ == "why" for c in h.subtree) and (lemma(h) == "be" or h.lower_ in ("s", "'s"))
             means = lemma(h) in ("mean", "cause", "lead", "result")

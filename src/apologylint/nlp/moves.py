@@ -35,6 +35,8 @@ STATING_VERBS = {"state", "explain", "outline", "display", "show", "mention", "s
 OFFER_VERBS = {"offer", "do", "accept", "provide", "allow", "give", "refund", "exchange", "issue", "make", "cover", "honour", "honor", "permit", "support", "compensate", "reimburse", "guarantee"}
 #: nouns of a failure that, when ours, own it: "our mistake", "our delay", "the fault was ours"
 OWNED_NOUNS = {"mistake", "error", "fault", "oversight", "slip", "blunder", "delay", "failure", "outage", "responsibility", "bad", "doing", "screwup", "mess"}
+#: "we can't wait", "can't thank you enough": inability that refuses nothing
+IDIOMS_OF_DELIGHT = {"wait", "complain", "thank", "stress", "believe", "help", "recommend", "praise", "imagine"}
 GREETING_WORDS = {"hi", "hello", "hey", "dear", "morning", "afternoon", "evening", "greetings", "hiya", "howdy"}
 SIGN_OFF_WORDS = {"regards", "best", "cheers", "sincerely", "kind", "warm", "warmest", "yours", "thanks", "thank", "thx", "ty"}
 
@@ -129,7 +131,7 @@ def read_moves(doc: Doc, ex) -> list[tuple[Span, list[Move]]]:
     for sent in doc.sents:
         moves = by_sentence.get(sent.start, [])
         words = [t for t in sent if t.is_alpha]
-        if words and words[0].lower_ in GREETING_WORDS and len(words) <= 4:
+        if words and words[0].lower_ in GREETING_WORDS and (len(words) <= 4 or any(x.text == "," for x in sent[:4])):
             moves.insert(0, Move("greeting", sent))
         elif words and words[0].lower_ in SIGN_OFF_WORDS and len(words) <= 3 and not any(m.kind != "thanks" for m in moves):
             moves.insert(0, Move("sign-off", sent))
@@ -145,8 +147,8 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         # explanations: every cause the frames linked to what it caused
         if t._.cause_of >= 0:
             effect = doc[t._.cause_of]
-            if t._.clause and (t._.question or t._.conditional):
-                continue
+            if (t._.clause and (t._.question or t._.conditional)) or _in_apology(t, apology_tokens):
+                continue  # an apology's content names what happened; it explains nothing away
             span = _clause_span(t) if t._.clause else _span(doc, t.subtree)
             marker_toks = [x for x in doc[max(span.start - 3, t.sent.start) : span.start] if x.lower_ in t._.cause_marker.split()]
             if marker_toks:
@@ -158,8 +160,7 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                                                 failure_clause(effect) or failure_clause(t) or effect._.polarity == "negative"
                                                 or (t._.cause_marker.endswith("is why") and not any(c._.clause and c.i > effect.i for c in effect.children))  # "..., that's why": what the customer reported
                                                 or any(failure_clause(c) for c in effect.children if c._.clause and c.dep_ in ("ccomp", "xcomp", "conj"))
-                                            ).lower(),
-                                            "in_apology": str(_in_apology(t, apology_tokens)).lower()})
+                                            ).lower()})
             if w == "ours":
                 yield Move("ownership", span, {"how": "owned cause"})
         # ownership named outright: "our mistake", "a fault on our side", "the responsibility is ours"
@@ -174,12 +175,13 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         if agent == "speaker" and failure_clause(t) and t._.tense in ("past", "perfect") and not t._.conditional and lemma(t) not in UNDERGO:
             yield Move("ownership", _clause_span(t), {"how": "we did it"})  # "we missed it", "we sent it to the wrong depot"
         # a party as the doer of the failure: "the roofer never turned up", "we were let down by the haulier"
-        if agent == "third" and failure_clause(t) and not t._.conditional and t._.cause_of < 0 and not _in_apology(t, apology_tokens):
+        explained = any(x._.cause_of == t.i for x in t.sent)
+        if agent == "third" and failure_clause(t) and not t._.conditional and t._.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
             subj_i = t._.agent_i
             doer = doc[subj_i] if subj_i >= 0 else t
             if not any(c.lower_ == "your" for c in doer.children) and doer.lower_ not in ("they", "them") or t.tag_ in ("VBD", "VBN"):
                 yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "doer", "whose": "external",
-                                                         "effect_by": "third", "effect_tense": t._.tense, "effect_failure": "true", "in_apology": "false"})
+                                                         "effect_by": "third", "effect_tense": t._.tense, "effect_failure": "true"})
         # a rule as the doer, or an obligation on us: "regulations require us to", "we have to follow"
         subj = doc[t._.agent_i] if t._.agent_i >= 0 else None
         if subj is not None and lemma(subj) in NORM_NOUNS and lemma(t) not in UNDERGO - {"be"}:
@@ -189,7 +191,7 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         elif agent == "speaker" and t._.modality == "obligation" and t._.tense in ("present", "nonfinite", "past") and not t._.conditional:
             yield Move("rule", _clause_span(t), {"source": "obligation"})
         # refusal or inability: "we can't refund this", "refunds aren't possible", "we don't do exchanges"
-        if not t._.conditional and agent in ("speaker", "thing", "none") and (
+        if not t._.conditional and agent in ("speaker", "thing", "none") and lemma(t) not in IDIOMS_OF_DELIGHT and (
             t._.modality == "inability"
             or (agent == "speaker" and t._.polarity == "negative" and t._.tense == "present" and lemma(t) in OFFER_VERBS)
         ) and not _in_apology(t, apology_tokens):

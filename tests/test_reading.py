@@ -1,0 +1,179 @@
+"""The reading of an exchange: clause frames, the moves of a reply, the customer's message.
+
+Each case is a sentence written here and what the reading must say about it; the rules rest on
+these, so a change to the parse handling that breaks one shows up here before it shows up as a
+missed excuse.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from apologylint.nlp.frames import describe
+
+
+def frame_of(linter, text: str, predicate: str) -> dict:
+    doc = linter.exchange(text).doc
+    heads = [t for t in doc if t._.clause and t.text == predicate]
+    assert heads, f"no clause headed by {predicate!r} in {[(t.text, t.dep_) for t in doc]}"
+    return describe(heads[0])
+
+
+FRAMES = [
+    # who acts, in which polarity, tense and modality
+    ("The parcel was late because our haulier broke down.", "broke", {"agent": "third", "tense": "past", "polarity": "positive"}),
+    ("Our scaffolding firm didn't turn up.", "turn", {"agent": "third", "polarity": "negative", "tense": "past"}),
+    ("We were let down by our supplier.", "let", {"agent": "third"}),
+    ("Mistakes were made.", "made", {"agent": "none"}),
+    ("You should have contacted us sooner.", "contacted", {"agent": "customer", "tense": "perfect", "modality": "obligation"}),
+    ("We'll refund you on Friday.", "refund", {"agent": "speaker", "tense": "future"}),
+    ("Our team has fixed the login page.", "fixed", {"agent": "speaker", "tense": "perfect"}),
+    ("We're unable to refund this order.", "refund", {"modality": "inability"}),
+    ("We can't change the name on the ticket.", "change", {"modality": "inability", "polarity": "negative"}),
+    ("Regulations require us to hold the funds.", "hold", {"agent": "speaker", "modality": "obligation"}),
+    ("Send us your booking reference.", "Send", {"agent": "customer", "tense": "imperative"}),
+    ("If you reply with the code, we will resend it.", "reply", {"modality": "condition"}),
+    ("Could you send a photo of the label?", "send", {"question": True}),
+]
+
+
+@pytest.mark.parametrize("text,predicate,expected", FRAMES)
+def test_clause_frames(linter, text, predicate, expected):
+    frame = frame_of(linter, text, predicate)
+    assert {k: frame.get(k) for k in expected} == expected, frame
+
+
+CAUSES = [
+    # (text, cause word, effect word, whose)
+    ("The parcel was late because our haulier broke down on the motorway.", "broke", "was", "external"),
+    ("Due to the weather, your flight was cancelled.", "weather", "cancelled", "external"),
+    ("The storm meant the crew couldn't get to you.", "storm", "meant", "external"),
+    ("The roofer didn't show. That's why your job was delayed.", "show", "delayed", "external"),
+    ("Our scaffolders never turned up, which is why the job slipped.", "turned", "slipped", "external"),
+    ("Roadworks held up the van, so your delivery slipped to Friday.", "held", "slipped", "external"),
+    ("It was delayed due to our mistake.", "mistake", "delayed", "ours"),
+    ("We sent it to the wrong depot, so it arrived late.", "sent", "arrived", "ours"),
+    ("Your order was held because of the terms of the promotion.", "terms", "held", "rule"),
+    ("The booking failed because you entered the wrong card number.", "entered", "failed", "customer"),
+]
+
+
+@pytest.mark.parametrize("text,cause,effect,whose", CAUSES)
+def test_causal_links_and_whose_cause(linter, text, cause, effect, whose):
+    from apologylint.nlp.moves import whose as whose_of
+
+    doc = linter.exchange(text).doc
+    causes = [t for t in doc if t._.cause_of >= 0]
+    found = {(t.text, doc[t._.cause_of].text): whose_of(t) for t in causes}
+    assert found.get((cause, effect)) == whose, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your order is due to arrive on Friday.",  # a timetable, not a cause
+        "As I said, the invoice is attached.",  # "as I said" is not a cause
+        "That's twice as long as it should be.",  # a comparison
+        "We're so glad you enjoyed it.",
+    ],
+)
+def test_no_causal_link(linter, text):
+    doc = linter.exchange(text).doc
+    assert not [(t.text, doc[t._.cause_of].text) for t in doc if t._.cause_of >= 0]
+
+
+def moves_of(linter, text, ctx=None) -> set[str]:
+    return {m.kind for _, ms in linter.exchange(text, ctx).moves for m in ms}
+
+
+MOVES = [
+    ("Hi Sam, thanks for waiting. I've sent a replacement; it arrives Thursday.", None, {"greeting", "thanks", "commitment"}),
+    ("We're unable to refund this.", "My blender broke after a week.", {"refusal"}),
+    ("Our records show the parcel was delivered on Monday.", "My parcel never arrived.", {"dispute"}),
+    ("Our engineer did attend at 10am.", "Your engineer never came.", {"dispute"}),
+    ("You didn't select express delivery.", "Why did it take 10 days?", {"blame"}),
+    ("The fee was clearly stated on the booking page.", "Why was I charged a fee?", {"correction"}),
+    ("Per our policy, we have to charge the late fee.", "I paid on time!", {"rule"}),
+    ("That was our mistake, and I'm sorry.", None, {"ownership", "apology"}),
+    ("We missed the deadline.", None, {"ownership"}),
+    ("Could you send me the order number?", "Where is my order?", {"question"}),
+]
+
+
+@pytest.mark.parametrize("text,ctx,expected", MOVES)
+def test_moves(linter, text, ctx, expected):
+    got = moves_of(linter, text, ctx)
+    assert expected <= got, got
+
+
+@pytest.mark.parametrize(
+    "text,ctx,absent",
+    [
+        ("We can't wait to see you!", "Booked for Saturday!", "refusal"),
+        ("You're right, you were charged twice. I've refunded it.", "You charged me twice!", "dispute"),
+        ("I'm sorry your miles haven't appeared yet.", "My miles are missing.", "blame"),
+        ("Sorry the website doesn't make that clearer!", "Are you open Sundays?", "explanation"),
+    ],
+)
+def test_near_miss_moves(linter, text, ctx, absent):
+    assert absent not in moves_of(linter, text, ctx)
+
+
+CUSTOMERS = [
+    ("My parcel never arrived and I needed it for my daughter's party.", "problem"),
+    ("What time do you open on Sundays?", "question"),
+    ("Thanks so much, the team were brilliant!", "praise"),
+]
+
+
+@pytest.mark.parametrize("ctx,kind", CUSTOMERS)
+def test_customer_kind(linter, ctx, kind):
+    assert linter.exchange("Thanks for your message.", ctx).customer.kind == kind
+
+
+def test_customer_claims_stakes_and_severity(linter):
+    c = linter.exchange("Sorry.", "It STILL hasn't arrived, third time this month. I needed it for my son's birthday and I'm cancelling.").customer
+    assert any("hasn't arrived" in s.text for s in c.claims)
+    assert any("birthday" in s.text for s in c.stakes)
+    assert {"repeat", "threat"} <= {cue.kind for cue in c.cues}
+    assert c.severity == "high"
+
+
+def test_report_carries_moves_and_customer(linter):
+    text = "Hi Sam,\nThe courier lost it, so it is late. I have sent a replacement."
+    report = linter.lint(text, "My parcel never arrived!")
+    data = json.loads(report.model_dump_json())
+    assert data["customer"]["kind"] == "problem"
+    kinds = [m["kind"] for s in data["moves"] for m in s["moves"]]
+    assert "explanation" in kinds and "commitment" in kinds
+    for s in report.moves:
+        assert text[s.start : s.end] == s.text
+        for m in s.moves:
+            assert text[m.start : m.end] == m.excerpt
+    assert linter.lint(text).customer is None
+
+
+def test_explain_reading_cli(tmp_path, capsys):
+    from apologylint.cli import main
+
+    draft = tmp_path / "d.txt"
+    draft.write_text("The haulier broke down, so your parcel is late.\n", encoding="utf-8")
+    ctx = tmp_path / "c.txt"
+    ctx.write_text("Where is my parcel? It never came.\n", encoding="utf-8")
+    code = main([str(draft), "--in-reply-to", str(ctx), "--explain-reading"])
+    out = capsys.readouterr().out
+    assert "customer: problem" in out
+    assert "explanation:" in out and "whose: external" in out
+    assert "AL206" in out and code == 1
+
+
+def test_frames_are_matchable_by_spacy_patterns(linter):
+    """Custom attributes work in a DependencyMatcher, so rules over frames stay data."""
+    from spacy.matcher import DependencyMatcher
+
+    nlp = linter.nlp
+    m = DependencyMatcher(nlp.vocab, validate=True)
+    m.add("cause", [[{"RIGHT_ID": "c", "RIGHT_ATTRS": {"_": {"agent": "third", "polarity": "negative"}}}]])
+    doc = nlp("The roofer never turned up.")
+    assert [doc[ids[0]].text for _, ids in m(doc)] == ["turned"]
