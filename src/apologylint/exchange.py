@@ -109,8 +109,13 @@ class Exchange:
         """Does the reply answer a reported problem? From the customer's message, else from the reply."""
         if self.context is not None:
             # the rubric judges the customer's message; a reply that apologizes confirms a problem
-            return bool(self.signal("complaint", self.context) or self.signal("apology"))
-        return bool(self.signal("apology") or self.signal("problem-mention"))
+            if self.signal("complaint", self.context) or self.signal("apology"):
+                return True
+            return False
+        if self.signal("apology") or self.signal("problem-mention"):
+            return True
+        # with no customer message, a reply that explains a failure is answering one
+        return any(m.detail.get("effect_failure") == "true" for m in self.moves_of("explanation"))
 
     @cached_property
     def grade_level(self) -> float | None:

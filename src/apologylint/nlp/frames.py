@@ -148,8 +148,8 @@ def role(n: Token | None) -> str:
     poss = {c.lower_ for c in n.children if c.dep_ == "poss"}
     if poss & {"our", "my"} and lemma(n) in OUR_PEOPLE:
         return "speaker"
-    if "your" in poss:
-        return "customer"
+    if "your" in poss or any(c.dep_ == "poss" and role(c) == "customer" for c in n.children if c.lower_ not in ("our", "my", "their", "his", "her", "its")):
+        return "customer"  # "your bank's security check" is on the customer's side
     if n.pos_ == "PROPN" or (n.ent_type_ in ("ORG", "PERSON", "GPE", "NORP")):
         return "third"
     if n.pos_ in ("NOUN", "PROPN") and _agentive(n):
@@ -346,7 +346,7 @@ def _link_causes(doc: Doc, sents: list) -> None:
                     continue  # "we delayed the launch": our action, not a cause shifted
                 _mark_cause(subj, t, t.lower_)
         # 5. "which is why", "that's why", "which meant": the clause before is the cause
-        if low in ("which", "that", "this") and t.dep_ in ("nsubj",) and t.head._.clause and t.head._.modality == "none":
+        if low in ("which", "that", "this") and t.dep_ in ("nsubj",) and t.head._.clause and t.head._.modality == "none" and t.head.dep_ != "ccomp":
             h = t.head
             why = any(c.lower_ == "why" for c in h.subtree) and (lemma(h) == "be" or h.lower_ in ("s", "'s"))
             means = lemma(h) in ("mean", "cause", "lead", "result")

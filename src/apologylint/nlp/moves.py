@@ -23,8 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
 #: nouns of a rule: what "policy says" or "the terms state" is made of
 NORM_NOUNS = {"policy", "rule", "regulation", "law", "term", "condition", "t&c", "t&cs", "tcs", "guideline", "procedure", "protocol", "legislation", "requirement", "contract", "agreement", "clause", "compliance", "standard", "legal", "regs", "eu261"}
 #: verbs of failing: what a party did when it let the customer down
-FAILURE_VERBS = {"let", "slip", "lose", "damage", "break", "miss", "fail", "forget", "cancel", "delay", "mess", "drop", "crash", "overbook", "mislay", "misplace", "mislabel", "misroute", "misdeliver", "reject", "decline", "block", "strike", "mishandle", "double", "overcharge", "ignore", "neglect", "bail", "flake", "collapse", "go", "run"}
-FAILURE_STATES = {"late", "down", "slow", "behind", "unavailable", "closed", "short", "busy", "off", "sick", "ill", "offline", "overwhelmed", "swamped", "stretched", "unreachable", "missing", "faulty", "broken"}
+FAILURE_VERBS = {"close", "buckle", "skip", "stall", "freeze", "let", "slip", "lose", "damage", "break", "miss", "fail", "forget", "cancel", "delay", "mess", "drop", "crash", "overbook", "mislay", "misplace", "mislabel", "misroute", "misdeliver", "reject", "decline", "block", "strike", "mishandle", "double", "overcharge", "ignore", "neglect", "bail", "flake", "collapse", "go", "run"}
+FAILURE_STATES = {"slower", "longer", "stuck", "limited", "delayed", "late", "down", "slow", "behind", "unavailable", "closed", "short", "busy", "off", "sick", "ill", "offline", "overwhelmed", "swamped", "stretched", "unreachable", "missing", "faulty", "broken"}
 #: adjectives by which a reply says nothing is wrong: "the charge is correct"
 CORRECT_STATES = {"correct", "accurate", "valid", "genuine", "fine", "legitimate", "normal", "authentic", "proper", "standard", "expected"}
 #: verbs by which records testify: "our records show it was delivered"
@@ -141,8 +141,37 @@ def read_moves(doc: Doc, ex) -> list[tuple[Span, list[Move]]]:
     return out
 
 
+UNIVERSAL = {"all", "every", "any", "most", "everyone", "everybody", "everywhere", "industry"}
+NORMAL = {"normal", "standard", "common", "usual", "typical", "same", "universal", "inevitable"}
+
+
+def _everyone_does_it(t: Token) -> bool:
+    """A failure presented as what everyone has: a universal subject, or "normal" across a universe."""
+    subj = t.doc[t._.agent_i] if t._.agent_i >= 0 else None
+    if subj is not None and subj.pos_ in ("NOUN", "PRON") and (
+        subj.lower_ in ("everyone", "everybody") or any(c.dep_ == "det" and c.lower_ in ("all", "every", "most") for c in subj.children)
+    ) and t._.polarity == "positive" and (role(subj) == "third" or subj.lower_ in ("everyone", "everybody")):
+        return subj.lower_ not in ("everyone", "everybody") or lemma(t) in ("have", "do", "get", "experience", "charge")
+    comps = [c for c in t.children if c.dep_ in ("acomp", "attr")]
+    if lemma(t) == "be" and any(lemma(c) in NORMAL or any(lemma(g) in NORMAL for g in c.children) for c in comps):
+        return any(x.lower_ in UNIVERSAL for x in t.subtree if x.i != t.i)
+    return False
+
+
+def _not_the_customers(t: Token, context_words: set[str]) -> bool:
+    """A thing as the doer of a failure that is not the customer's own thing (their order, "it"):
+    "Sony's servers are slow", not "the parcel was late"."""
+    if not context_words or t._.agent_i < 0:
+        return False
+    n = t.doc[t._.agent_i]
+    if n.pos_ not in ("NOUN", "PROPN") or lemma(n) in OWNED_NOUNS or role(n) == "customer":
+        return False
+    return lemma(n) not in context_words
+
+
 def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
     context_claims = ex.customer.claim_lemmas if ex.context is not None else {}
+    context_words = {lemma(t) for t in ex.context} if ex.context is not None else set()
     for t in doc:
         # explanations: every cause the frames linked to what it caused
         if t._.cause_of >= 0:
@@ -158,13 +187,15 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                                             "effect_by": effect._.agent, "effect_tense": effect._.tense,
                                             "effect_failure": str(
                                                 failure_clause(effect) or failure_clause(t) or effect._.polarity == "negative"
-                                                or (t._.cause_marker.endswith("is why") and not any(c._.clause and c.i > effect.i for c in effect.children))  # "..., that's why": what the customer reported
+                                                or (t._.cause_marker.endswith("is why") and (lemma(effect) == "be" or effect.lower_ in ("s", "'s")) and not any(c._.clause and c.i > effect.i for c in effect.children))  # "..., that's why": what the customer reported
                                                 or any(failure_clause(c) for c in effect.children if c._.clause and c.dep_ in ("ccomp", "xcomp", "conj"))
                                             ).lower()})
             if w == "ours":
                 yield Move("ownership", span, {"how": "owned cause"})
         # ownership named outright: "our mistake", "a fault on our side", "the responsibility is ours"
-        if t.pos_ in ("NOUN", "PRON") and (lemma(t) in OWNED_NOUNS or t.lower_ in ("ours", "mine")):
+        if t.lower_ in ("us", "me") and t.dep_ == "pobj" and t.head.lower_ == "on" and lemma(t.head.head) == "be":
+            yield Move("ownership", doc[t.head.head.i : t.i + 1], {"how": "on us"})  # "that's on us"
+        if t.pos_ in ("NOUN", "PRON", "ADJ") and (lemma(t) in OWNED_NOUNS or t.lower_ in ("ours", "mine")):
             poss = {c.lower_ for c in t.children if c.dep_ == "poss"}
             on_our_side = any(c.dep_ == "prep" and any(o.dep_ == "pobj" and any(p.lower_ in ("our", "my") for p in o.children) for o in c.children) for c in t.children)
             if (poss & {"our", "my"} or on_our_side or t.lower_ in ("ours", "mine")) and not t._.question:
@@ -176,7 +207,11 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             yield Move("ownership", _clause_span(t), {"how": "we did it"})  # "we missed it", "we sent it to the wrong depot"
         # a party as the doer of the failure: "the roofer never turned up", "we were let down by the haulier"
         explained = any(x._.cause_of == t.i for x in t.sent)
-        if agent == "third" and failure_clause(t) and not t._.conditional and t._.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
+        # "every bank does this", "all airlines overbook", "that's normal for any online game"
+        if t._.tense == "present" and not t._.conditional and _everyone_does_it(t):
+            yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "everyone does it", "whose": "external",
+                                                     "effect_by": agent, "effect_tense": "present", "effect_failure": "true"})
+        if (agent == "third" or (agent == "thing" and _not_the_customers(t, context_words))) and lemma(t) != "do" and t._.tense in ("past", "perfect") and failure_clause(t) and not t._.conditional and t._.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
             subj_i = t._.agent_i
             doer = doc[subj_i] if subj_i >= 0 else t
             if not any(c.lower_ == "your" for c in doer.children) and doer.lower_ not in ("they", "them") or t.tag_ in ("VBD", "VBN"):
