@@ -57,3 +57,22 @@ def test_precision_and_recall_floors(scores, category):
     misses = [i.id for kind, i in scores.errors[category]]
     assert p >= p_floor, f"{category} precision {p:.2f} < {p_floor} (errors: {misses[:15]})"
     assert r >= r_floor, f"{category} recall {r:.2f} < {r_floor} (errors: {misses[:15]})"
+
+
+READING = sorted((CORPORA / "reading").glob("*/*.jsonl"))
+
+
+def test_reading_corpora_are_well_formed_and_split():
+    """The generalization corpus: unique ids, consistent kinds, every phenomenon in both halves.
+    Only its form is tested; what the linter scores on it is measured, not asserted."""
+    ids = Counter()
+    halves: dict[str, set[str]] = {"tune": set(), "sealed": set()}
+    for f in READING:
+        for line in f.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            ids[row["id"]] += 1
+            assert set(row["expected"]) <= set(CORE_CATEGORIES), row["id"]
+            assert row["kind"] == ("positive" if row["focus"] in row["expected"] else "near-miss"), row["id"]
+            halves[f.parent.name].add(f"{f.stem}/{row['phenomenon']}")
+    assert sum(ids.values()) >= 600 and all(n == 1 for n in ids.values())
+    assert halves["tune"] == halves["sealed"] and len(halves["tune"]) >= 20
