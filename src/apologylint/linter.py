@@ -6,15 +6,12 @@ same path for one message.
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence, Union
+from typing import Iterable, Iterator, Sequence, Union
 
 from .config import Config
 from .models import Counts, CustomerEvidence, CustomerReadingModel, Finding, MoveEvidence, Readability, Report, SentenceMoves
 from .ruleset import TUNABLE, RuleFileError, load_all, matches, selected
 from .text import LineIndex, content, content_bounds, normalize
-
-if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc
 
 Item = Union[str, tuple[str, "str | None"]]
 
