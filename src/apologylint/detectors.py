@@ -64,9 +64,6 @@ def lexicon_patterns(phrase: str) -> list[list[dict[str, Any]]]:
     return [pattern]
 
 
-_dedupe = dedupe
-
-
 #: the signals read from the customer's message (see exchange.py); the rest only from the reply
 CONTEXT_SIGNALS = ("complaint", "praise")
 
@@ -133,7 +130,7 @@ class Compiled:
         return found, anchors
 
     def signal_spans(self, name: str, ex: Exchange, doc: Doc) -> list[Span]:
-        spans = _dedupe(s for spans in self.signal_spans_by_move(name, ex, doc).values() for s in spans)
+        spans = dedupe(s for spans in ex.raw_signal_moves(name, doc).values() for s in spans)
         for other in self.signal_defs[name].exclude:
             bad = ex.signal(other, doc)
             spans = [s for s in spans if not any(s.start < b.end and b.start < s.end for b in bad)]
@@ -182,9 +179,9 @@ class Source:
             raw = list(self.function(ex, doc, **self.spec.params))
         else:
             raw = ex.matches(self.key, doc)
-        out = [s for s in _dedupe(raw) if passes(s, self.spec, ex)]
+        out = [s for s in dedupe(raw) if passes(s, self.spec, ex)]
         if self.spec.report == "sentence":
-            out = _dedupe(s.sent for s in out)
+            out = dedupe(s.sent for s in out)
         return out
 
 

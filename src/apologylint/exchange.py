@@ -8,6 +8,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from .nlp.moves import GREETING_WORDS as GREETINGS
+from .nlp.moves import SIGN_OFF_WORDS
+
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span
 
@@ -15,8 +18,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .text import Normalized
 
 
-GREETINGS = {"hi", "hello", "hey", "dear", "morning", "afternoon", "evening", "greetings", "hiya"}
-SIGN_OFFS = {"regards", "best", "thanks", "thank", "cheers", "sincerely", "kind", "warm", "warmest", "yours", "many", "all"}
+#: a short closing line may also open with these ("Many thanks,", "All the best,")
+SIGN_OFFS = SIGN_OFF_WORDS | {"many", "all"}
 
 
 class Exchange:
@@ -30,6 +33,7 @@ class Exchange:
         if context is not None:
             self._matches[id(context)] = compiled.match(context, context=True)
         self._signals: dict[tuple[str, int], list[Span]] = {}
+        self._by_move: dict[tuple[str, int], dict[str, list[Span]]] = {}
 
     def matches(self, key: str, doc: Doc | None = None) -> list[Span]:
         doc = self.doc if doc is None else doc
@@ -50,12 +54,20 @@ class Exchange:
             self._signals[key] = self.compiled.signal_spans(name, self, doc)
         return self._signals[key]
 
+    def raw_signal_moves(self, name: str, doc: Doc | None = None) -> dict[str, list[Span]]:
+        """A signal's spans by the move its sources are evidence of, as the sources found them:
+        matched once per message, for the signal (`signal`) and the moves (`signal_moves`) alike."""
+        doc = self.doc if doc is None else doc
+        key = (name, id(doc))
+        if key not in self._by_move:
+            self._by_move[key] = self.compiled.signal_spans_by_move(name, self, doc)
+        return self._by_move[key]
+
     def signal_moves(self, name: str, doc: Doc | None = None) -> dict[str, list[Span]]:
         """A signal's spans by the move its sources are evidence of, overlaps merged per move."""
-        from .spans import dedupe as _dedupe
+        from .spans import dedupe
 
-        doc = self.doc if doc is None else doc
-        return {k: _dedupe(v) for k, v in self.compiled.signal_spans_by_move(name, self, doc).items()}
+        return {k: dedupe(v) for k, v in self.raw_signal_moves(name, doc).items()}
 
     @cached_property
     def moves(self) -> list:

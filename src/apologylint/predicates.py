@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable
 
+from .nlp.frames import question as is_question
+
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Span, Token
 
@@ -60,11 +62,6 @@ def negated(span: Span, ex: Exchange) -> bool:
         if doc[i].lower_ in NEGATORS or doc[i].norm_ in NEGATORS:
             return True
     return False
-
-
-def is_question(sent: Span) -> bool:
-    """A sentence with a question mark (sign-offs after it do not hide it)."""
-    return any("?" in t.text and t.is_punct for t in sent)
 
 
 def question(span: Span, ex: Exchange) -> bool:

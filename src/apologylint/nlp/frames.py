@@ -56,8 +56,8 @@ CONDITION_MARKS = {"if", "unless", "whether"}
 
 #: subordinators that make their clause the cause of the clause they attach to
 CAUSAL_MARKS = {"because", "since", "as", "cos", "cuz", "coz", "bc", "'cause", "cause"}
-#: two-word prepositions of cause: "due to", "owing to", "because of", "thanks to", "down to"
-CAUSAL_PREPS = {("due", "to"), ("owing", "to"), ("because", "of"), ("thanks", "to"), ("down", "to"), ("on", "account"), ("result", "of")}
+#: two-word prepositions of cause
+CAUSAL_PREPS = {("due", "to"), ("owing", "to"), ("because", "of"), ("thanks", "to"), ("down", "to")}  # and "as a result of", below
 #: verbs whose subject causes what the verb says: "the storm meant ...", "roadworks held up the van"
 CAUSING_VERBS = {"mean", "make", "force", "cause", "lead", "result", "slow", "hold", "delay", "set", "affect", "impact", "prevent", "stop", "push", "knock", "hit", "leave", "keep", "disrupt", "hamper", "hinder", "trigger"}
 #: verbs the speaker undergoes rather than does: "we were swamped", "we had a power cut"
@@ -203,10 +203,8 @@ def modality(t: Token, neg: bool) -> str:
     head = t.head if t.dep_ == "xcomp" else None
     if conditional(t):
         return "condition"
-    if auxes & OBLIGATION_AUX and not (auxes & {"have"} and auxes & {"should", "must"} and t.tag_ == "VBN"):
-        return "obligation"
     if auxes & OBLIGATION_AUX:
-        return "obligation"  # "you should have called": obligation in hindsight (tense: perfect)
+        return "obligation"  # also "you should have called": obligation in hindsight (tense: perfect)
     if auxes & ABILITY_AUX or t.lower_ == "cannot":
         return "inability" if neg or t.lower_ == "cannot" else "ability"
     if auxes & PERMISSION_AUX:
@@ -252,6 +250,7 @@ def clause_of(t: Token) -> Token:
 
 
 def question(sent) -> bool:
+    """A sentence with a question mark (sign-offs after it do not hide it)."""
     return any("?" in t.text for t in sent if t.is_punct)
 
 
