@@ -119,15 +119,18 @@ class Exchange:
     @cached_property
     def problem(self) -> bool:
         """Does the reply answer a reported problem? From the customer's message, else from the reply."""
-        if self.context is not None:
-            # the rubric judges the customer's message; a reply that apologizes confirms a problem
-            if self.signal("complaint", self.context) or self.signal("apology"):
-                return True
-            return False
-        if self.signal("apology") or self.signal("problem-mention"):
+        if self.worded_problem:
             return True
         # with no customer message, a reply that explains a failure is answering one
-        return any(m.detail.get("effect_failure") == "true" for m in self.moves_of("explanation"))
+        return self.context is None and any(m.detail.get("effect_failure") == "true" for m in self.moves_of("explanation"))
+
+    @cached_property
+    def worded_problem(self) -> bool:
+        """The problem as the words show it, before the moves are read (the moves ask this one)."""
+        if self.context is not None:
+            # the rubric judges the customer's message; a reply that apologizes confirms a problem
+            return bool(self.signal("complaint", self.context) or self.signal("apology"))
+        return bool(self.signal("apology") or self.signal("problem-mention"))
 
     @cached_property
     def grade_level(self) -> float | None:

@@ -63,7 +63,8 @@ def read_customer(doc: Doc | None, complaint: list, praise: list, requests: set[
         if any("?" in t.text for t in sent if t.is_punct):
             questions.append(sent)
         for t in sent:
-            if t._.clause and not t._.question and (t._.polarity == "negative" or failure_clause(t)):
+            hedged = any(lemma(a) in ("feel", "think", "worry", "wonder", "guess", "suppose", "seem") for a in t.ancestors)
+            if t._.clause and not t._.question and not hedged and (t._.polarity == "negative" or failure_clause(t)):
                 claims.append(sent)
                 claim_lemmas.setdefault(lemma(t), t._.polarity)
                 break

@@ -148,6 +148,8 @@ def role(n: Token | None) -> str:
     poss = {c.lower_ for c in n.children if c.dep_ == "poss"}
     if poss & {"our", "my"} and lemma(n) in OUR_PEOPLE:
         return "speaker"
+    if any(c.dep_ == "prep" and c.lower_ in ("on", "in", "from", "for") and any(o.dep_ == "pobj" and any(p.lower_ == "your" for p in o.children) for o in c.children) for c in n.children):
+        return "customer"  # "the card on your account"
     if "your" in poss or any(c.dep_ == "poss" and role(c) == "customer" for c in n.children if c.lower_ not in ("our", "my", "their", "his", "her", "its")):
         return "customer"  # "your bank's security check" is on the customer's side
     if n.pos_ == "PROPN" or (n.ent_type_ in ("ORG", "PERSON", "GPE", "NORP")):
@@ -209,8 +211,8 @@ def modality(t: Token, neg: bool) -> str:
         return "inability" if neg or t.lower_ == "cannot" else "ability"
     if auxes & PERMISSION_AUX:
         return "permission" if not neg else "inability"
-    if auxes & HYPOTHETICAL_AUX:
-        return "hypothetical"
+    if auxes & HYPOTHETICAL_AUX and not ("'d" in auxes and t.tag_ == "VBN" and "have" not in auxes):
+        return "hypothetical"  # "you'd have seen" is would; "after you'd paid" is had
     for w in [t, head] if head is not None else [t]:
         lw = lemma(w)
         wneg = negative(w)
@@ -270,7 +272,7 @@ def owned(cause: Token) -> bool:
     for x in toks:
         if lemma(x) in MISTAKE_NOUNS:
             poss = {c.lower_ for c in x.children if c.dep_ == "poss"}
-            if poss & {"our", "my"} or poss == set():
+            if poss & {"our", "my"} or (poss == set() and x.i == cause.i and x.tag_ != "NNS"):
                 pps = [c for c in x.children if c.dep_ == "prep"]
                 outside = [p for p in pps if any(role(o) in ("third", "thing") and lemma(o) not in ("part", "end", "side") for o in p.children if o.dep_ == "pobj")]
                 if not outside and "your" not in poss:
@@ -335,7 +337,7 @@ def _link_causes(doc: Doc, sents: list) -> None:
             transitive = any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd") for c in t.children)
             if transitive and subj is not None and subj.lower_ not in ("which", "that", "this", "it") and role(subj) != "customer":
                 if lemma(t) in ("make", "keep", "leave", "set", "push", "hold", "knock", "lead", "result", "stop", "hit"):
-                    prts = {c.lower_ for c in t.children if c.dep_ in ("prt", "prep")}
+                    prts = {c.lower_ for c in t.children if c.dep_ in ("prt", "prep", "advmod")}
                     needs = {"hold": {"up", "back"}, "set": {"back"}, "push": {"back"}, "knock": {"out", "back", "over"}, "lead": {"to"}, "result": {"in"}, "stop": set(), "hit": set()}
                     if lemma(t) in needs and needs[lemma(t)] and not prts & needs[lemma(t)]:
                         continue
@@ -344,11 +346,18 @@ def _link_causes(doc: Doc, sents: list) -> None:
                 if subj._.role == "speaker" or subj.lower_ in SPEAKER_PRONOUNS:
                     continue  # "we delayed the launch": our action, not a cause shifted
                 _mark_cause(subj, t, t.lower_)
+        if t._.clause and t.dep_ == "acl" and t.tag_ == "VBG" and lemma(t) in CAUSING_VERBS and t.head.pos_ in ("NOUN", "PROPN") and role(t.head) != "customer":
+            _mark_cause(t.head, t, t.lower_)
+        # "with fog closing the airport": an absolute clause of cause
+        if low == "with" and t.dep_ == "prep" and t.i <= t.sent.start + 1:
+            obj = next((c for c in t.children if c.dep_ == "pobj"), None)
+            if obj is not None and any(c.dep_ == "acl" and c.tag_ == "VBG" for c in obj.children):
+                _mark_cause(obj, clause_of(t.head), "with")
         # 5. "which is why", "that's why", "which meant": the clause before is the cause
         if low in ("which", "that", "this") and t.dep_ in ("nsubj",) and t.head._.clause and t.head._.modality == "none" and t.head.dep_ != "ccomp":
             h = t.head
             why = any(c.lower_ == "why" for c in h.subtree) and (lemma(h) == "be" or h.lower_ in ("s", "'s"))
-            means = lemma(h) in ("mean", "cause", "lead", "result")
+            means = lemma(h) in ("mean", "lead", "result") or (lemma(h) in CAUSING_VERBS and low == "which")
             if why or means:
                 verb = h.lower_
                 effect = next((c for c in h.children if c.dep_ in ("ccomp", "xcomp", "advcl") and c._.clause), None)

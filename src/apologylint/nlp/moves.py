@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .frames import UNDERGO, clause_of, lemma, role
+from .frames import INABILITY_WORDS, UNDERGO, clause_of, lemma, role
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -23,12 +23,10 @@ if TYPE_CHECKING:  # pragma: no cover
 #: nouns of a rule: what "policy says" or "the terms state" is made of
 NORM_NOUNS = {"policy", "rule", "regulation", "law", "term", "condition", "t&c", "t&cs", "tcs", "guideline", "procedure", "protocol", "legislation", "requirement", "contract", "agreement", "clause", "compliance", "standard", "legal", "regs", "eu261"}
 #: verbs of failing: what a party did when it let the customer down
-FAILURE_VERBS = {"close", "buckle", "skip", "stall", "freeze", "let", "slip", "lose", "damage", "break", "miss", "fail", "forget", "cancel", "delay", "mess", "drop", "crash", "overbook", "mislay", "misplace", "mislabel", "misroute", "misdeliver", "reject", "decline", "block", "strike", "mishandle", "double", "overcharge", "ignore", "neglect", "bail", "flake", "collapse", "go", "run"}
-FAILURE_STATES = {"slower", "longer", "stuck", "limited", "delayed", "late", "down", "slow", "behind", "unavailable", "closed", "short", "busy", "off", "sick", "ill", "offline", "overwhelmed", "swamped", "stretched", "unreachable", "missing", "faulty", "broken"}
+FAILURE_VERBS = {"cause", "force", "affect", "disrupt", "hamper", "hinder", "impact", "prevent", "close", "buckle", "skip", "stall", "freeze", "let", "slip", "lose", "damage", "break", "miss", "fail", "forget", "cancel", "delay", "mess", "drop", "crash", "overbook", "mislay", "misplace", "mislabel", "misroute", "misdeliver", "reject", "decline", "block", "strike", "mishandle", "double", "overcharge", "ignore", "neglect", "bail", "flake", "collapse", "go", "run"}
+FAILURE_STATES = {"twice", "incorrectly", "wrongly", "slowly", "stick", "slower", "longer", "stuck", "limited", "delayed", "late", "down", "slow", "behind", "unavailable", "closed", "short", "busy", "off", "sick", "ill", "offline", "overwhelmed", "swamped", "stretched", "unreachable", "missing", "faulty", "broken"}
 #: adjectives by which a reply says nothing is wrong: "the charge is correct"
 CORRECT_STATES = {"correct", "accurate", "valid", "genuine", "fine", "legitimate", "normal", "authentic", "proper", "standard", "expected"}
-#: verbs by which records testify: "our records show it was delivered"
-EVIDENTIAL_VERBS = {"show", "confirm", "indicate", "state", "say", "suggest", "prove", "record", "report", "verify"}
 #: verbs of stating a term to someone: "it was clearly stated", "as outlined"
 STATING_VERBS = {"state", "explain", "outline", "display", "show", "mention", "say", "list", "write", "note", "advertise", "specify", "label", "mark", "communicate", "set"}
 #: what a refusal refuses with "we don't ...": offering, accepting, doing
@@ -96,16 +94,20 @@ def failure_clause(t: Token) -> bool:
     lem = lemma(t)
     if t._.polarity == "negative" and lem not in {"know", "think", "believe", "mean", "want", "need", "hear", "notice", "realise", "realize", "mind", "worry", "hesitate"}:
         return t._.tense in ("past", "perfect") or t._.modality == "inability"
-    if lem in FAILURE_VERBS:
-        if lem == "go":
-            return any(c.lower_ in ("down", "wrong", "missing", "offline", "bust") for c in t.children)
-        if lem == "run":
-            return any(c.lower_ in ("out", "late", "behind", "over") for c in t.children)
-        if lem == "let":
-            return any(c.lower_ == "down" for c in t.children)
+    particles = {c.lower_ for c in t.children}
+    if lem == "go" and particles & {"down", "wrong", "missing", "offline", "bust"}:
         return True
-    if lem in ("be", "get", "run", "fall", "go") and any(lemma(c) in FAILURE_STATES for c in t.children if c.dep_ in ("acomp", "attr", "advmod", "prt", "prep", "oprd")):
+    if lem == "run" and particles & {"out", "late", "behind", "over", "slow", "slowly"}:
         return True
+    if lem == "let" and "down" in particles:
+        return True
+    if lem in FAILURE_VERBS - {"go", "run", "let"}:
+        return True
+    # a failed state or manner: "was late", "is stuck", "taking longer", "charged twice", "going slower"
+    if any(lemma(c) in FAILURE_STATES or c.lower_ in FAILURE_STATES for c in t.children if c.dep_ in ("acomp", "attr", "advmod", "prt", "oprd", "npadvmod")):
+        return True
+    if any(lemma(c) in INABILITY_WORDS for c in t.children if c.dep_ in ("ccomp", "oprd", "acomp", "xcomp")):
+        return True  # "made it impossible to ..."
     return lem in ("break",) or (t.pos_ == "ADJ" and lem in FAILURE_STATES)
 
 
@@ -127,6 +129,7 @@ def read_moves(doc: Doc, ex) -> list[tuple[Span, list[Move]]]:
             add(kind, s)
     for m in _frame_moves(doc, apology_tokens, ex):
         by_sentence.setdefault(m.span.sent.start, []).append(m)
+    _mark_causes_for_the_fix(by_sentence)
     out = []
     for sent in doc.sents:
         moves = by_sentence.get(sent.start, [])
@@ -141,21 +144,53 @@ def read_moves(doc: Doc, ex) -> list[tuple[Span, list[Move]]]:
     return out
 
 
-UNIVERSAL = {"all", "every", "any", "most", "everyone", "everybody", "everywhere", "industry"}
 NORMAL = {"normal", "standard", "common", "usual", "typical", "same", "universal", "inevitable"}
 
 
 def _everyone_does_it(t: Token) -> bool:
-    """A failure presented as what everyone has: a universal subject, or "normal" across a universe."""
-    subj = t.doc[t._.agent_i] if t._.agent_i >= 0 else None
-    if subj is not None and subj.pos_ in ("NOUN", "PRON") and (
-        subj.lower_ in ("everyone", "everybody") or any(c.dep_ == "det" and c.lower_ in ("all", "every", "most") for c in subj.children)
-    ) and t._.polarity == "positive" and (role(subj) == "third" or subj.lower_ in ("everyone", "everybody")):
-        return subj.lower_ not in ("everyone", "everybody") or lemma(t) in ("have", "do", "get", "experience", "charge")
+    """A failure presented as what everyone has: "every network has dead spots", "bugs slip into
+    every release", "all airlines overbook", "that's normal for any online game"."""
+    own = [x for x in t.subtree if clause_of(x).i == t.i]
+
+    def universal(x: Token) -> bool:
+        if x.lower_ in ("everyone", "everybody", "everywhere"):
+            return x.dep_ in ("nsubj", "advmod", "pobj")
+        if not (x.dep_ == "det" and x.lower_ in ("all", "every", "any", "most")):
+            return False
+        n = x.head  # "every bank", "all airlines", "into every release", "for any game": not "every right"
+        return n.pos_ in ("NOUN", "PROPN") and role(n) != "speaker" and not any(c.dep_ == "poss" for c in n.children) and n.dep_ in ("nsubj", "pobj")
+
+    if not any(universal(x) for x in own) or t._.polarity != "positive" or lemma(t) in ("happen", "get"):
+        return False
     comps = [c for c in t.children if c.dep_ in ("acomp", "attr")]
-    if lemma(t) == "be" and any(lemma(c) in NORMAL or any(lemma(g) in NORMAL for g in c.children) for c in comps):
-        return any(x.lower_ in UNIVERSAL for x in t.subtree if x.i != t.i)
-    return False
+    normal = lemma(t) == "be" and any(lemma(c) in NORMAL or any(lemma(g) in NORMAL for g in c.children) for c in comps)
+    habit = lemma(t) in ("have", "do", "charge", "overbook", "happen", "vary", "get", "experience", "take")
+    return normal or habit or failure_clause(t)
+
+
+def _not_able(t: Token) -> bool:
+    """An adjective that negates a possibility by its form: non-refundable, unrepairable, ineligible."""
+    low = t.lower_
+    doc = t.doc
+    if low == "non" and t.i + 2 < len(doc) and doc[t.i + 1].text == "-":
+        low = "non" + doc[t.i + 2].lower_  # "non - refundable" is three tokens
+    return t.pos_ == "ADJ" and low.endswith(("able", "ible")) and low.startswith(("non", "un", "in", "ir", "im")) and not low.startswith(("incredible", "invaluable", "important", "impeccable", "unbelievable", "understandable", "unmissable", "indispensable", "inevitable", "incomparable"))
+
+
+EVIDENCE_FORMS = {"show", "shows", "showed", "confirm", "confirms", "confirmed", "indicate", "indicates", "indicated", "prove", "proves", "proved", "state", "states"}
+
+
+def _records_say(t: Token) -> bool:
+    """"Our records show it was delivered", "the driver's photo confirms ...": a witness of ours
+    (any noun) testifying that something happened, told to a customer who says it did not."""
+    if t.lower_ not in EVIDENCE_FORMS or t.i == 0 or t._.question:
+        return False
+    witness = t.doc[t.i - 1]
+    if witness.pos_ not in ("NOUN", "PROPN") or role(witness) == "customer" or witness.lower_ in ("you", "it"):
+        return False
+    after = t.doc[t.i + 1 : min(t.sent.end, t.i + 9)]
+    said_happened = any(x.tag_ == "VBN" and x.i > 0 and t.doc[x.i - 1].lower_ in ("was", "were", "been", "had", "has") for x in after) or any(x.tag_ == "VBD" for x in after)
+    return said_happened and not any(x.dep_ == "neg" for x in after)
 
 
 def _not_the_customers(t: Token, context_words: set[str]) -> bool:
@@ -167,6 +202,29 @@ def _not_the_customers(t: Token, context_words: set[str]) -> bool:
     if n.pos_ not in ("NOUN", "PROPN") or lemma(n) in OWNED_NOUNS or role(n) == "customer":
         return False
     return lemma(n) not in context_words
+
+
+def _advice(t: Token) -> bool:
+    """What the customer may or should do ("so you can ignore the letter", "so please don't click"):
+    an effect that is advice explains no failure."""
+    return t._.tense == "imperative" or (t._.agent == "customer" and t._.modality in ("ability", "permission", "obligation"))
+
+
+def _nouns(span) -> set[str]:
+    return {lemma(x) for x in span if x.pos_ in ("NOUN", "PROPN") and not x.is_stop}
+
+
+def _mark_causes_for_the_fix(by_sentence: dict[int, list[Move]]) -> None:
+    """An explanation is "for the fix" when what it names is what the customer is asked to act on:
+    "the payment failed because the card expired; add a new card under Billing"."""
+    moves = [m for ms in by_sentence.values() for m in ms]
+    asked = set()
+    for m in moves:
+        if m.kind == "instruction":
+            asked |= _nouns(_clause_span(clause_of(m.span.root)))
+    for m in moves:
+        if m.kind == "explanation":
+            m.detail["for_the_fix"] = str(bool(_nouns(m.span) & asked)).lower()
 
 
 def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
@@ -185,25 +243,36 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             w = whose(t)
             yield Move("explanation", span, {"cause": span.text, "effect": effect.text, "marker": t._.cause_marker, "whose": w,
                                             "effect_by": effect._.agent, "effect_tense": effect._.tense,
-                                            "effect_failure": str(
-                                                failure_clause(effect) or failure_clause(t) or effect._.polarity == "negative"
+                                            "effect_failure": str(not _advice(effect) and (
+                                                failure_clause(effect) or failure_clause(t)
                                                 or (t._.cause_marker.endswith("is why") and (lemma(effect) == "be" or effect.lower_ in ("s", "'s")) and not any(c._.clause and c.i > effect.i for c in effect.children))  # "..., that's why": what the customer reported
                                                 or any(failure_clause(c) for c in effect.children if c._.clause and c.dep_ in ("ccomp", "xcomp", "conj"))
-                                            ).lower()})
+                                            )).lower()})
             if w == "ours":
                 yield Move("ownership", span, {"how": "owned cause"})
         # ownership named outright: "our mistake", "a fault on our side", "the responsibility is ours"
+        if t.lower_ in ("you", "u") and t.dep_ == "pobj" and t.head.lower_ == "on" and lemma(t.head.head) == "be" and not t._.question:
+            yield Move("blame", doc[t.head.head.i : t.i + 1], {"how": "on you"})  # "that one's on you"
+        if lemma(t) in ("end", "side") and any(c.lower_ == "your" for c in t.children) and t.dep_ == "pobj" and t.head.lower_ in ("at", "on", "from") and not t.sent[0]._.question:
+            yield Move("blame", doc[t.head.i : t.i + 1], {"how": "your end"})  # "must have gone wrong at your end"
         if t.lower_ in ("us", "me") and t.dep_ == "pobj" and t.head.lower_ == "on" and lemma(t.head.head) == "be":
             yield Move("ownership", doc[t.head.head.i : t.i + 1], {"how": "on us"})  # "that's on us"
         if t.pos_ in ("NOUN", "PRON", "ADJ") and (lemma(t) in OWNED_NOUNS or t.lower_ in ("ours", "mine")):
             poss = {c.lower_ for c in t.children if c.dep_ == "poss"}
             on_our_side = any(c.dep_ == "prep" and any(o.dep_ == "pobj" and any(p.lower_ in ("our", "my") for p in o.children) for o in c.children) for c in t.children)
-            if (poss & {"our", "my"} or on_our_side or t.lower_ in ("ours", "mine")) and not t._.question:
+            denied = any(c.dep_ == "det" and c.lower_ == "no" for x in [t, *t.ancestors][:3] for c in x.children)
+            if (poss & {"our", "my"} or on_our_side or t.lower_ in ("ours", "mine")) and not t._.question and not denied:
                 yield Move("ownership", doc[t.left_edge.i : t.i + 1], {"how": "named"})
+        if ex.worded_problem and _records_say(t):
+            yield Move("dispute", doc[t.i - 1 : t.sent.end], {"how": "records"})
         if not t._.clause or t._.question:
             continue
         agent = t._.agent
-        if agent == "speaker" and failure_clause(t) and t._.tense in ("past", "perfect") and not t._.conditional and lemma(t) not in UNDERGO:
+        if agent == "speaker" and t._.tense == "perfect" and t._.modality == "inability" and not _in_apology(t, apology_tokens):
+            # "we couldn't have predicted it", "there was nothing we could have done": a disclaimer
+            yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "could not have", "whose": "external",
+                                                     "effect_by": "speaker", "effect_tense": "perfect", "effect_failure": "true"})
+        if agent == "speaker" and t._.modality == "none" and failure_clause(t) and t._.tense in ("past", "perfect") and not t._.conditional and lemma(t) not in UNDERGO:
             yield Move("ownership", _clause_span(t), {"how": "we did it"})  # "we missed it", "we sent it to the wrong depot"
         # a party as the doer of the failure: "the roofer never turned up", "we were let down by the haulier"
         explained = any(x._.cause_of == t.i for x in t.sent)
@@ -226,36 +295,47 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         elif agent == "speaker" and t._.modality == "obligation" and t._.tense in ("present", "nonfinite", "past") and not t._.conditional:
             yield Move("rule", _clause_span(t), {"source": "obligation"})
         # refusal or inability: "we can't refund this", "refunds aren't possible", "we don't do exchanges"
-        if not t._.conditional and agent in ("speaker", "thing", "none") and lemma(t) not in IDIOMS_OF_DELIGHT and (
+        if not t._.conditional and t._.tense != "perfect" and agent in ("speaker", "thing", "none") and lemma(t) not in IDIOMS_OF_DELIGHT and (
             t._.modality == "inability"
             or (agent == "speaker" and t._.polarity == "negative" and t._.tense == "present" and lemma(t) in OFFER_VERBS)
         ) and not _in_apology(t, apology_tokens):
             yield Move("refusal", _clause_span(t), {"by": agent})
+        elif lemma(t) == "be" and not t._.conditional and not _in_apology(t, apology_tokens) and agent in ("thing", "none", "speaker") and (
+            any(_not_able(c) for c in t.children if c.dep_ in ("acomp", "attr", "oprd"))
+            or (t._.polarity == "negative" and any(lemma(c) == "option" for c in t.children if c.dep_ == "attr"))
+            or (t._.polarity == "negative" and any(c.lower_ == "in" and any(lemma(o) == "position" for o in c.children) for c in t.children if c.dep_ == "prep"))
+        ):
+            yield Move("refusal", _clause_span(t), {"by": agent})  # "advance tickets are non-refundable", "we're not in a position to"
         elif lemma(t) == "be" and t._.polarity == "negative" and not t._.conditional and any(
             c.dep_ == "attr" and any(r.dep_ == "relcl" and r._.modality == "ability" for r in c.children) for c in t.children
         ):
             yield Move("refusal", _clause_span(t), {"by": "speaker"})  # "that isn't something we can change"
         # correction, lecture, blame of the customer
         you = t._.agent_i >= 0 and doc[t._.agent_i].lower_ in ("you", "u")
-        if agent == "customer" and not t._.conditional and t.dep_ not in ("relcl", "acl", "ccomp", "pcomp") and (you or t.dep_ == "xcomp"):
+        reported = t.dep_ in ("relcl", "acl", "pcomp", "advcl") or (t.dep_ == "ccomp" and t.head.pos_ in ("VERB", "AUX", "ADJ"))
+        if agent == "customer" and not t._.conditional and not reported and (you or t.dep_ == "xcomp"):
             told = t.dep_ == "xcomp" and t.head._.tense in ("past", "perfect") and t.head._.modality == "obligation"
-            if t._.modality == "obligation" and (t._.tense in ("perfect", "past") or told):
+            hindsight = t._.tense == "perfect" and t._.modality in ("obligation", "hypothetical", "ability")
+            if hindsight or (t._.modality == "obligation" and (t._.tense == "past" or told)):
                 yield Move("blame", _clause_span(t), {"how": "hindsight"})  # "you should have", "you were required to"
             elif t._.polarity == "negative" and t._.tense in ("past", "perfect") and lemma(t) not in UNDERGO | {"know", "think", "realise", "realize", "notice", "mean", "need", "want", "hear"} and not _in_apology(t, apology_tokens):
                 yield Move("blame", _clause_span(t), {"how": "omission"})  # "you didn't select express"
             elif lemma(t) in ("agree", "accept", "sign", "tick", "consent", "choose", "select", "opt") and t._.tense == "past" and t._.polarity == "positive" and any(lemma(x) in NORM_NOUNS for x in t.subtree):
                 yield Move("correction", _clause_span(t), {"how": "you agreed"})
+        # the customer as the cause of the failure: "this happened because you entered the wrong street"
+        if t._.cause_of >= 0 and t._.clause and you and t._.tense in ("past", "perfect") and whose(t) == "customer" and not t._.conditional:
+            effect = doc[t._.cause_of]
+            if failure_clause(effect) or (lemma(effect) == "happen") or effect._.polarity == "negative":
+                yield Move("blame", _clause_span(t), {"how": "your doing"})
         if lemma(t) in STATING_VERBS and (agent == "none" or t._.tense == "past") and any(c.lower_ in ("clearly", "explicitly", "plainly", "already", "previously") for c in t.children):
             yield Move("correction", _clause_span(t), {"how": "it was stated"})
         # dispute: records as witnesses, "nothing is wrong", the customer's claim reversed
-        if lemma(t) in EVIDENTIAL_VERBS and agent in ("thing", "third", "none") and t._.polarity == "positive" and t._.tense in ("present", "past", "perfect"):
-            if any(c.dep_ == "ccomp" and c._.clause and c._.polarity == "positive" and c._.tense in ("past", "perfect", "present") for c in t.children):
-                yield Move("dispute", _clause_span(t), {"how": "records"})
         if context_claims and "negative" in context_claims.values() and agent in ("speaker", "third") and t._.tense == "past" and t._.polarity == "positive" and any(
             c.dep_ == "aux" and c.lower_ == "did" for c in t.children
         ) and not _in_apology(t, apology_tokens):
             yield Move("dispute", _clause_span(t), {"how": "insists it did happen"})  # "our engineer did attend"
-        if lemma(t) == "be" and t._.polarity == "positive" and agent in ("thing", "none") and any(lemma(c) in CORRECT_STATES for c in t.children if c.dep_ in ("acomp", "attr")):
+        subject_noun = t._.agent_i >= 0 and doc[t._.agent_i].pos_ in ("NOUN", "PROPN")
+        if lemma(t) == "be" and t._.polarity == "positive" and agent in ("thing", "none", "customer") and subject_noun and any(lemma(c) in CORRECT_STATES for c in t.children if c.dep_ in ("acomp", "attr")):
             yield Move("dispute", _clause_span(t), {"how": "nothing wrong"})
         if lemma(t) in UNDERGO | {"do", "make"} or t.dep_ in ("relcl", "acl", "advcl", "pcomp"):
             continue
@@ -264,5 +344,6 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         ):
             theirs = context_claims[lemma(t)]
             ours = t._.polarity
-            if theirs != ours and not _in_apology(t, apology_tokens) and not t._.conditional:
+            # a dispute says something went right that the customer says did not: not a failure, not a reassurance
+            if theirs != ours and not (ours == "positive" and failure_clause(t)) and not _in_apology(t, apology_tokens) and not t._.conditional:
                 yield Move("dispute", _clause_span(t), {"how": f"the customer says it {'did not' if theirs == 'negative' else 'did'} happen"})
