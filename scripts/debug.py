@@ -11,10 +11,20 @@ text = sys.argv[1]
 ctx = sys.argv[2] if len(sys.argv) > 2 else None
 ex = linter.exchange(text, ctx)
 print([(t.text, t.norm_, t.dep_, t.head.i, t.tag_) for t in ex.doc])
+
+def show(name, doc=None):
+    print(f"{name}: {[s.text for s in ex.signal(name, doc)]}")
+    for src in linter.compiled.sources[name]:  # what each source finds alone, by its id
+        found = src.spans(ex, doc)
+        if found:
+            print(f"    {src.spec.id}: {[s.text for s in found]}")
+
+
 for name in ("apology", "empathy", "next-step", "problem-mention"):
-    print(f"{name}: {[s.text for s in ex.signal(name)]}")
+    show(name)
 if ex.context is not None:
-    print("complaint:", [s.text for s in ex.signal("complaint", ex.context)], "praise:", [s.text for s in ex.signal("praise", ex.context)])
+    show("complaint", ex.context)
+    show("praise", ex.context)
 print("problem:", ex.problem)
 for f in linter.lint(text, ctx).findings:
     print(f"  {f.rule} {f.category} {f.severity}: {f.message}")

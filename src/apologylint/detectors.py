@@ -14,6 +14,7 @@ from . import registry
 from .predicates import PREDICATES
 from .spans import dedupe
 from .ruleset import (
+    CONTEXT_SIGNALS,
     ConditionalRule,
     CountRule,
     DependencyRule,
@@ -25,6 +26,7 @@ from .ruleset import (
     PythonRule,
     RuleFileError,
     Signal,
+    check_params,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,10 +66,6 @@ def lexicon_patterns(phrase: str) -> list[list[dict[str, Any]]]:
     return [pattern]
 
 
-#: the signals read from the customer's message (see exchange.py); the rest only from the reply
-CONTEXT_SIGNALS = ("complaint", "praise")
-
-
 def _spacy_error(exc: Exception) -> str:
     """spaCy's pattern errors span several lines; keep the ones that say what is wrong, on one."""
     lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
@@ -88,11 +86,15 @@ class Compiled:
         self.sources: dict[str, list[Source]] = {}
         for sig in signals:
             self.sources[sig.name] = [
-                Source(self, f"signal {sig.name}", f"{sig.name}#{i}", src, context=sig.name in CONTEXT_SIGNALS)
+                Source(self, f"signal {sig.name}: source {src.id}", f"{sig.name}#{i}", src, context=sig.name in CONTEXT_SIGNALS)
                 for i, src in enumerate(sig.sources)
             ]
         self.signal_defs = {s.name: s for s in signals}
         self.detectors = [make_detector(rule, self) for rule in rules]
+
+    def source(self, signal: str, source_id: str) -> Source:
+        """One source of a signal, by its id: to run it alone (its examples, a debugging session)."""
+        return next(s for s in self.sources[signal] if s.spec.id == source_id)
 
     # -- compilation -------------------------------------------------------------------------
     def add_tokens(self, who: str, key: str, patterns: list[list[dict[str, Any]]], context: bool = False) -> None:
@@ -160,6 +162,7 @@ class Source:
         self.key = key
         self.spec = spec
         self.function = None
+        self.params: dict[str, Any] = {}
         kind = spec.kind
         if kind == "lexicon":
             compiled.add_tokens(who, key, [pat for p in spec.lemmas for pat in lexicon_patterns(p)], context)
@@ -168,15 +171,15 @@ class Source:
         elif kind == "dependency":
             compiled.add_dependency(who, key, spec.patterns, context)
         elif kind == "python":
-            try:
-                self.function = registry.get(spec.function)
-            except KeyError as exc:
-                raise RuleFileError(f"{who}: function: {exc.args[0]}") from None
+            # checked when the file loaded; validated again here, into what the function receives,
+            # so that a spec built without the loader is held to its params model too
+            self.params = check_params(who, spec.function, spec.params)
+            self.function = registry.get(spec.function)
 
     def spans(self, ex: Exchange, doc: Doc | None = None) -> list[Span]:
         doc = ex.doc if doc is None else doc
         if self.function is not None:
-            raw = list(self.function(ex, doc, **self.spec.params))
+            raw = list(self.function(ex, doc, **self.params))
         else:
             raw = ex.matches(self.key, doc)
         out = [s for s in dedupe(raw) if passes(s, self.spec, ex)]

@@ -2,11 +2,15 @@
 
 Every function is registered by name and called from a rule or signal in `rules/*.yaml`
 (`kind: python`, `function: NAME`, `params: {...}`), so the word lists they use stay data.
-Signature: `fn(exchange, doc, **params) -> iterable of Span`.
+Signature: `fn(exchange, doc, **params) -> iterable of Span`. Each function is registered with a
+params model (`@function(NAME, params=Model)`) that says which params it takes, of what type, and
+which are required; the YAML `params` are validated against it when the rule files load.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Annotated, Iterable, Iterator
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from .predicates import SPEAKER, is_question, predicate_head, question, quoted, subject_of
 from .registry import function
@@ -18,6 +22,27 @@ if TYPE_CHECKING:  # pragma: no cover
 
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 INSTRUCTION_MODALS = {"can", "could", "may", "should", "must", "need", "might"}
+
+
+# ------------------------------------------------------------------------------------ params
+def _word(v: str) -> str:
+    if not v or v != v.lower() or any(c.isspace() for c in v):
+        raise ValueError(f"{v!r} is not a single lower-case word (words are compared with the parse's lower-case lemmas and forms)")
+    return v
+
+
+#: one word of a word list, as the parse's lower-case lemma or form of a token
+Word = Annotated[str, AfterValidator(_word)]
+#: a word list that may be empty (exceptions, exemptions)
+Words = list[Word]
+#: a word list the function finds nothing without
+SomeWords = Annotated[list[Word], Field(min_length=1)]
+
+
+class Params(BaseModel):
+    """The params of a registered function: typed, no key it does not know, no coercion."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 def _lemma(t: Token) -> str:
@@ -35,7 +60,14 @@ def _span_of(tokens: Iterable[Token]) -> Span:
 
 
 # ---------------------------------------------------------------------------------------- excuse
-@function("causal-blame")
+class CausalBlameParams(Params):
+    blame: SomeWords = Field(description="words of a cause that is not ours: third parties, volume, systems, weather, rules")
+    owned: Words = Field(description="words that make the cause our own mistake")
+    markers: Words = Field(description="prepositions of 'as a result of', 'the cause of', 'thanks to'")
+    owned_heads: Words = Field(description="nouns that 'our' makes an owned failure ('our outage')")
+
+
+@function("causal-blame", params=CausalBlameParams)
 def causal_blame(ex: Exchange, doc: Doc, blame: list[str], owned: list[str], markers: list[str], owned_heads: list[str]) -> Iterator[Span]:
     """A cause ("because", "due to", "owing to", "as a result of", "caused by") that names a third
     party, volume, systems, weather or rules, and not our own mistake."""
@@ -66,7 +98,15 @@ def causal_blame(ex: Exchange, doc: Doc, blame: list[str], owned: list[str], mar
             yield _span_of([t, *cause])
 
 
-@function("third-party-blame")
+class ThirdPartyBlameParams(Params):
+    parties: SomeWords = Field(description="someone else: the courier, the bank, 'they'")
+    failure_verbs: Words = Field(description="what a party does that is a failure ('lose', 'delay')")
+    failure_nouns: Words = Field(description="what a party has that is a failure ('a fault', 'an outage')")
+    failure_states: Words = Field(description="what a party is that is a failure ('down', 'late')")
+    handled_verbs: Words = Field(description="passives that hand the job to a party ('is handled by')")
+
+
+@function("third-party-blame", params=ThirdPartyBlameParams)
 def third_party_blame(
     ex: Exchange, doc: Doc, parties: list[str], failure_verbs: list[str], failure_nouns: list[str],
     failure_states: list[str], handled_verbs: list[str],
@@ -114,7 +154,11 @@ def third_party_blame(
 
 
 # -------------------------------------------------------------------------------- over-apology
-@function("repeated-signoff")
+class RepeatedSignoffParams(Params):
+    markers: Words = Field(description="words that make an apology a repeat ('again', 'once more')")
+
+
+@function("repeated-signoff", params=RepeatedSignoffParams)
 def repeated_signoff(ex: Exchange, doc: Doc, markers: list[str]) -> Iterator[Span]:
     """An apology in the closing sentence that repeats an earlier one ("Sorry again for ...")."""
     apologies = ex.signal("apology", doc)
@@ -128,7 +172,13 @@ def repeated_signoff(ex: Exchange, doc: Doc, markers: list[str]) -> Iterator[Spa
 
 
 # -------------------------------------------------------------------------------- defensive
-@function("apology-then-refusal")
+class ApologyThenRefusalParams(Params):
+    refusals: Words = Field(description="words of a refusal after the 'but' ('unable', 'policy')")
+    exempt: Words = Field(description="verbs whose negation reassures ('don't worry')")
+    reassurances: Words = Field(description="first words after the 'but' that bring good news or help")
+
+
+@function("apology-then-refusal", params=ApologyThenRefusalParams)
 def apology_then_refusal(ex: Exchange, doc: Doc, refusals: list[str], exempt: list[str], reassurances: list[str]) -> Iterator[Span]:
     """"Sorry, but ..." followed by a refusal ("but we can't refund it") or a contradiction ("but
     that is how our billing works") in the same sentence. Not when what follows the "but" is good
@@ -151,7 +201,14 @@ def apology_then_refusal(ex: Exchange, doc: Doc, refusals: list[str], exempt: li
             yield doc[ap.start : sent.end]  # "Sorry, but that's how our billing works"
 
 
-@function("self-defense")
+class SelfDefenseParams(Params):
+    owners: SomeWords = Field(description="determiners that make the subject ours ('our', 'all')")
+    qualities: Words = Field(description="what we say our things are ('accurate', 'safe')")
+    checks: Words = Field(description="what we say is done to our things ('inspected', 'tested')")
+    standards: Words = Field(description="what we say our people do ('follow', 'comply')")
+
+
+@function("self-defense", params=SelfDefenseParams)
 def self_defense(ex: Exchange, doc: Doc, owners: list[str], qualities: list[str], checks: list[str], standards: list[str]) -> Iterator[Span]:
     """Praise of our own people, products or processes offered in answer to a complaint: "our
     rooms are inspected daily", "all our staff wear hairnets", "our system is highly accurate"."""
@@ -178,7 +235,14 @@ def self_defense(ex: Exchange, doc: Doc, owners: list[str], qualities: list[str]
 
 
 # -------------------------------------------------------------------------------- empathy
-@function("specific-apology")
+class SpecificApologyParams(Params):
+    generic: Words = Field(description="nouns that name nothing in particular unless something specific is said of them")
+    never: Words = Field(description="nouns that stay pro-forma whatever modifies them")
+    modifiers_ignored: Words = Field(description="modifiers that do not make a generic noun specific")
+    feelings: Words = Field(description="the customer's reaction, which an apology should not be about")
+
+
+@function("specific-apology", params=SpecificApologyParams)
 def specific_apology(ex: Exchange, doc: Doc, generic: list[str], never: list[str], modifiers_ignored: list[str], feelings: list[str]) -> Iterator[Span]:
     """An apology that names what happened to this customer ("sorry about the cold fries", "sorry
     your flight was delayed", "sorry for the trouble you're having"), as opposed to a form letter
@@ -282,7 +346,15 @@ def _is_weak_offer(verb: Token, vague: set[str]) -> bool:
     return False
 
 
-@function("directives")
+class DirectivesParams(Params):
+    exclude: Words = Field(description="verbs that are no instruction ('have a nice day', 'enjoy')")
+    vague: Words = Field(description="words of a weak offer ('anything else')")
+    contact: Words = Field(description="verbs of getting in touch, weak when the offer is vague")
+    politeness: Words = Field(description="words that make what follows a request ('please')")
+    actions: Words = Field(description="verbs that open a tweet-style instruction ('DM us')")
+
+
+@function("directives", params=DirectivesParams)
 def directives(ex: Exchange, doc: Doc, exclude: list[str], vague: list[str], contact: list[str], politeness: list[str], actions: list[str]) -> Iterator[Span]:
     """Something the customer is asked to do: an imperative ("DM us your order number"),
     "please ...", "feel free to ...", or an instruction ("you can reset it in Settings")."""
@@ -325,7 +397,19 @@ def directives(ex: Exchange, doc: Doc, exclude: list[str], vague: list[str], con
         yield _span_of([t, *[c for c in t.children if c.dep_ in ("dobj", "prt", "dative")]])
 
 
-@function("commitments")
+class CommitmentsParams(Params):
+    stative: Words = Field(description="verbs of a mood or a failure, not an action")
+    done: Words = Field(description="verbs of an action done for the customer")
+    ongoing: Words = Field(description="verbs of an action under way ('we're looking into it')")
+    vague: Words = Field(description="words of a weak offer")
+    recommend: Words = Field(description="verbs of a recommendation by us")
+    resolution_nouns: Words = Field(description="what a past or passive action must be about to resolve something")
+    actors: Words = Field(description="people of ours who act for the customer ('our team')")
+    customer_future: Words = Field(description="what the customer will get ('you'll receive')")
+    hindsight: Words = Field(description="words of advice for next time, not a way forward")
+
+
+@function("commitments", params=CommitmentsParams)
 def commitments(
     ex: Exchange, doc: Doc, stative: list[str], done: list[str], ongoing: list[str], vague: list[str],
     recommend: list[str], resolution_nouns: list[str], actors: list[str], customer_future: list[str], hindsight: list[str],
@@ -410,7 +494,12 @@ def commitments(
         yield _span_of([*(c for c in [subj] if c is not None and c.i < t.i), *auxes, t])
 
 
-@function("customer-instructions")
+class CustomerInstructionsParams(Params):
+    marks: SomeWords = Field(description="subordinators of the customer's step ('once', 'when')")
+    stative: Words = Field(description="verbs that are no step ('once you have', 'when you feel')")
+
+
+@function("customer-instructions", params=CustomerInstructionsParams)
 def customer_instructions(ex: Exchange, doc: Doc, marks: list[str], stative: list[str]) -> Iterator[Span]:
     """"Once you add a new card, access comes back": the step the customer takes, given as a
     condition of the fix."""
@@ -422,7 +511,11 @@ def customer_instructions(ex: Exchange, doc: Doc, marks: list[str], stative: lis
                 yield _span_of([t])
 
 
-@function("questions")
+class QuestionsParams(Params):
+    vague: Words = Field(description="words of a question that asks for nothing ('anything else?')")
+
+
+@function("questions", params=QuestionsParams)
 def questions(ex: Exchange, doc: Doc, vague: list[str]) -> Iterator[Span]:
     """A question to the customer: asking for details is a next step; "anything else?" is not."""
     vague_set = set(vague)
@@ -439,7 +532,12 @@ def questions(ex: Exchange, doc: Doc, vague: list[str]) -> Iterator[Span]:
         yield sent
 
 
-@function("negated-sentences")
+class NegatedSentencesParams(Params):
+    idioms: Words = Field(description="verbs whose negation is delight ('can't wait')")
+    verbs_only: bool = Field(True, description="only negated verbs and adjectives, not any negation")
+
+
+@function("negated-sentences", params=NegatedSentencesParams)
 def negated_sentences(ex: Exchange, doc: Doc, idioms: list[str], verbs_only: bool = True) -> Iterator[Span]:
     """A sentence with a negated verb ("can't log in", "hasn't arrived"): the commonest shape of a
     complaint. Not the idioms of delight ("can't wait", "can't complain", "won't miss it")."""

@@ -169,7 +169,8 @@ class MoveRule(RuleBase):
 
 
 class PythonRule(RuleBase):
-    """Logic the data cannot express: a function registered in `pyrules.py` (or by a plugin)."""
+    """Logic the data cannot express: a function registered in `pyrules.py` (or by a plugin).
+    `params` are checked against the function's params model when the file loads."""
 
     kind: Literal["python"]
     function: str
@@ -185,15 +186,37 @@ RULE_CLASSES = (LexiconRule, PatternRule, DependencyRule, CountRule, Conditional
 KIND_NAMES = {cls.model_fields["kind"].annotation.__args__[0] for cls in RULE_CLASSES}
 
 
-class SignalSource(Filters):
-    """One way a signal shows up: lemma phrases, token patterns or dependency patterns."""
+#: the signals read from the customer's message (see exchange.py); the rest only from the reply
+CONTEXT_SIGNALS = ("complaint", "praise")
 
+
+class SourceExamples(BaseModel):
+    """What one signal source finds and what it leaves alone, run by the test suite on that source
+    alone. Each is the message the signal is read from: a reply (a bare string, or `text` with the
+    customer's message it answers as `in_reply_to`), or for a signal read from the customer's
+    message (CONTEXT_SIGNALS) that message itself."""
+
+    model_config = ConfigDict(extra="forbid")
+    match: list[Example] = Field(min_length=1)
+    no_match: list[Example] = Field(default_factory=list)
+
+    @field_validator("match", "no_match", mode="before")
+    @classmethod
+    def _strings_are_replies(cls, v: Any) -> Any:
+        return [{"text": x} if isinstance(x, str) else x for x in (v or [])]
+
+
+class SignalSource(Filters):
+    """One way a signal shows up: lemma phrases, token patterns, dependency patterns or a function."""
+
+    id: str = Field(pattern=KEBAB, description="unique within the signal: what tests and error messages call it")
     kind: Literal["lexicon", "pattern", "dependency", "python"]
     lemmas: list[str] = Field(default_factory=list)
     patterns: list[list[dict[str, Any]]] = Field(default_factory=list)
     function: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
     move: str | None = Field(None, pattern=KEBAB, description="the move of a reply this source is evidence of (nlp/moves.py)")
+    examples: SourceExamples
 
 
 class Signal(BaseModel):
@@ -204,6 +227,19 @@ class Signal(BaseModel):
     description: str
     sources: list[SignalSource] = Field(min_length=1)
     exclude: list[str] = Field(default_factory=list, description="signals whose matches overlap-cancel this one")
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_source_ids(cls, v: list[SignalSource]) -> list[SignalSource]:
+        seen: set[str] = set()
+        for src in v:
+            if src.id in seen:
+                raise ValueError(f"source id '{src.id}' is used twice")
+            seen.add(src.id)
+        return v
+
+    def source(self, source_id: str) -> SignalSource:
+        return next(s for s in self.sources if s.id == source_id)
 
 
 _SIGNALS = TypeAdapter(list[Signal])
@@ -241,20 +277,62 @@ def _read_yaml(path: pathlib.Path) -> Any:
         raise RuleFileError(f"{path}: cannot read: {exc}") from None
 
 
-def _explain(path: pathlib.Path, data: Any, exc: ValidationError) -> RuleFileError:
+def _source_name(entry: Any, index: Any) -> str:
+    """"source commitments" (its id), or "source #3" when it has none."""
+    sources = entry.get("sources") if isinstance(entry, dict) else None
+    src = sources[index] if isinstance(sources, list) and isinstance(index, int) and index < len(sources) else None
+    ident = src.get("id") if isinstance(src, dict) else None
+    return f"source {ident}" if isinstance(ident, str) and ident else f"source #{index + 1 if isinstance(index, int) else index}"
+
+
+def _explain(path: pathlib.Path, data: Any, exc: ValidationError, what: str = "rule") -> RuleFileError:
     err = exc.errors()[0]
     loc = list(err["loc"])
     who = ""
     if loc and isinstance(loc[0], int) and isinstance(data, list) and loc[0] < len(data):
         entry = data[loc[0]]
         ident = entry.get("id") or entry.get("name") if isinstance(entry, dict) else None
-        who = f" rule {ident or '#' + str(loc[0] + 1)}:"
+        who = f" {what} {ident or '#' + str(loc[0] + 1)}:"
         loc = loc[1:]
         if loc and isinstance(loc[0], str) and loc[0] in KIND_NAMES:
             loc = loc[1:]  # the discriminator's tag adds nothing a reader needs
+        if what == "signal" and len(loc) >= 2 and loc[0] == "sources" and isinstance(loc[1], int):
+            who += f" {_source_name(entry, loc[1])}:"
+            loc = loc[2:]
     key = ".".join(str(p) for p in loc) or "(entry)"
     more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
     return RuleFileError(f"{path}:{who} {key}: {err['msg']}{more}")
+
+
+def check_params(where: str, function: str | None, params: dict[str, Any]) -> dict[str, Any]:
+    """A python rule's or source's `params` validated against its function's params model
+    (registry.py), as the function receives them; an error names `where` and the key:
+    "rules/excuse.yaml: rule AL201: params.blam: Extra inputs are not permitted (function
+    causal-blame takes blame, owned, markers, owned_heads; did you mean 'blame'?)"."""
+    from . import pyrules  # noqa: F401  (registers the shipped functions)
+    from . import registry
+
+    if function is None:
+        raise RuleFileError(f"{where}: function: kind python names a registered function")
+    try:
+        return registry.validate_params(function, params)
+    except KeyError as exc:
+        raise RuleFileError(f"{where}: function: {exc.args[0]}") from None
+    except ValidationError as exc:
+        # a misspelt key is also a missing one: name the key as written first
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        err = errors[0]
+        key = ".".join(str(p) for p in ("params", *err["loc"]))
+        msg = err["msg"].removeprefix("Value error, ")
+        hint = f"function {function}"
+        if err["type"] == "extra_forbidden":
+            import difflib
+
+            fields = list(registry.params_model(function).model_fields)
+            close = difflib.get_close_matches(str(err["loc"][-1]), fields, n=1)
+            hint += f" takes {', '.join(fields)}" + (f"; did you mean '{close[0]}'?" if close else "")
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise RuleFileError(f"{where}: {key}: {msg} ({hint}){more}") from None
 
 
 def _load_list(path: pathlib.Path, adapter: TypeAdapter, what: str) -> list:
@@ -264,15 +342,33 @@ def _load_list(path: pathlib.Path, adapter: TypeAdapter, what: str) -> list:
     try:
         return adapter.validate_python(data)
     except ValidationError as exc:
-        raise _explain(path, data, exc) from None
+        raise _explain(path, data, exc, what) from None
 
 
 def load_rule_file(path: pathlib.Path) -> list[RuleBase]:
-    return _load_list(path, _RULES, "rule")
+    rules = _load_list(path, _RULES, "rule")
+    for r in rules:
+        if isinstance(r, PythonRule):
+            check_params(f"{path}: rule {r.id}", r.function, r.params)
+    return rules
 
 
 def load_signal_file(path: pathlib.Path) -> list[Signal]:
-    return _load_list(path, _SIGNALS, "signal")
+    signals = _load_list(path, _SIGNALS, "signal")
+    for s in signals:
+        for src in s.sources:
+            where = f"{path}: signal {s.name}: source {src.id}"
+            if src.kind == "python":
+                check_params(where, src.function, src.params)
+            if s.name in CONTEXT_SIGNALS:
+                for kind in ("match", "no_match"):
+                    for i, ex in enumerate(getattr(src.examples, kind)):
+                        if ex.in_reply_to is not None:
+                            raise RuleFileError(
+                                f"{where}: examples.{kind}.{i}.in_reply_to: {s.name} is read from the customer's message, "
+                                "so its examples are customer messages, without in_reply_to"
+                            )
+    return signals
 
 
 def data_dir(name: str) -> pathlib.Path:
