@@ -7,6 +7,7 @@ missed excuse.
 from __future__ import annotations
 
 import json
+import pathlib
 
 import pytest
 
@@ -177,3 +178,28 @@ def test_frames_are_matchable_by_spacy_patterns(linter):
     m.add("cause", [[{"RIGHT_ID": "c", "RIGHT_ATTRS": {"_": {"agent": "third", "polarity": "negative"}}}]])
     doc = nlp("The roofer never turned up.")
     assert [doc[ids[0]].text for _, ids in m(doc)] == ["turned"]
+
+
+# -- the customer-message kind model ------------------------------------------------------------
+@pytest.mark.parametrize(
+    "ctx,kind",
+    [
+        ("the plumber you sent flooded my kitchen floor and left", "problem"),
+        ("@airline my suitcase went to Lisbon and I went to Oslo", "problem"),
+        ("What time does the Leeds branch open on Saturdays?", "question"),
+        ("Huge thanks to Priya at the Camden store, she was brilliant", "praise"),
+    ],
+)
+def test_kind_model_reads_messages_without_complaint_words(linter, ctx, kind):
+    reading = linter.exchange("Thanks for getting in touch.", ctx).customer
+    assert reading.kind == kind, (reading.kind, reading.kind_by, reading.kind_evidence)
+
+
+def test_kind_model_is_reproducible_from_its_training_data(linter):
+    """scripts/train_kinds.py on corpora/customer-kinds/train.jsonl gives the shipped weights."""
+    from apologylint.nlp.kinds import features, model, train
+
+    path = pathlib.Path(__file__).resolve().parent.parent / "corpora" / "customer-kinds" / "train.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    examples = [(features(doc), r["kind"]) for r, doc in zip(rows, linter.nlp.pipe(r["text"] for r in rows))]
+    assert train(examples) == model()

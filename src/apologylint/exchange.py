@@ -83,12 +83,10 @@ class Exchange:
     def customer(self):
         """The reading of the customer's message (nlp/customer.py); kind "none" without one."""
         from .nlp.customer import read_customer
-        from .predicates import request
 
         if self.context is None:
-            return read_customer(None, [], [], set())
-        reqs = {s.start for s in self.context.sents if request(s, self)}
-        return read_customer(self.context, self.signal("complaint", self.context), self.signal("praise", self.context), reqs)
+            return read_customer(None, [])
+        return read_customer(self.context, self.signal("complaint", self.context))
 
     @cached_property
     def words(self) -> int:
@@ -129,7 +127,7 @@ class Exchange:
         """The problem as the words show it, before the moves are read (the moves ask this one)."""
         if self.context is not None:
             # the rubric judges the customer's message; a reply that apologizes confirms a problem
-            return bool(self.signal("complaint", self.context) or self.signal("apology"))
+            return bool(self.signal("complaint", self.context) or self.signal("apology") or self.customer.sure_problem)
         return bool(self.signal("apology") or self.signal("problem-mention"))
 
     @cached_property

@@ -208,6 +208,9 @@ def _customer(ex) -> CustomerReadingModel | None:
 
     return CustomerReadingModel(
         kind=c.kind,
+        kind_by=c.kind_by,
+        kind_probability=c.kind_probability,
+        kind_evidence=c.kind_evidence,
         severity=c.severity,
         claims=[ev("claim", s) for s in c.claims],
         questions=[ev("question", s) for s in c.questions],

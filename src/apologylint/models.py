@@ -115,6 +115,9 @@ class CustomerReadingModel(BaseModel):
     chit-chat), what it claims went wrong, its questions, its stakes, and the cues of severity."""
 
     kind: str
+    kind_by: str = Field("words", description="'words' (the complaint signal) or 'model' (the kind model)")
+    kind_probability: float = 1.0
+    kind_evidence: list[str] = Field(default_factory=list, description="what weighed most for the kind")
     severity: str
     claims: list[CustomerEvidence] = Field(default_factory=list)
     questions: list[CustomerEvidence] = Field(default_factory=list)

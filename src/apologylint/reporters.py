@@ -50,7 +50,9 @@ def reading(report: Report, out: IO[str]) -> None:
     if c is None:
         out.write("  customer: no message given (the problem is judged from the reply)\n")
     else:
-        out.write(f"  customer: {c.kind}, severity {c.severity}\n")
+        how = "by its words" if c.kind_by == "words" else f"by the kind model, p={c.kind_probability:.2f}"
+        why = "; ".join(e.split(":", 1)[-1] for e in c.kind_evidence)
+        out.write(f"  customer: {c.kind} ({how}{': ' + why if why else ''}), severity {c.severity}\n")
         for group in (c.claims, c.questions, c.stakes, c.cues):
             for e in group:
                 out.write(f"    {e.kind}: {' '.join(e.text.split())!r}\n")

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 NORM_NOUNS = {"policy", "rule", "regulation", "law", "term", "condition", "t&c", "t&cs", "tcs", "guideline", "procedure", "protocol", "legislation", "requirement", "contract", "agreement", "clause", "compliance", "standard", "legal", "regs", "eu261"}
 #: verbs of failing: what a party did when it let the customer down
 FAILURE_VERBS = {"cause", "force", "affect", "disrupt", "hamper", "hinder", "impact", "prevent", "close", "buckle", "skip", "stall", "freeze", "let", "slip", "lose", "damage", "break", "miss", "fail", "forget", "cancel", "delay", "mess", "drop", "crash", "overbook", "mislay", "misplace", "mislabel", "misroute", "misdeliver", "reject", "decline", "block", "strike", "mishandle", "double", "overcharge", "ignore", "neglect", "bail", "flake", "collapse", "go", "run"}
-FAILURE_STATES = {"twice", "incorrectly", "wrongly", "slowly", "stick", "slower", "longer", "stuck", "limited", "delayed", "late", "down", "slow", "behind", "unavailable", "closed", "short", "busy", "off", "sick", "ill", "offline", "overwhelmed", "swamped", "stretched", "unreachable", "missing", "faulty", "broken"}
+FAILURE_STATES = {"wrong", "twice", "incorrectly", "wrongly", "slowly", "stick", "slower", "longer", "stuck", "limited", "delayed", "late", "down", "slow", "behind", "unavailable", "closed", "short", "busy", "off", "sick", "ill", "offline", "overwhelmed", "swamped", "stretched", "unreachable", "missing", "faulty", "broken"}
 #: adjectives by which a reply says nothing is wrong: "the charge is correct"
 CORRECT_STATES = {"correct", "accurate", "valid", "genuine", "fine", "legitimate", "normal", "authentic", "proper", "standard", "expected"}
 #: verbs of stating a term to someone: "it was clearly stated", "as outlined"
@@ -94,7 +94,8 @@ def failure_clause(t: Token) -> bool:
     lem = lemma(t)
     if t._.polarity == "negative" and lem not in {"know", "think", "believe", "mean", "want", "need", "hear", "notice", "realise", "realize", "mind", "worry", "hesitate"}:
         return t._.tense in ("past", "perfect") or t._.modality == "inability"
-    particles = {c.lower_ for c in t.children}
+    # particles as children, or just after the verb when the parser hangs them elsewhere ("let you down")
+    particles = {c.lower_ for c in t.children} | {x.lower_ for x in t.doc[t.i + 1 : min(t.i + 4, t.sent.end)]}
     if lem == "go" and particles & {"down", "wrong", "missing", "offline", "bust"}:
         return True
     if lem == "run" and particles & {"out", "late", "behind", "over", "slow", "slowly"}:
@@ -280,7 +281,10 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         if t._.tense == "present" and not t._.conditional and _everyone_does_it(t):
             yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "everyone does it", "whose": "external",
                                                      "effect_by": agent, "effect_tense": "present", "effect_failure": "true"})
-        if (agent == "third" or (agent == "thing" and _not_the_customers(t, context_words))) and lemma(t) != "do" and t._.tense in ("past", "perfect") and failure_clause(t) and not t._.conditional and t._.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
+        # a thing fails by itself ("the page buckled", "the servers were slow"); a thing that did something
+        # to an object ("the translation missed two paragraphs") describes the fault, not its cause
+        thing_failed = agent == "thing" and not any(c.dep_ in ("dobj", "dative") for c in t.children) and _not_the_customers(t, context_words)
+        if (agent == "third" or thing_failed) and lemma(t) != "do" and t._.tense in ("past", "perfect") and failure_clause(t) and not t._.conditional and t._.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
             subj_i = t._.agent_i
             doer = doc[subj_i] if subj_i >= 0 else t
             if not any(c.lower_ == "your" for c in doer.children) and doer.lower_ not in ("they", "them") or t.tag_ in ("VBD", "VBN"):
