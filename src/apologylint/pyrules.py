@@ -272,7 +272,7 @@ def specific_apology(ex: Exchange, doc: Doc, generic: list[str], never: list[str
 
     for ap in ex.signal("apology", doc):
         objects: list[Token] = []
-        heads = {t for t in ap} | {predicate_head(ap)}
+        heads = sorted({t for t in ap} | {predicate_head(ap)}, key=lambda t: t.i)  # in order: a set gave a span that varied run to run
         for t in heads:
             for c in t.children:
                 if c.dep_ == "prep" and c.lower_ in ("for", "about"):
