@@ -494,6 +494,81 @@ def commitments(
         yield _span_of([*(c for c in [subj] if c is not None and c.i < t.i), *auxes, t])
 
 
+class FrameCommitmentsParams(Params):
+    stative: Words = Field(description="verbs of saying, knowing, feeling or being so: done, they move nothing forward")
+    investigating: Words = Field(description="verbs of looking into it: 'I've reviewed your account' reports, it does not resolve")
+    vague: Words = Field(description="nouns of a promise to think about it: 'take it on board', 'bear it in mind'")
+    habitual: Words = Field(description="adverbs that make a time a habit, not a promise: 'orders normally ship in 2 days'")
+    times: SomeWords = Field(description="words of a particular time: weekdays, months, tomorrow, tonight, am/pm")
+    units: SomeWords = Field(description="units that, after a number, make a time: mins, hours, days")
+    today: SomeWords = Field(description="words that put a past action in the present: today, just, now")
+
+
+def _specific(n: Token | None) -> bool:
+    """A particular thing, not a class of them: "your refund", "the replacement", "it", not
+    "late returns" or "all our instructors"."""
+    if n is None:
+        return False
+    if n.lower_ in ("you", "it", "this", "that", "yours", "u"):
+        return True
+    dets = {c.lower_ for c in n.children if c.dep_ in ("det", "poss")}
+    if dets & {"all", "every", "any", "most", "some", "no"}:
+        return False
+    return bool(dets & {"your", "the", "a", "an", "this", "that", "our", "my"}) and n.tag_ not in ("NNS", "NNPS")
+
+
+@function("frame-commitments", params=FrameCommitmentsParams)
+def frame_commitments(
+    ex: Exchange, doc: Doc, stative: list[str], investigating: list[str], vague: list[str], habitual: list[str],
+    times: list[str], units: list[str], today: list[str],
+) -> Iterator[Span]:
+    """A way forward read from the frames, whatever the verb: something done for the customer
+    ("you've been rebooked", "a taxi is booked", "I've frozen your membership", "the replacement
+    left our warehouse this morning"), something someone will do ("the engineer will call"), or a
+    particular time the customer can hold us to ("your rider is 4 mins away", "it lands Friday")."""
+    from .nlp.frames import passive
+    from .nlp.moves import failure_clause
+
+    stative_set, looking, vague_set, habit_set = set(stative), set(investigating), set(vague), set(habitual)
+    time_set, unit_set, today_set = set(times), set(units), set(today)
+    for t in doc:
+        if not t._.clause or t._.question or t._.conditional or t._.polarity != "positive":
+            continue
+        if t._.modality not in ("none", "ability") or failure_clause(t) or t._.cause_of >= 0:
+            continue  # hopes, duties and causes are not promises
+        if t.dep_ in ("acl", "relcl", "pcomp", "csubj", "advcl") or (t.dep_ in ("xcomp", "ccomp") and t._.tense != "future"):
+            continue
+        if any(a._.clause and (a._.polarity == "negative" or a._.question or a._.conditional or a._.modality in ("hypothetical", "hope")) for a in t.ancestors):
+            continue  # "I don't think she'll approve it"
+        lemma = _lemma(t)
+        if lemma in stative_set or (lemma == "do" and not any(c.dep_ == "dobj" for c in t.children)):
+            continue
+        if lemma == "be" and any(c.dep_ in ("acomp", "attr") for c in t.children) and not any(c.dep_ == "npadvmod" for c in t.children):
+            continue  # "we'll be happy to help": a mood
+        own = [x for x in t.subtree if x.i == t.i or next((a for a in x.ancestors if a._.clause), t).i == t.i]
+        if any(_lemma(x) in vague_set for x in own) or any(x.lower_ in habit_set for x in own):
+            continue
+        if any(x.lower_ in ("only", "few", "just") and x.head.i != t.i for x in own):
+            continue  # "only 3 days", "a few minutes": minimizing, not a time
+        subj = doc[t._.agent_i] if t._.agent_i >= 0 else next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+        patient = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+        timed = any(x.lower_ in time_set or (x.like_num and x.i + 1 < len(doc) and doc[x.i + 1].lower_ in unit_set) for x in own)
+        now = any(x.lower_ in today_set or (x.lower_ in ("morning", "afternoon", "evening") and any(c.lower_ == "this" for c in x.children)) for x in own)
+        agent, tense = t._.agent, t._.tense
+        you = subj is not None and subj.lower_ in ("you", "u") and not passive(t)
+        has_object = any(c.dep_ in ("dobj", "dative", "prt") or (c.dep_ == "prep" and c.lower_ in ("to", "on", "into", "for", "with", "onto")) for c in t.children)
+        done = (
+            (passive(t) and agent in ("none", "speaker") and _specific(patient) and (tense in ("perfect", "present") or (tense == "past" and now)))
+            or (agent == "speaker" and tense == "perfect" and has_object and lemma not in looking)
+            or (agent in ("speaker", "third", "thing") and tense == "past" and now and not passive(t) and lemma not in looking)
+        )
+        future = tense == "future" and agent in ("speaker", "third") and subj is not None and subj.lower_ not in ("someone", "somebody", "anyone", "they")
+        schedule = timed and tense in ("present", "future") and not you and (subj is None or _specific(subj))
+        customer_gets = you and tense == "future" and lemma in ("receive", "get", "see", "have", "hear")
+        if done or future or schedule or customer_gets:
+            yield _span_of([t, *[c for c in t.children if c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "dobj")]])
+
+
 class CustomerInstructionsParams(Params):
     marks: SomeWords = Field(description="subordinators of the customer's step ('once', 'when')")
     stative: Words = Field(description="verbs that are no step ('once you have', 'when you feel')")

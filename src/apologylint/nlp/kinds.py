@@ -10,6 +10,8 @@ It is a multinomial logistic regression, trained reproducibly by `scripts/train_
 `corpora/customer-kinds/train.jsonl` only, and shipped as `kinds.json` beside this module
 (a few hundred kilobytes, no network, no new dependency). The reading keeps its evidence: the
 features that weighed most are returned with the prediction, so `--explain-reading` can say why.
+Its features read the frames, so a change to `frames.py` or `moves.failure_clause` means running
+the script again; a test fails until the shipped weights match what the script trains.
 """
 from __future__ import annotations
 
