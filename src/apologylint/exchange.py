@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from .nlp.customer import SURE
 from .nlp.moves import GREETING_WORDS as GREETINGS
 from .nlp.moves import SIGN_OFF_WORDS
 
@@ -127,6 +128,8 @@ class Exchange:
         """The problem as the words show it, before the moves are read (the moves ask this one)."""
         if self.context is not None:
             # the rubric judges the customer's message; a reply that apologizes confirms a problem
+            if self.customer.kind == "praise" and self.customer.kind_probability >= SURE:
+                return False  # thanks and praise report nothing to put right, whatever the reply says
             return bool(self.signal("complaint", self.context) or self.signal("apology") or self.customer.sure_problem)
         return bool(self.signal("apology") or self.signal("problem-mention"))
 

@@ -96,12 +96,12 @@ def read_customer(doc: Doc | None, complaint: list) -> CustomerReading:
                 stakes.append(doc[t.left_edge.i : t.i + 1])
         if MONEY.search(sent.text):
             cues.append(Cue("money", sent))
-    if complaint:
-        kind, by, evidence, prob = "problem", "words", [s.text for s in complaint[:3]], 1.0
-    else:
-        # no complaint word: the model reads the rest ("the plumber flooded my kitchen and left")
-        from .kinds import predict
+    from .kinds import predict
 
-        kind, prob, evidence = predict(doc)
-        by = "model"
+    kind, prob, evidence = predict(doc)
+    by = "model"
+    if complaint and not (kind == "praise" and prob >= SURE):
+        # a complaint word makes it a problem, unless the model is sure it is praise: "your rider
+        # waited for me in the rain while I found my keys, legend"
+        kind, by, evidence, prob = "problem", "words", [s.text for s in complaint[:3]], 1.0
     return CustomerReading(kind=kind, kind_by=by, kind_evidence=evidence, kind_probability=round(prob, 3), claims=claims, questions=questions, stakes=stakes, cues=cues, claim_lemmas=claim_lemmas)
