@@ -166,7 +166,7 @@ def test_explain_reading_cli(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "customer: problem" in out
     assert "explanation:" in out and "whose: external" in out
-    assert "AL206" in out and code == 1
+    assert "AL201" in out and code == 1
 
 
 def test_frames_are_matchable_by_spacy_patterns(linter):

@@ -46,7 +46,7 @@ def test_worked_example(rw, linter):
     after = linter.lint(out, LATE)
     assert actionable(after, out) == [] and after.counts.apologies == 1
     assert "AL302" in {d.rule for d in result.dropped}  # the defensive lead-in
-    assert {d.category for d in result.dropped} >= {"excuse", "defensive"}  # the courier excuse (AL206 or AL204) too
+    assert {d.category for d in result.dropped} >= {"excuse", "defensive"}  # the courier excuse (AL201 or AL204) too
 
 
 # -- repairs, one fault at a time ---------------------------------------------------------------

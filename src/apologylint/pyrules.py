@@ -60,44 +60,6 @@ def _span_of(tokens: Iterable[Token]) -> Span:
 
 
 # ---------------------------------------------------------------------------------------- excuse
-class CausalBlameParams(Params):
-    blame: SomeWords = Field(description="words of a cause that is not ours: third parties, volume, systems, weather, rules")
-    owned: Words = Field(description="words that make the cause our own mistake")
-    markers: Words = Field(description="prepositions of 'as a result of', 'the cause of', 'thanks to'")
-    owned_heads: Words = Field(description="nouns that 'our' makes an owned failure ('our outage')")
-
-
-@function("causal-blame", params=CausalBlameParams)
-def causal_blame(ex: Exchange, doc: Doc, blame: list[str], owned: list[str], markers: list[str], owned_heads: list[str]) -> Iterator[Span]:
-    """A cause ("because", "due to", "owing to", "as a result of", "caused by") that names a third
-    party, volume, systems, weather or rules, and not our own mistake."""
-    blame_set, owned_set, marker_set = set(blame), set(owned), set(markers)
-    for t in doc:
-        lemma = _lemma(t)
-        cause: list[Token] | None = None
-        if lemma == "because" and t.dep_ == "mark":
-            cause = _clause_tokens(t.head)
-        elif lemma == "because" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "of":
-            cause = [x for x in t.subtree if x.i > t.i + 1]
-        elif lemma in ("due", "owing") and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
-            cause = [x for x in doc[t.i + 1 :].sent if x.i > t.i + 1 and (x.head.i in (t.i, t.i + 1) or any(a.i in (t.i, t.i + 1) for a in x.ancestors))]
-        elif lemma == "down" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to" and _lemma(t.head) == "be":
-            cause = [x for x in doc[t.i + 2 : t.sent.end] if x.i in {y.i for y in doc[t.i + 1].subtree} or x.head.i == t.i + 1]
-        elif lemma in marker_set and t.dep_ in ("prep", "agent") and t.head.lemma_.lower() in ("result", "cause", "because", "thanks"):
-            cause = [x for c in t.children for x in c.subtree]
-        elif lemma == "by" and t.dep_ == "agent" and _lemma(t.head) in ("cause", "delay", "affect"):
-            cause = [x for c in t.children for x in c.subtree]
-        if not cause:
-            continue
-        lemmas = {_lemma(x) for x in cause}
-        if any(_lemma(x) in owned_heads and any(c.dep_ == "poss" and c.lower_ == "our" for c in x.children) for x in cause):
-            continue  # "because of our outage": the cause is our own failure, owned
-        if lemmas & owned_set or any(x.lower_ == "you" and x.dep_.startswith("nsubj") for x in cause):
-            continue  # our own mistake is ownership; the customer's doing is another rule's business
-        if lemmas & blame_set:
-            yield _span_of([t, *cause])
-
-
 class ThirdPartyBlameParams(Params):
     parties: SomeWords = Field(description="someone else: the courier, the bank, 'they'")
     failure_verbs: Words = Field(description="what a party does that is a failure ('lose', 'delay')")

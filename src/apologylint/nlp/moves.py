@@ -104,6 +104,8 @@ def failure_clause(t: Token) -> bool:
         return True
     if lem in FAILURE_VERBS - {"go", "run", "let"}:
         return True
+    if lem == "happen" and t._.agent_i >= 0 and t.doc[t._.agent_i].lower_ in ("this", "it", "that", "which"):
+        return True  # "this happened because ...": the failure the customer reported
     # a failed state or manner: "was late", "is stuck", "taking longer", "charged twice", "going slower"
     if any(lemma(c) in FAILURE_STATES or c.lower_ in FAILURE_STATES for c in t.children if c.dep_ in ("acomp", "attr", "advmod", "prt", "oprd", "npadvmod")):
         return True
@@ -217,14 +219,16 @@ def _nouns(span) -> set[str]:
 
 def _mark_causes_for_the_fix(by_sentence: dict[int, list[Move]]) -> None:
     """An explanation is "for the fix" when what it names is what the customer is asked to act on:
-    "the payment failed because the card expired; add a new card under Billing"."""
+    "the payment failed because the card expired; add a new card under Billing". The request is a
+    clause of its own: one whose words include the cause is the cause's own sentence misread."""
     moves = [m for ms in by_sentence.values() for m in ms]
-    asked = set()
-    for m in moves:
-        if m.kind == "instruction":
-            asked |= _nouns(_clause_span(clause_of(m.span.root)))
+    asks = [_clause_span(clause_of(m.span.root)) for m in moves if m.kind == "instruction"]
     for m in moves:
         if m.kind == "explanation":
+            asked = set()
+            for a in asks:
+                if not (a.start <= m.span.start < a.end):
+                    asked |= _nouns(a)
             m.detail["for_the_fix"] = str(bool(_nouns(m.span) & asked)).lower()
 
 
@@ -247,8 +251,8 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                                             "effect_failure": str(not _advice(effect) and (
                                                 failure_clause(effect) or failure_clause(t)
                                                 or (t._.cause_marker.endswith("is why") and (lemma(effect) == "be" or effect.lower_ in ("s", "'s")) and not any(c._.clause and c.i > effect.i for c in effect.children))  # "..., that's why": what the customer reported
-                                                or any(failure_clause(c) for c in effect.children if c._.clause and c.dep_ in ("ccomp", "xcomp", "conj"))
-                                            )).lower()})
+                                            ) or any(failure_clause(c) for c in effect.children if c._.clause and c.dep_ in ("ccomp", "xcomp", "conj"))
+                                            ).lower()})
             if w == "ours":
                 yield Move("ownership", span, {"how": "owned cause"})
         # ownership named outright: "our mistake", "a fault on our side", "the responsibility is ours"
