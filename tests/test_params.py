@@ -21,13 +21,12 @@ RULE = """
   name: pizza-blame
   kind: python
   category: excuse
-  function: third-party-blame
+  function: self-defense
   params:
-    parties: [pizza, oven]
-    failure_verbs: [break]
-    failure_nouns: [fault]
-    failure_states: [down]
-    handled_verbs: [make]
+    owners: [pizza, oven]
+    qualities: [hot]
+    checks: [test]
+    standards: [follow]
   message: "Blames the pizza: '{match}'."
   rationale: "Don't make excuses (seed 004)."
   examples:
@@ -113,43 +112,43 @@ def test_the_compiled_sources_call_with_validated_params(linter):
 
 def test_a_good_python_rule_loads(tmp_path):
     (rule,) = load_rule_file(write(tmp_path, RULE))
-    assert rule.params["parties"] == ["pizza", "oven"]
+    assert rule.params["owners"] == ["pizza", "oven"]
 
 
 def test_misspelt_param_key(tmp_path):
-    msg = rule_error(tmp_path, RULE.replace("    handled_verbs:", "    handled_verb:"))
-    assert "params.handled_verb" in msg and "Extra inputs are not permitted" in msg and "third-party-blame" in msg
+    msg = rule_error(tmp_path, RULE.replace("    standards:", "    standard:"))
+    assert "params.standard" in msg and "Extra inputs are not permitted" in msg and "self-defense" in msg
 
 
 def test_wrong_param_type(tmp_path):
-    msg = rule_error(tmp_path, RULE.replace("parties: [pizza, oven]", "parties: pizza"))
-    assert "params.parties: Input should be a valid list" in msg
+    msg = rule_error(tmp_path, RULE.replace("owners: [pizza, oven]", "owners: pizza"))
+    assert "params.owners: Input should be a valid list" in msg
 
 
 def test_wrong_word_type(tmp_path):
-    msg = rule_error(tmp_path, RULE.replace("parties: [pizza, oven]", "parties: [pizza, 3]"))
-    assert "params.parties.1: Input should be a valid string" in msg
+    msg = rule_error(tmp_path, RULE.replace("owners: [pizza, oven]", "owners: [pizza, 3]"))
+    assert "params.owners.1: Input should be a valid string" in msg
 
 
 def test_missing_required_param(tmp_path):
-    msg = rule_error(tmp_path, RULE.replace("    failure_nouns: [fault]\n", ""))
-    assert "params.failure_nouns: Field required" in msg
+    msg = rule_error(tmp_path, RULE.replace("    checks: [test]\n", ""))
+    assert "params.checks: Field required" in msg
 
 
 def test_a_word_list_the_function_needs_cannot_be_empty(tmp_path):
-    msg = rule_error(tmp_path, RULE.replace("parties: [pizza, oven]", "parties: []"))
-    assert "params.parties: List should have at least 1 item" in msg
+    msg = rule_error(tmp_path, RULE.replace("owners: [pizza, oven]", "owners: []"))
+    assert "params.owners: List should have at least 1 item" in msg
 
 
 def test_words_are_single_lower_case_words(tmp_path):
-    msg = rule_error(tmp_path, RULE.replace("parties: [pizza, oven]", "parties: [pizza, Oven]"))
-    assert "params.parties.1" in msg and "'Oven' is not a single lower-case word" in msg
-    msg = rule_error(tmp_path, RULE.replace("parties: [pizza, oven]", "parties: [pizza oven]"))
-    assert "params.parties.0" in msg
+    msg = rule_error(tmp_path, RULE.replace("owners: [pizza, oven]", "owners: [pizza, Oven]"))
+    assert "params.owners.1" in msg and "'Oven' is not a single lower-case word" in msg
+    msg = rule_error(tmp_path, RULE.replace("owners: [pizza, oven]", "owners: [pizza oven]"))
+    assert "params.owners.0" in msg
 
 
 def test_unknown_function_fails_at_load(tmp_path):
-    msg = rule_error(tmp_path, RULE.replace("function: third-party-blame", "function: pizza-blame"))
+    msg = rule_error(tmp_path, RULE.replace("function: self-defense", "function: pizza-blame"))
     assert "function: no function named 'pizza-blame'" in msg
 
 
@@ -172,7 +171,7 @@ def test_signal_source_params_types(tmp_path):
 
 
 def test_a_rule_pack_is_checked_when_it_loads(tmp_path):
-    write(tmp_path, RULE.replace("failure_nouns:", "owner:"))
+    write(tmp_path, RULE.replace("checks:", "owner:"))
     with pytest.raises(RuleFileError, match=r"rule TS901: params\.owne"):
         load_all((tmp_path,))
 
@@ -186,7 +185,7 @@ def scratch_registry(monkeypatch):
     monkeypatch.setattr(registry, "PARAMS", dict(registry.PARAMS))
 
 
-PLUGIN_RULE = RULE.replace("function: third-party-blame", "function: test-pizza").replace("TS901", "TS902").replace("pizza-blame", "pizza-plugin")
+PLUGIN_RULE = RULE.replace("function: self-defense", "function: test-pizza").replace("TS901", "TS902").replace("pizza-blame", "pizza-plugin")
 
 
 def test_a_plugin_without_a_model_gets_its_params_as_written(tmp_path, scratch_registry):
@@ -195,37 +194,36 @@ def test_a_plugin_without_a_model_gets_its_params_as_written(tmp_path, scratch_r
     @registry.function("test-pizza")
     def pizza(ex, doc, **params):
         seen.append(params)
-        return [doc[t.i : t.i + 1] for t in doc if t.lower_ in params["parties"]]
+        return [doc[t.i : t.i + 1] for t in doc if t.lower_ in params["owners"]]
 
-    write(tmp_path, PLUGIN_RULE.replace("    failure_states: [down]\n", "    failure_states: down\n    anything: 3\n"))
+    write(tmp_path, PLUGIN_RULE.replace("    standards: [follow]\n", "    standards: follow\n    anything: 3\n"))
     report = Linter(Config(rule_paths=[tmp_path], select=["TS902"])).lint("The pizza oven broke.")
     assert [f.excerpt for f in report.findings] == ["pizza"]
-    assert seen[0]["failure_states"] == "down" and seen[0]["anything"] == 3
+    assert seen[0]["standards"] == "follow" and seen[0]["anything"] == 3
 
 
 def test_a_plugin_with_a_model_gets_validated_values(tmp_path, scratch_registry):
     class PizzaParams(BaseModel):
         model_config = ConfigDict(extra="forbid")
-        parties: frozenset[str]
-        failure_verbs: list[str]
-        failure_nouns: list[str]
-        failure_states: list[str]
-        handled_verbs: list[str]
+        owners: frozenset[str]
+        qualities: list[str]
+        checks: list[str]
+        standards: list[str]
         limit: int = 2
 
     seen = []
 
     @registry.function("test-pizza", params=PizzaParams)
-    def pizza(ex, doc, parties, failure_verbs, failure_nouns, failure_states, handled_verbs, limit):
-        seen.append((parties, limit))
-        return [doc[t.i : t.i + 1] for t in doc if t.lower_ in parties][:limit]
+    def pizza(ex, doc, owners, qualities, checks, standards, limit):
+        seen.append((owners, limit))
+        return [doc[t.i : t.i + 1] for t in doc if t.lower_ in owners][:limit]
 
     write(tmp_path, PLUGIN_RULE)
     report = Linter(Config(rule_paths=[tmp_path], select=["TS902"])).lint("The pizza oven broke.")
     assert [f.excerpt for f in report.findings] == ["pizza"]
     assert seen[0] == (frozenset({"pizza", "oven"}), 2)
 
-    write(tmp_path, PLUGIN_RULE.replace("TS902", "TS903").replace("pizza-plugin", "pizza-plugin-two").replace("failure_nouns: [fault]", "failure_nouns: [fault]\n    limit: many"), "pack.yaml")
+    write(tmp_path, PLUGIN_RULE.replace("TS902", "TS903").replace("pizza-plugin", "pizza-plugin-two").replace("checks: [test]", "checks: [test]\n    limit: many"), "pack.yaml")
     with pytest.raises(RuleFileError, match=r"rule TS903: params\.limit: Input should be a valid integer"):
         load_rule_file(tmp_path / "pack.yaml")
 

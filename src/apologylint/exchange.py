@@ -144,11 +144,6 @@ class Exchange:
         """The customer wrote to praise or chat, reporting nothing wrong: nothing to apologize for."""
         if self.context is None:
             return False
-        c = self.customer
-        if c.kind == "praise" and c.kind_by == "model" and c.kind_probability >= SURE:
-            # "the new trains are so comfy!" (chit-chat is left to the words: the model has seen
-            # too few examples of it to be trusted there)
-            return True
         if self.signal("complaint", self.context) or not self.signal("praise", self.context):
             return False
         # praise with a "but" or a question in it usually carries a request or a complaint

@@ -60,61 +60,6 @@ def _span_of(tokens: Iterable[Token]) -> Span:
 
 
 # ---------------------------------------------------------------------------------------- excuse
-class ThirdPartyBlameParams(Params):
-    parties: SomeWords = Field(description="someone else: the courier, the bank, 'they'")
-    failure_verbs: Words = Field(description="what a party does that is a failure ('lose', 'delay')")
-    failure_nouns: Words = Field(description="what a party has that is a failure ('a fault', 'an outage')")
-    failure_states: Words = Field(description="what a party is that is a failure ('down', 'late')")
-    handled_verbs: Words = Field(description="passives that hand the job to a party ('is handled by')")
-
-
-@function("third-party-blame", params=ThirdPartyBlameParams)
-def third_party_blame(
-    ex: Exchange, doc: Doc, parties: list[str], failure_verbs: list[str], failure_nouns: list[str],
-    failure_states: list[str], handled_verbs: list[str],
-) -> Iterator[Span]:
-    """A clause that makes someone else the doer of the failure ("the courier marked it as
-    delivered", "our hosting partner had a memory fault", "the driver didn't turn up") or hands
-    the job to them ("baggage is handled by the airport's ground staff")."""
-    party_set, fverbs, fnouns, fstates, handled = set(parties), set(failure_verbs), set(failure_nouns), set(failure_states), set(handled_verbs)
-
-    def is_party(tok: Token | None) -> bool:
-        if tok is None or any(c.dep_ == "poss" and c.lower_ == "your" for c in tok.children):
-            return False  # "your bank cancelled the direct debit" is the customer's side of a fact
-        return _lemma(tok) in party_set or any(c.dep_ in ("compound", "poss") and _lemma(c) in party_set for c in tok.children)
-
-    for t in doc:
-        if t.pos_ not in ("VERB", "AUX") or is_question(t.sent):
-            continue
-        auxes = {c.lower_ for c in t.children if c.dep_ in ("aux", "auxpass")}
-        if auxes & {"will", "'ll", "can", "could", "would", "should", "may", "might", "must"}:
-            continue  # what someone will or could do is not the cause of what happened
-        if any(m.lower_ in ("if", "unless") for m in t.children if m.dep_ == "mark"):
-            continue
-        if any(_lemma(a) in ("sorry", "apologize", "apologise", "apology", "regret") for a in t.ancestors):
-            continue  # "I apologize the driver didn't leave it": the apology names the failure, it owns it
-        subj = subject_of(t)
-        lemma = _lemma(t)
-        if is_party(subj) and (subj.lower_ != "they" or t.tag_ in ("VBD", "VBN")):
-            # a bare "they" counts only for what they did, not for how things are ("they don't count")
-            negated_verb = any(c.dep_ == "neg" for c in t.children) and subj.lower_ != "they"
-            objs = [c for c in t.children if c.dep_ in ("dobj", "attr", "acomp")]
-            if (
-                lemma in fverbs
-                or (negated_verb and lemma not in ("be", "have"))
-                or (lemma in ("have", "experience", "report") and any(_lemma(o) in fnouns for o in objs))
-                or (lemma == "be" and any(_lemma(o) in fstates for o in objs))
-                or (lemma == "be" and negated_verb and any(_lemma(o) in ("able", "available", "possible") for o in objs))
-            ):
-                yield _span_of([subj, t])
-                continue
-        if lemma in handled and any(c.dep_ == "auxpass" for c in t.children):
-            for agent in (c for c in t.children if c.dep_ == "agent"):
-                if any(is_party(x) for x in agent.children):
-                    yield _span_of([t, *agent.subtree])
-                    break
-
-
 # -------------------------------------------------------------------------------- over-apology
 class RepeatedSignoffParams(Params):
     markers: Words = Field(description="words that make an apology a repeat ('again', 'once more')")

@@ -307,8 +307,8 @@ def _explain(path: pathlib.Path, data: Any, exc: ValidationError, what: str = "r
 def check_params(where: str, function: str | None, params: dict[str, Any]) -> dict[str, Any]:
     """A python rule's or source's `params` validated against its function's params model
     (registry.py), as the function receives them; an error names `where` and the key:
-    "rules/excuse.yaml: rule AL204: params.partys: Extra inputs are not permitted (function
-    third-party-blame takes parties, failure_verbs, ...; did you mean 'parties'?)"."""
+    "rules/defensive.yaml: rule AL308: params.owner: Extra inputs are not permitted (function
+    self-defense takes owners, qualities, checks, standards; did you mean 'owners'?)"."""
     from . import pyrules  # noqa: F401  (registers the shipped functions)
     from . import registry
 

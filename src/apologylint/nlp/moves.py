@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .frames import INABILITY_WORDS, UNDERGO, clause_of, lemma, role
+from .frames import INABILITY_WORDS, UNDERGO, clause_of, lemma, passive, role
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -31,6 +31,10 @@ CORRECT_STATES = {"correct", "accurate", "valid", "genuine", "fine", "legitimate
 STATING_VERBS = {"state", "explain", "outline", "display", "show", "mention", "say", "list", "write", "note", "advertise", "specify", "label", "mark", "communicate", "set"}
 #: what a refusal refuses with "we don't ...": offering, accepting, doing
 OFFER_VERBS = {"offer", "do", "accept", "provide", "allow", "give", "refund", "exchange", "issue", "make", "cover", "honour", "honor", "permit", "support", "compensate", "reimburse", "guarantee"}
+#: nouns of trouble a party can have: "the manufacturer has a fault", "they had a scheduling problem"
+TROUBLE_NOUNS = {"problem", "issue", "fault", "glitch", "outage", "delay", "shortage", "failure", "backlog", "breakdown", "bug", "error", "strike", "incident", "accident", "disruption"}
+#: verbs by which a job is handed to someone else
+HANDOFF_VERBS = {"handle", "operate", "run", "manage", "carry", "provide", "process", "deliver", "fulfil", "fulfill", "arrange", "supply", "own", "control", "decide", "set", "issue"}
 #: nouns of a failure that, when ours, own it: "our mistake", "our delay", "the fault was ours"
 OWNED_NOUNS = {"mistake", "error", "fault", "oversight", "slip", "blunder", "delay", "failure", "outage", "responsibility", "bad", "doing", "screwup", "mess"}
 #: "we can't wait", "can't thank you enough": inability that refuses nothing
@@ -104,6 +108,8 @@ def failure_clause(t: Token) -> bool:
         return True
     if lem in FAILURE_VERBS - {"go", "run", "let"}:
         return True
+    if lem in ("have", "experience", "suffer", "hit") and any(c.dep_ == "dobj" and lemma(c) in TROUBLE_NOUNS for c in t.children):
+        return True  # "they had a scheduling problem"
     if lem == "happen" and t._.agent_i >= 0 and t.doc[t._.agent_i].lower_ in ("this", "it", "that", "which"):
         return True  # "this happened because ...": the failure the customer reported
     # a failed state or manner: "was late", "is stuck", "taking longer", "charged twice", "going slower"
@@ -246,7 +252,7 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             if marker_toks:
                 span = doc[marker_toks[0].i : span.end]
             w = whose(t)
-            yield Move("explanation", span, {"cause": span.text, "effect": effect.text, "marker": t._.cause_marker, "whose": w,
+            yield Move("explanation", span, {"cause": span.text, "effect": effect.text, "marker": t._.cause_marker, "link": "cause", "whose": w,
                                             "effect_by": effect._.agent, "effect_tense": effect._.tense,
                                             "effect_failure": str(not _advice(effect) and (
                                                 failure_clause(effect) or failure_clause(t)
@@ -275,7 +281,7 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         agent = t._.agent
         if agent == "speaker" and t._.tense == "perfect" and t._.modality == "inability" and not _in_apology(t, apology_tokens):
             # "we couldn't have predicted it", "there was nothing we could have done": a disclaimer
-            yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "could not have", "whose": "external",
+            yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "could not have", "link": "disclaimer", "whose": "external",
                                                      "effect_by": "speaker", "effect_tense": "perfect", "effect_failure": "true"})
         if agent == "speaker" and t._.modality == "none" and failure_clause(t) and t._.tense in ("past", "perfect") and not t._.conditional and lemma(t) not in UNDERGO:
             yield Move("ownership", _clause_span(t), {"how": "we did it"})  # "we missed it", "we sent it to the wrong depot"
@@ -283,17 +289,22 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         explained = any(x._.cause_of == t.i for x in t.sent)
         # "every bank does this", "all airlines overbook", "that's normal for any online game"
         if t._.tense == "present" and not t._.conditional and _everyone_does_it(t):
-            yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "everyone does it", "whose": "external",
+            yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "everyone does it", "link": "normal", "whose": "external",
                                                      "effect_by": agent, "effect_tense": "present", "effect_failure": "true"})
         # a thing fails by itself ("the page buckled", "the servers were slow"); a thing that did something
         # to an object ("the translation missed two paragraphs") describes the fault, not its cause
         thing_failed = agent == "thing" and not any(c.dep_ in ("dobj", "dative") for c in t.children) and _not_the_customers(t, context_words)
-        if (agent == "third" or thing_failed) and lemma(t) != "do" and t._.tense in ("past", "perfect") and failure_clause(t) and not t._.conditional and t._.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
+        state = lemma(t) in ("be", "have", "experience", "run") and t._.tense == "present"  # "the manufacturer has a fault", "their servers are slow"
+        if (agent == "third" or thing_failed) and lemma(t) != "do" and (t._.tense in ("past", "perfect") or state) and failure_clause(t) and not t._.conditional and t._.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
             subj_i = t._.agent_i
             doer = doc[subj_i] if subj_i >= 0 else t
             if not any(c.lower_ == "your" for c in doer.children) and doer.lower_ not in ("they", "them") or t.tag_ in ("VBD", "VBN"):
-                yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "doer", "whose": "external",
+                yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "doer", "link": "doer", "whose": "external",
                                                          "effect_by": "third", "effect_tense": t._.tense, "effect_failure": "true"})
+        # the job handed to a party: "assistance bookings are handled by the airport's provider"
+        if passive(t) and agent == "third" and lemma(t) in HANDOFF_VERBS and not t._.conditional and not _in_apology(t, apology_tokens):
+            yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "handled by", "link": "hand-off", "whose": "external",
+                                                     "effect_by": "third", "effect_tense": t._.tense, "effect_failure": "true"})
         # a rule as the doer, or an obligation on us: "regulations require us to", "we have to follow"
         subj = doc[t._.agent_i] if t._.agent_i >= 0 else None
         if subj is not None and lemma(subj) in NORM_NOUNS and lemma(t) not in UNDERGO - {"be"}:
