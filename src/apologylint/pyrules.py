@@ -59,7 +59,6 @@ def _span_of(tokens: Iterable[Token]) -> Span:
     return doc[toks[0].i : toks[-1].i + 1]
 
 
-# ---------------------------------------------------------------------------------------- excuse
 # -------------------------------------------------------------------------------- over-apology
 class RepeatedSignoffParams(Params):
     markers: Words = Field(description="words that make an apology a repeat ('again', 'once more')")
