@@ -62,6 +62,8 @@ CAUSAL_PREPS = {("due", "to"), ("owing", "to"), ("because", "of"), ("thanks", "t
 CAUSING_VERBS = {"mean", "make", "force", "cause", "lead", "result", "slow", "hold", "delay", "set", "affect", "impact", "prevent", "stop", "push", "knock", "hit", "leave", "keep", "disrupt", "hamper", "hinder", "trigger"}
 #: verbs the speaker undergoes rather than does: "we were swamped", "we had a power cut"
 UNDERGO = {"be", "have", "experience", "get", "receive", "see", "face", "deal", "run", "struggle", "suffer", "encounter", "hit", "become", "remain", "stay", "feel", "seem", "find", "lose", "wait", "hear", "rely", "depend"}
+#: verbs of knowing and feeling: "I know you need it Saturday, so ..." owns no mistake
+MENTAL = {"know", "understand", "think", "believe", "realise", "realize", "appreciate", "hope", "want", "need", "see", "hear", "feel", "love", "like", "wish", "expect", "imagine", "agree"}
 #: nouns of a mistake: with "our"/"my", or "on our part", a cause is an owned mistake
 MISTAKE_NOUNS = {"mistake", "error", "fault", "oversight", "slip", "blunder", "bad", "failing", "mess", "screwup", "cock-up", "negligence", "misunderstanding"}
 
@@ -281,7 +283,7 @@ def owned(cause: Token) -> bool:
         return True  # "because of our outage": a cause of ours, named as ours
     if cause._.clause:
         agent = cause._.agent
-        if agent == "speaker" and lemma(cause) not in UNDERGO and not passive(cause):
+        if agent == "speaker" and lemma(cause) not in UNDERGO | MENTAL and not passive(cause):
             return True
     return False
 

@@ -220,7 +220,8 @@ def _advice(t: Token) -> bool:
 
 
 def _nouns(span) -> set[str]:
-    return {lemma(x) for x in span if x.pos_ in ("NOUN", "PROPN") and not x.is_stop}
+    """The content words of a span (nouns, and verbs but for the commonest), as lemmas."""
+    return {lemma(x) for x in span if (x.pos_ in ("NOUN", "PROPN") or (x.pos_ == "VERB" and lemma(x) not in UNDERGO | {"do", "make", "go", "take", "come"})) and not x.is_stop}
 
 
 def _mark_causes_for_the_fix(by_sentence: dict[int, list[Move]]) -> None:
@@ -235,7 +236,10 @@ def _mark_causes_for_the_fix(by_sentence: dict[int, list[Move]]) -> None:
             for a in asks:
                 if not (a.start <= m.span.start < a.end):
                     asked |= _nouns(a)
-            m.detail["for_the_fix"] = str(bool(_nouns(m.span) & asked)).lower()
+            named = _nouns(m.span)
+            # "the bank declined the payment" ... "pay with the link": the same word, or one word's stem
+            shared = any(a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a))) for a in named for b in asked)
+            m.detail["for_the_fix"] = str(shared).lower()
 
 
 def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
