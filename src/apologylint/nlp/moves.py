@@ -139,6 +139,7 @@ def read_moves(doc: Doc, ex) -> list[tuple[Span, list[Move]]]:
     for m in _frame_moves(doc, apology_tokens, ex):
         by_sentence.setdefault(m.span.sent.start, []).append(m)
     _mark_causes_for_the_fix(by_sentence)
+    _mark_apologies_for_asking(by_sentence)
     out = []
     for sent in doc.sents:
         moves = by_sentence.get(sent.start, [])
@@ -240,6 +241,22 @@ def _mark_causes_for_the_fix(by_sentence: dict[int, list[Move]]) -> None:
             # "the bank declined the payment" ... "pay with the link": the same word, or one word's stem
             shared = any(a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a))) for a in named for b in asked)
             m.detail["for_the_fix"] = str(shared).lower()
+
+
+def _mark_apologies_for_asking(by_sentence: dict[int, list[Move]]) -> None:
+    """"Sorry, but could you send a photo?", "sorry, we have to ask a couple of questions": a bare
+    apology whose sentence goes on to ask the customer for something apologizes for asking."""
+    for moves in by_sentence.values():
+        asks = [m for m in moves if m.kind in ("question", "instruction")]
+        for m in moves:
+            if m.kind != "apology":
+                continue
+            root = m.span.root
+            bare = not any(c.dep_ in ("prep", "xcomp", "ccomp", "advcl", "acomp") for c in root.children) and root.lower_ in ("sorry", "apologies")
+            nxt = m.span.doc[m.span.end : m.span.end + 2]
+            after = bool(len(nxt)) and (nxt[0].is_punct or nxt[0].lower_ == "but")
+            we_ask = any(lemma(t) in ("ask", "need", "require", "check", "confirm", "verify") and t._.agent == "speaker" for t in m.span.sent if t._.clause)
+            m.detail["for"] = "asking" if bare and after and (any(a.span.start >= m.span.end for a in asks) or we_ask) else ""
 
 
 def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
