@@ -253,10 +253,12 @@ def _mark_apologies_for_asking(by_sentence: dict[int, list[Move]]) -> None:
                 continue
             root = m.span.root
             bare = not any(c.dep_ in ("prep", "xcomp", "ccomp", "advcl", "acomp") for c in root.children) and root.lower_ in ("sorry", "apologies")
-            nxt = m.span.doc[m.span.end : m.span.end + 2]
-            after = bool(len(nxt)) and (nxt[0].is_punct or nxt[0].lower_ == "but")
-            we_ask = any(lemma(t) in ("ask", "need", "require", "check", "confirm", "verify") and t._.agent == "speaker" for t in m.span.sent if t._.clause)
-            m.detail["for"] = "asking" if bare and after and (any(a.span.start >= m.span.end for a in asks) or we_ask) else ""
+            nxt = [t for t in m.span.doc[m.span.end : m.span.end + 3] if not t.is_punct]
+            # "Sorry, but could you ...": the "but" turns the apology onto the request; a plain
+            # "Sorry! Could you DM us?" in reply to a problem is the apology for the problem
+            but_asks = bool(nxt) and nxt[0].lower_ == "but" and any(a.span.start >= m.span.end for a in asks)
+            we_ask = any(lemma(t) == "ask" and t._.agent == "speaker" and t._.modality == "obligation" for t in m.span.sent if t._.clause)
+            m.detail["for"] = "asking" if bare and (but_asks or we_ask) else ""
 
 
 def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
