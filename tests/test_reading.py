@@ -203,3 +203,28 @@ def test_kind_model_is_reproducible_from_its_training_data(linter):
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     examples = [(features(doc), r["kind"]) for r, doc in zip(rows, linter.nlp.pipe(r["text"] for r in rows))]
     assert train(examples) == model()
+
+
+def test_long_chains_do_not_crash_a_batch(linter):
+    """A thousand conjoined verbs or possessives is no recursion error, and the batch loses nothing."""
+    texts = ["Hello, thanks.", "We " + " and ".join(["checked it"] * 1000), "your friend's " * 1200 + "car", "Sorry for the delay."]
+    assert len(list(linter.lint_many(texts))) == 4
+
+
+@pytest.mark.parametrize(
+    "reply,ctx,wrong",
+    [
+        ("Your flight was cancelled, so I've rebooked you on the 7:40 tomorrow.", "My flight got cancelled!", "AL201"),
+        ("As the item is faulty, I've refunded you in full today.", "The kettle leaks.", "AL201"),
+        ("We should have sent you the right size, and I'm sorry.", "You didn't send me the size I ordered", "AL313"),
+        ("It arrived at our depot this morning and will be with you tomorrow.", "My parcel hasn't arrived", "AL313"),
+        ("We must apologise for the delay to your order, which is entirely our fault.", "Where is my order?", "AL207"),
+        ("So sorry, you're right: the delivery estimate was wrong.", "You said Tuesday and it came Friday.", "AL204"),
+        ("Please restart the router at your end, and I'll run a line test.", "Internet is down.", "AL314"),
+        ("You didn't do anything wrong: the system double-booked your seat, and I've moved you to 14C.", "Someone is in my seat!", "AL314"),
+        ("You're right, that's unacceptable. I'm sorry.", "Your staff were rude.", "AL312"),
+        ("No, we don't ship to Ireland at the moment, sorry.", "Do you ship to Ireland?", "AL601"),
+    ],
+)
+def test_ordinary_replies_a_reviewer_wrote_are_not_flagged(linter, reply, ctx, wrong):
+    assert wrong not in {f.rule for f in linter.lint(reply, ctx).findings}

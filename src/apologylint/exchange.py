@@ -128,8 +128,8 @@ class Exchange:
         """The problem as the words show it, before the moves are read (the moves ask this one)."""
         if self.context is not None:
             # the rubric judges the customer's message; a reply that apologizes confirms a problem
-            if self.customer.kind == "praise" and self.customer.kind_probability >= SURE:
-                return False  # thanks and praise report nothing to put right, whatever the reply says
+            if self.customer.kind in ("praise", "question") and self.customer.kind_probability >= SURE:
+                return False  # thanks, praise and plain questions report nothing to put right, whatever the reply says
             return bool(self.signal("complaint", self.context) or self.signal("apology") or self.customer.sure_problem)
         return bool(self.signal("apology") or self.signal("problem-mention"))
 

@@ -33,14 +33,16 @@ def predicate_head(span: Span) -> Token:
 
 def subject_of(tok: Token) -> Token | None:
     """The verb's subject; when the parser gives it two (a greeting's name taken for one: "Hi Zoë,
-    we're sorry"), the one nearest before the verb."""
-    subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
-    if subjects:
-        before = [c for c in subjects if c.i < tok.i]
-        return max(before, key=lambda c: c.i) if before else subjects[0]
-    # conjoined verbs share the first verb's subject ("we checked and found")
-    if tok.dep_ == "conj" and tok.head.i != tok.i:
-        return subject_of(tok.head)
+    we're sorry"), the one nearest before the verb. Conjoined verbs share the first verb's subject
+    ("we checked and found"), walked up in a loop so that a chain of a thousand "and"s is no crash."""
+    for _ in range(50):
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+        if subjects:
+            before = [c for c in subjects if c.i < tok.i]
+            return max(before, key=lambda c: c.i) if before else subjects[0]
+        if tok.dep_ != "conj" or tok.head.i == tok.i:
+            return None
+        tok = tok.head
     return None
 
 

@@ -100,8 +100,8 @@ def read_customer(doc: Doc | None, complaint: list) -> CustomerReading:
 
     kind, prob, evidence = predict(doc)
     by = "model"
-    if complaint and not (kind == "praise" and prob >= SURE):
-        # a complaint word makes it a problem, unless the model is sure it is praise: "your rider
-        # waited for me in the rain while I found my keys, legend"
+    if complaint and not (kind in ("praise", "question") and prob >= SURE):
+        # a complaint word makes it a problem, unless the model is sure it is praise or a plain
+        # question: "your rider waited for me in the rain, legend", "is the blue one still in stock?"
         kind, by, evidence, prob = "problem", "words", [s.text for s in complaint[:3]], 1.0
     return CustomerReading(kind=kind, kind_by=by, kind_evidence=evidence, kind_probability=round(prob, 3), claims=claims, questions=questions, stakes=stakes, cues=cues, claim_lemmas=claim_lemmas)

@@ -38,7 +38,7 @@ CUSTOMER_PRONOUNS = {"you", "yourself", "yourselves", "u", "ya"}
 THIRD_PRONOUNS = {"he", "she", "they", "him", "her", "them", "someone", "somebody", "everyone", "everybody", "nobody", "anyone", "anybody"}
 THING_PRONOUNS = {"it", "this", "that", "which", "these", "those", "there", "what", "something", "nothing", "everything"}
 #: the people of our own side, when "our"/"my" owns them: "our team" acts as "we" does
-OUR_PEOPLE = {"team", "staff", "colleague", "agent", "department", "office", "company", "business", "side", "end", "people", "crew", "employee", "member", "store", "branch", "shop", "restaurant", "hotel", "kitchen", "support", "manager", "engineer", "technician", "rep", "representative"}
+OUR_PEOPLE = {"driver", "rider", "courier", "installer", "fitter", "plumber", "electrician", "guide", "host", "receptionist", "adviser", "advisor", "colleague", "team", "staff", "colleague", "agent", "department", "office", "company", "business", "side", "end", "people", "crew", "employee", "member", "store", "branch", "shop", "restaurant", "hotel", "kitchen", "support", "manager", "engineer", "technician", "rep", "representative"}
 
 FUTURE_AUX = {"will", "shall", "'ll", "wo", "ll"}
 OBLIGATION_AUX = {"must", "should", "ought", "shall"}
@@ -107,17 +107,24 @@ def is_clause_head(t: Token) -> bool:
 def subject(t: Token) -> Token | None:
     """The nearest subject before the verb (a greeting's name can be a second one), inherited by
     conjoined verbs and by a "to" clause from its head ("we need to", "regulations require us to")."""
-    subs = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj")]
-    if subs:
-        before = [c for c in subs if c.i < t.i]
-        return max(before, key=lambda c: c.i) if before else subs[0]
-    if t.dep_ == "conj" and t.head.i != t.i and t.head.pos_ in ("VERB", "AUX", "ADJ"):
-        return subject(t.head)
-    if t.dep_ == "xcomp" and t.head.i != t.i:
-        obj = next((c for c in t.head.children if c.dep_ in ("dobj", "dative") and c.i < t.i), None)
-        return obj if obj is not None else subject(t.head)
-    if t.dep_ in ("acomp",) and t.head.i != t.i:
-        return subject(t.head)
+    for _ in range(50):  # a loop up the chain, not recursion: a reply of 1,000 "and"s must not crash
+        subs = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj")]
+        if subs:
+            before = [c for c in subs if c.i < t.i]
+            return max(before, key=lambda c: c.i) if before else subs[0]
+        if t.head.i == t.i:
+            return None
+        if t.dep_ == "conj" and t.head.pos_ in ("VERB", "AUX", "ADJ"):
+            t = t.head
+        elif t.dep_ == "xcomp":
+            obj = next((c for c in t.head.children if c.dep_ in ("dobj", "dative") and c.i < t.i), None)
+            if obj is not None:
+                return obj
+            t = t.head
+        elif t.dep_ == "acomp":
+            t = t.head
+        else:
+            return None
     return None
 
 
@@ -152,13 +159,25 @@ def role(n: Token | None) -> str:
         return "speaker"
     if any(c.dep_ == "prep" and c.lower_ in ("on", "in", "from", "for") and any(o.dep_ == "pobj" and any(p.lower_ == "your" for p in o.children) for o in c.children) for c in n.children):
         return "customer"  # "the card on your account"
-    if "your" in poss or any(c.dep_ == "poss" and role(c) == "customer" for c in n.children if c.lower_ not in ("our", "my", "their", "his", "her", "its")):
+    if "your" in poss or _possessed_by_customer(n):
         return "customer"  # "your bank's security check" is on the customer's side
     if n.pos_ == "PROPN" or (n.ent_type_ in ("ORG", "PERSON", "GPE", "NORP")):
         return "third"
     if n.pos_ in ("NOUN", "PROPN") and _agentive(n):
         return "third"
     return "thing"
+
+
+def _possessed_by_customer(n: Token) -> bool:
+    """"your bank's security check": a chain of possessors that ends in "your" (walked, not recursed)."""
+    for _ in range(50):
+        owner = next((c for c in n.children if c.dep_ == "poss" and c.lower_ not in ("our", "my", "their", "his", "her", "its")), None)
+        if owner is None:
+            return False
+        if owner.lower_ in CUSTOMER_PRONOUNS or owner.lower_ == "your":
+            return True
+        n = owner
+    return False
 
 
 #: nouns ending like agent nouns that are not people

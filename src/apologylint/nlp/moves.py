@@ -31,12 +31,16 @@ CORRECT_STATES = {"correct", "accurate", "valid", "genuine", "fine", "legitimate
 STATING_VERBS = {"state", "explain", "outline", "display", "show", "mention", "say", "list", "write", "note", "advertise", "specify", "label", "mark", "communicate", "set"}
 #: what a refusal refuses with "we don't ...": offering, accepting, doing
 OFFER_VERBS = {"offer", "do", "accept", "provide", "allow", "give", "refund", "exchange", "issue", "make", "cover", "honour", "honor", "permit", "support", "compensate", "reimburse", "guarantee"}
+#: states that describe the fault itself ("the estimate was wrong"), not a cause of it
+FAULT_STATES = {"wrong", "incorrect", "inaccurate", "late", "missing", "faulty", "broken", "damaged", "mistaken", "off"}
 #: nouns of trouble a party can have: "the manufacturer has a fault", "they had a scheduling problem"
 TROUBLE_NOUNS = {"problem", "issue", "fault", "glitch", "outage", "delay", "shortage", "failure", "backlog", "breakdown", "bug", "error", "strike", "incident", "accident", "disruption"}
 #: verbs by which a job is handed to someone else
 HANDOFF_VERBS = {"handle", "operate", "run", "manage", "carry", "provide", "process", "deliver", "fulfil", "fulfill", "arrange", "supply", "own", "control", "decide", "set", "issue"}
 #: nouns of a failure that, when ours, own it: "our mistake", "our delay", "the fault was ours"
 OWNED_NOUNS = {"mistake", "error", "fault", "oversight", "slip", "blunder", "delay", "failure", "outage", "responsibility", "bad", "doing", "screwup", "mess"}
+#: what we may be obliged to do that is owning up, not a rule: "we must apologise", "I have to admit"
+OWNING_UP = {"apologise", "apologize", "admit", "say", "confess", "thank", "agree", "accept", "ask", "tell", "let", "point", "be", "have", "do"}
 #: "we can't wait", "can't thank you enough": inability that refuses nothing
 IDIOMS_OF_DELIGHT = {"wait", "complain", "thank", "stress", "believe", "help", "recommend", "praise", "imagine"}
 GREETING_WORDS = {"hi", "hello", "hey", "dear", "morning", "afternoon", "evening", "greetings", "hiya", "howdy"}
@@ -178,13 +182,20 @@ def _everyone_does_it(t: Token) -> bool:
     return normal or habit or failure_clause(t)
 
 
+POSSIBLE = {"refundable", "returnable", "transferable", "exchangeable", "cancellable", "cancelable", "changeable", "amendable", "repairable", "replaceable", "negotiable", "eligible", "available", "possible", "bookable", "reusable", "upgradable", "upgradeable", "extendable", "redeemable"}
+
+
 def _not_able(t: Token) -> bool:
-    """An adjective that negates a possibility by its form: non-refundable, unrepairable, ineligible."""
+    """An adjective that denies a possibility by its form: non-refundable, unrepairable, ineligible
+    (not "unacceptable", which agrees with the customer)."""
     low = t.lower_
     doc = t.doc
     if low == "non" and t.i + 2 < len(doc) and doc[t.i + 1].text == "-":
         low = "non" + doc[t.i + 2].lower_  # "non - refundable" is three tokens
-    return t.pos_ == "ADJ" and low.endswith(("able", "ible")) and low.startswith(("non", "un", "in", "ir", "im")) and not low.startswith(("incredible", "invaluable", "important", "impeccable", "unbelievable", "understandable", "unmissable", "indispensable", "inevitable", "incomparable"))
+    for prefix in ("non-", "non", "un", "in", "ir", "im"):
+        if low.startswith(prefix) and low[len(prefix):] in POSSIBLE:
+            return t.pos_ in ("ADJ", "NOUN", "ADV") or low.startswith("non")
+    return False
 
 
 EVIDENCE_FORMS = {"show", "shows", "showed", "confirm", "confirms", "confirmed", "indicate", "indicates", "indicated", "prove", "proves", "proved", "state", "states"}
@@ -212,6 +223,12 @@ def _not_the_customers(t: Token, context_words: set[str]) -> bool:
     if n.pos_ not in ("NOUN", "PROPN") or lemma(n) in OWNED_NOUNS or role(n) == "customer":
         return False
     return lemma(n) not in context_words
+
+
+def _remedy(t: Token) -> bool:
+    """What we do about it: "your flight was cancelled, so I've rebooked you" gives the failure as
+    the reason for the fix, which is no excuse."""
+    return t._.agent == "speaker" and t._.polarity == "positive" and t._.tense in ("perfect", "future", "past", "present") and not failure_clause(t) and lemma(t) not in UNDERGO
 
 
 def _advice(t: Token) -> bool:
@@ -277,17 +294,18 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             w = whose(t)
             yield Move("explanation", span, {"cause": span.text, "effect": effect.text, "marker": t._.cause_marker, "link": "cause", "whose": w,
                                             "effect_by": effect._.agent, "effect_tense": effect._.tense,
-                                            "effect_failure": str(not _advice(effect) and (
+                                            "effect_failure": str(not _advice(effect) and not _remedy(effect) and (
                                                 failure_clause(effect) or failure_clause(t)
                                                 or (t._.cause_marker.endswith("is why") and (lemma(effect) == "be" or effect.lower_ in ("s", "'s")) and not any(c._.clause and c.i > effect.i for c in effect.children))  # "..., that's why": what the customer reported
-                                            ) or any(failure_clause(c) for c in effect.children if c._.clause and c.dep_ in ("ccomp", "xcomp", "conj"))
+                                            ) or any(failure_clause(c) for c in effect.children if c._.clause and c.dep_ in ("ccomp", "xcomp", "conj") and c.i != t.i and not _remedy(effect))
                                             ).lower()})
             if w == "ours":
                 yield Move("ownership", span, {"how": "owned cause"})
         # ownership named outright: "our mistake", "a fault on our side", "the responsibility is ours"
         if t.lower_ in ("you", "u") and t.dep_ == "pobj" and t.head.lower_ == "on" and lemma(t.head.head) == "be" and not t._.question:
             yield Move("blame", doc[t.head.head.i : t.i + 1], {"how": "on you"})  # "that one's on you"
-        if lemma(t) in ("end", "side") and any(c.lower_ == "your" for c in t.children) and t.dep_ == "pobj" and t.head.lower_ in ("at", "on", "from") and not t.sent[0]._.question:
+        step = clause_of(t)
+        if lemma(t) in ("end", "side") and any(c.lower_ == "your" for c in t.children) and t.dep_ == "pobj" and t.head.lower_ in ("at", "on", "from") and not step._.question and step._.tense != "imperative" and step._.modality not in ("ability", "permission", "condition"):
             yield Move("blame", doc[t.head.i : t.i + 1], {"how": "your end"})  # "must have gone wrong at your end"
         if t.lower_ in ("us", "me") and t.dep_ == "pobj" and t.head.lower_ == "on" and lemma(t.head.head) == "be":
             yield Move("ownership", doc[t.head.head.i : t.i + 1], {"how": "on us"})  # "that's on us"
@@ -316,7 +334,10 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                                                      "effect_by": agent, "effect_tense": "present", "effect_failure": "true"})
         # a thing fails by itself ("the page buckled", "the servers were slow"); a thing that did something
         # to an object ("the translation missed two paragraphs") describes the fault, not its cause
-        thing_failed = agent == "thing" and not any(c.dep_ in ("dobj", "dative") for c in t.children) and _not_the_customers(t, context_words)
+        thing_failed = (
+            agent == "thing" and not any(c.dep_ in ("dobj", "dative") for c in t.children) and _not_the_customers(t, context_words)
+            and not any(lemma(c) in FAULT_STATES for c in t.children if c.dep_ in ("acomp", "attr", "oprd"))
+        )
         state = lemma(t) in ("be", "have", "experience", "run") and t._.tense == "present"  # "the manufacturer has a fault", "their servers are slow"
         if (agent == "third" or thing_failed) and lemma(t) != "do" and (t._.tense in ("past", "perfect") or state) and failure_clause(t) and not t._.conditional and t._.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
             subj_i = t._.agent_i
@@ -334,7 +355,7 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             yield Move("rule", _clause_span(t), {"source": subj.text})
         elif any(lemma(c) in ("per", "under", "according") and any(lemma(x) in NORM_NOUNS for x in c.subtree) for c in t.children if c.dep_ == "prep"):
             yield Move("rule", _clause_span(t), {"source": "per the rules"})
-        elif agent == "speaker" and t._.modality == "obligation" and t._.tense in ("present", "nonfinite", "past") and not t._.conditional:
+        elif agent == "speaker" and t._.modality == "obligation" and t._.tense in ("present", "nonfinite", "past") and not t._.conditional and lemma(t) not in OWNING_UP:
             yield Move("rule", _clause_span(t), {"source": "obligation"})
         # refusal or inability: "we can't refund this", "refunds aren't possible", "we don't do exchanges"
         if not t._.conditional and t._.tense != "perfect" and agent in ("speaker", "thing", "none") and lemma(t) not in IDIOMS_OF_DELIGHT and (
@@ -359,8 +380,9 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             told = t.dep_ == "xcomp" and t.head._.tense in ("past", "perfect") and t.head._.modality == "obligation"
             hindsight = t._.tense == "perfect" and t._.modality in ("obligation", "hypothetical", "ability")
             if hindsight or (t._.modality == "obligation" and (t._.tense == "past" or told)):
-                yield Move("blame", _clause_span(t), {"how": "hindsight"})  # "you should have", "you were required to"
-            elif t._.polarity == "negative" and t._.tense in ("past", "perfect") and lemma(t) not in UNDERGO | {"know", "think", "realise", "realize", "notice", "mean", "need", "want", "hear"} and not _in_apology(t, apology_tokens):
+                how = "hindsight" if t._.modality == "obligation" else "would have"  # "you should have" / "you'd have seen"
+                yield Move("blame", _clause_span(t), {"how": how})
+            elif t._.polarity == "negative" and t._.tense in ("past", "perfect") and lemma(t) not in UNDERGO | {"know", "think", "realise", "realize", "notice", "mean", "need", "want", "hear", "do"} and not _in_apology(t, apology_tokens):
                 yield Move("blame", _clause_span(t), {"how": "omission"})  # "you didn't select express"
             elif lemma(t) in ("agree", "accept", "sign", "tick", "consent", "choose", "select", "opt") and t._.tense == "past" and t._.polarity == "positive" and any(lemma(x) in NORM_NOUNS for x in t.subtree):
                 yield Move("correction", _clause_span(t), {"how": "you agreed"})
@@ -387,5 +409,6 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             theirs = context_claims[lemma(t)]
             ours = t._.polarity
             # a dispute says something went right that the customer says did not: not a failure, not a reassurance
-            if theirs != ours and not (ours == "positive" and failure_clause(t)) and not _in_apology(t, apology_tokens) and not t._.conditional:
+            progress = agent == "thing"  # "it arrived at our depot this morning": a status, not a denial
+            if theirs != ours and t._.modality == "none" and not progress and not (ours == "positive" and failure_clause(t)) and not _in_apology(t, apology_tokens) and not t._.conditional:
                 yield Move("dispute", _clause_span(t), {"how": f"the customer says it {'did not' if theirs == 'negative' else 'did'} happen"})
