@@ -228,3 +228,10 @@ def test_long_chains_do_not_crash_a_batch(linter):
 )
 def test_ordinary_replies_a_reviewer_wrote_are_not_flagged(linter, reply, ctx, wrong):
     assert wrong not in {f.rule for f in linter.lint(reply, ctx).findings}
+
+
+def test_customer_evidence_indexes_the_message_as_given(linter):
+    ctx = "@shop_help @bob my parcel never came\u200b and it's \u201cstill\u201d not here!! I needed it for my son's party."
+    reading = linter.lint("Sorry to hear that, I've sent a replacement.", ctx).customer
+    evidence = reading.claims + reading.cues + reading.stakes
+    assert evidence and all(ctx[e.start : e.end] == e.text for e in evidence)

@@ -24,11 +24,15 @@ SIGN_OFFS = SIGN_OFF_WORDS | {"many", "all"}
 
 
 class Exchange:
-    def __init__(self, doc: Doc, norm: Normalized, context: Doc | None, compiled: Compiled, offset: int = 0) -> None:
+    def __init__(
+        self, doc: Doc, norm: Normalized, context: Doc | None, compiled: Compiled, offset: int = 0,
+        context_source: tuple[str, Normalized, int] | None = None,
+    ) -> None:
         self.doc = doc
         self.norm = norm
         self.offset = offset  # where `doc`'s text starts in `norm.text` (after @handles)
         self.context = context
+        self.context_source = context_source  # (the customer's text as given, its normalisation, where the parse starts)
         self.compiled = compiled
         self._matches = {id(doc): compiled.match(doc)}
         if context is not None:

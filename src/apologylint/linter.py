@@ -11,7 +11,7 @@ from typing import Iterable, Iterator, Sequence, Union
 from .config import Config
 from .models import Counts, CustomerEvidence, CustomerReadingModel, Finding, MoveEvidence, Readability, Report, SentenceMoves
 from .ruleset import TUNABLE, RuleFileError, load_all, matches, selected
-from .text import LineIndex, content, content_bounds, normalize
+from .text import LineIndex, content_bounds, normalize
 
 Item = Union[str, tuple[str, "str | None"]]
 
@@ -124,11 +124,16 @@ class Linter:
         norms = [normalize(text) for text, _ in chunk]
         bounds = [content_bounds(n.text) for n in norms]
         contexts = list(dict.fromkeys(ctx for _, ctx in chunk if ctx))
-        texts = [n.text[s:e] for n, (s, e) in zip(norms, bounds)] + [content(normalize(c).text) for c in contexts]
+        context_norms = {c: normalize(c) for c in contexts}
+        context_starts = {c: content_bounds(n.text) for c, n in context_norms.items()}
+        texts = [n.text[s:e] for n, (s, e) in zip(norms, bounds)] + [context_norms[c].text[s:e] for c, (s, e) in context_starts.items()]
         docs = list(self.nlp.pipe(texts, batch_size=self.config.batch_size))
         context_docs = dict(zip(contexts, docs[len(chunk) :]))
         return [
-            Exchange(doc, norm, context_docs.get(ctx) if ctx else None, self.compiled, offset=start)
+            Exchange(
+                doc, norm, context_docs.get(ctx) if ctx else None, self.compiled, offset=start,
+                context_source=(ctx, context_norms[ctx], context_starts[ctx][0]) if ctx else None,
+            )
             for (_, ctx), norm, (start, _), doc in zip(chunk, norms, bounds, docs)
         ]
 
@@ -203,8 +208,12 @@ def _customer(ex) -> CustomerReadingModel | None:
         return None
     c = ex.customer
 
+    original, norm, offset = ex.context_source
+
     def ev(kind: str, span) -> CustomerEvidence:
-        return CustomerEvidence(kind=kind, text=span.text, start=span.start_char, end=span.end_char)
+        # offsets into the customer's message as it was given, as findings index the reply
+        start, end = norm.span(offset + span.start_char, offset + span.end_char)
+        return CustomerEvidence(kind=kind, text=original[start:end], start=start, end=end)
 
     return CustomerReadingModel(
         kind=c.kind,

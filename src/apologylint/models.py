@@ -102,7 +102,7 @@ class SentenceMoves(BaseModel):
 
 
 class CustomerEvidence(BaseModel):
-    """A part of the customer's message, as text (offsets are into the customer's message as parsed)."""
+    """A part of the customer's message: `text == in_reply_to[start:end]`."""
 
     kind: str
     text: str
