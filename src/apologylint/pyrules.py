@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Iterable, Iterator
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from .nlp.frames import FUTURE_AUX, lemma
 from .predicates import SPEAKER, is_question, predicate_head, question, quoted, subject_of
 from .registry import function
 
@@ -20,7 +21,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .protocols import ExchangeLike as Exchange
 
-FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 INSTRUCTION_MODALS = {"can", "could", "may", "should", "must", "need", "might"}
 
 
@@ -45,8 +45,7 @@ class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-def _lemma(t: Token) -> str:
-    return t.lemma_.lower()
+_lemma = lemma  # the lower-cased lemma, as the frames read it
 
 
 def _clause_tokens(head: Token) -> list[Token]:

@@ -26,7 +26,7 @@ pattern), so rules over frames stay data.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
@@ -455,10 +455,6 @@ def frame_doc(doc: Doc) -> Doc:
                     t._.agent = "none"
     _link_causes(doc, sents)
     return doc
-
-
-def clauses(tokens: Iterable[Token]) -> list[Token]:
-    return [t for t in tokens if t._.clause]
 
 
 def describe(t: Token) -> dict:
