@@ -17,6 +17,7 @@ modality      obligation | ability | inability | permission | condition | hope |
 question      the clause's sentence asks something
 conditional   the clause sits under if / unless
 cause_of      on a cause (a clause head or a noun): the index of the clause head it explains, or -1
+clause_head   on every token: the index of the head of the clause it belongs to
 cause_marker  the connective that makes it a cause ("because", "due to", "which is why", ...)
 owned         on a cause: it is our own acknowledged mistake ("we sent it to the wrong depot")
 role          on nouns and pronouns: the same roles as `agent`, for the thing itself
@@ -76,6 +77,7 @@ def install() -> None:
     defaults = {
         "clause": False, "agent": "", "agent_i": -1, "polarity": "", "tense": "", "modality": "",
         "question": False, "conditional": False, "cause_of": -1, "cause_marker": "", "owned": False, "role": "",
+        "clause_head": -1,
     }
     for name, default in defaults.items():
         if not Token.has_extension(name):
@@ -265,7 +267,9 @@ def conditional(t: Token) -> bool:
 
 
 def clause_of(t: Token) -> Token:
-    """The head of the clause a token belongs to."""
+    """The head of the clause a token belongs to (set once per doc by the component)."""
+    if t._.clause_head >= 0:
+        return t.doc[t._.clause_head]
     for x in [t, *t.ancestors]:
         if x._.clause:
             return x
@@ -453,6 +457,8 @@ def frame_doc(doc: Doc) -> Doc:
                     t._.agent, t._.agent_i = role(subj), subj.i
                 else:
                     t._.agent = "none"
+    for t in doc:  # each token's clause, once: rules and moves ask it of every token
+        t._.clause_head = next((x.i for x in [t, *t.ancestors] if x._.clause), t.sent.root.i)
     _link_causes(doc, sents)
     return doc
 
