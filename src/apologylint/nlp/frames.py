@@ -59,6 +59,8 @@ CONDITION_MARKS = {"if", "unless", "whether"}
 CAUSAL_MARKS = {"because", "since", "as", "cos", "cuz", "coz", "bc", "'cause", "cause"}
 #: two-word prepositions of cause
 CAUSAL_PREPS = {("due", "to"), ("owing", "to"), ("because", "of"), ("thanks", "to"), ("down", "to")}  # and "as a result of", below
+#: verbs whose past is their present form: "let", "put", "hit"
+INVARIANT_PAST = {"let", "put", "hit", "set", "cut", "shut", "cost", "quit", "split", "spread"}
 #: verbs whose subject causes what the verb says: "the storm meant ...", "roadworks held up the van"
 CAUSING_VERBS = {"mean", "make", "force", "cause", "lead", "result", "slow", "hold", "delay", "set", "affect", "impact", "prevent", "stop", "push", "knock", "hit", "leave", "keep", "disrupt", "hamper", "hinder", "trigger"}
 #: verbs the speaker undergoes rather than does: "we were swamped", "we had a power cut"
@@ -134,11 +136,15 @@ def passive(t: Token) -> bool:
     return any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
 
 
+#: "by default", "by mistake", "by email": a manner or a means after "by", not a doer
+BY_MANNER = {"default", "mistake", "accident", "hand", "email", "e-mail", "post", "phone", "text", "design", "chance", "error", "courier", "card", "cheque", "check"}
+
+
 def by_agent(t: Token) -> Token | None:
     for c in t.children:
         if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by" and t.tag_ == "VBN"):
             obj = next((x for x in c.children if x.dep_ == "pobj"), None)
-            if obj is not None:
+            if obj is not None and not (obj.lower_ in BY_MANNER and not any(d.dep_ in ("det", "poss") for d in obj.children)):
                 return obj
     return None
 
@@ -215,6 +221,10 @@ def tense(t: Token) -> str:
         return "perfect"
     if t.tag_ == "VBD" or any(c.tag_ == "VBD" for c in auxes):
         return "past"
+    if t.tag_ in ("VBP", "VB") and lemma(t) in INVARIANT_PAST and not auxes:
+        subj = subject(t)
+        if subj is not None and subj.tag_ in ("NN", "NNP") and subj.lower_ not in SPEAKER_PRONOUNS:
+            return "past"  # "our supplier let us down": a singular subject would take "lets" in the present
     if t.tag_ == "VB" and not auxes and t.dep_ in ("ROOT", "conj") and subject(t) is None:
         if t.dep_ == "ROOT" or (t.head.tag_ == "VB" and subject(t.head) is None):
             return "imperative"
@@ -416,6 +426,8 @@ def _link_causes(doc: Doc, sents: list) -> None:
                     x = next((c for c in y.children if c._.clause and c.i < t.i and c.dep_ in ("ccomp", "advcl", "parataxis", "csubj")), None)
                     if x is None and y.dep_ == "conj":
                         x = y.head
+                    if x is None and y.dep_ in ("advcl", "parataxis") and y.head.i < t.i and y.head._.clause:
+                        x = y.head  # "the handler loaded the wrong container, so a few bags stayed": "stayed" hangs on "loaded"
                     if x is None and t.i == t.sent.start or (x is None and t.i - 1 >= 0 and doc[t.i - 1].is_sent_start):
                         i = sents.index(t.sent) if t.sent in sents else -1
                         x = sents[i - 1].root if i > 0 else None

@@ -34,7 +34,11 @@ OFFER_VERBS = {"offer", "do", "accept", "provide", "allow", "give", "refund", "e
 #: states that describe the fault itself ("the estimate was wrong"), not a cause of it
 FAULT_STATES = {"wrong", "incorrect", "inaccurate", "late", "missing", "faulty", "broken", "damaged", "mistaken", "off"}
 #: nouns of trouble a party can have: "the manufacturer has a fault", "they had a scheduling problem"
-TROUBLE_NOUNS = {"problem", "issue", "fault", "glitch", "outage", "delay", "shortage", "failure", "backlog", "breakdown", "bug", "error", "strike", "incident", "accident", "disruption"}
+TROUBLE_NOUNS = {"problem", "issue", "fault", "glitch", "outage", "delay", "shortage", "failure", "backlog", "breakdown", "bug", "error", "strike", "incident", "accident", "disruption", "difficulty", "trouble", "hiccup", "snag", "downtime", "interruption", "congestion"}
+#: trouble that, named, is an admission rather than an event: "we made an error"
+MISTAKE_LIKE = {"mistake", "error", "oversight", "blunder", "screwup", "mess", "fault"}
+#: verbs by which a party lays down what must be: "our insurers require a permit", "the law prohibits"
+DEONTIC_VERBS = {"require", "oblige", "obligate", "mandate", "stipulate", "prohibit", "forbid", "bar", "restrict", "dictate"}
 #: verbs by which a job is handed to someone else
 HANDOFF_VERBS = {"handle", "operate", "run", "manage", "carry", "provide", "process", "deliver", "fulfil", "fulfill", "arrange", "supply", "own", "control", "decide", "set", "issue"}
 #: nouns of a failure that, when ours, own it: "our mistake", "our delay", "the fault was ours"
@@ -92,7 +96,28 @@ def whose(cause: Token) -> str:
     if agent == "customer":
         # "because your bank declined it" is the customer's side; "because you asked" their choice
         return "customer"
+    head = cause if not cause._.clause else (cause.doc[cause._.agent_i] if cause._.agent_i >= 0 else next((c for c in cause.children if c.dep_ == "nsubjpass"), None))
+    yours = head is not None and any(c.dep_ == "poss" and c.lower_ in ("your", "ur") for c in head.children)
+    if yours and (not cause._.clause or (passive(cause) and cause._.polarity == "negative")):
+        # "your delay in signing made us lose the slot", "your railcard was not presented, which meant ...":
+        # a cause on the customer's side; "your flight was cancelled" is what happened to them, not why
+        return "customer"
     return "external"
+
+
+#: markers that name a cause outright, said of what the customer reported: "this is due to ...", "caused by ..."
+OUTRIGHT_CAUSES = {"due to", "owing to", "because of", "down to", "as a result of", "caused by"}
+
+
+def trouble_noun(n: Token) -> bool:
+    """A noun that names trouble: "a signalling problem", "crew shortages", "cancellations" (from
+    a verb of failing), "late arrival" (a failed state)."""
+    if n.pos_ not in ("NOUN", "PROPN"):
+        return False
+    lem = lemma(n)
+    if lem in TROUBLE_NOUNS or any(len(v) >= 4 and lem.startswith(v) and lem != v + "r" for v in FAILURE_VERBS - {"go", "run", "let", "double", "close", "drop", "miss", "force"}):
+        return True
+    return any(c.dep_ == "amod" and (lemma(c) in FAILURE_STATES or c.lower_ in FAILURE_STATES) for c in n.children)
 
 
 def failure_clause(t: Token) -> bool:
@@ -114,6 +139,14 @@ def failure_clause(t: Token) -> bool:
         return True
     if lem in ("have", "experience", "suffer", "hit") and any(c.dep_ == "dobj" and lemma(c) in TROUBLE_NOUNS for c in t.children):
         return True  # "they had a scheduling problem"
+    if lem in ("lead", "result", "cause", "mean", "bring", "trigger") and any(
+        trouble_noun(o) for c in t.children for o in ([c] if c.dep_ == "dobj" else [x for x in c.children if x.dep_ == "pobj"] if c.dep_ == "prep" else [])
+    ):
+        return True  # "which has led to some cancellations"
+    if lem in ("set", "push", "hold", "knock", "put") and particles & {"back", "up", "out", "behind"}:
+        return True  # "the strike set us back three weeks", "roadworks held the van up"
+    if any(c.dep_ in ("dobj", "dative") and any(a.dep_ == "amod" and a.lower_ in ("wrong", "incorrect") for a in c.children) for c in t.children):
+        return True  # "loaded the wrong container", "sent it to the wrong address": an act done wrongly
     if lem == "happen" and t._.agent_i >= 0 and t.doc[t._.agent_i].lower_ in ("this", "it", "that", "which"):
         return True  # "this happened because ...": the failure the customer reported
     # a failed state or manner: "was late", "is stuck", "taking longer", "charged twice", "going slower"
@@ -222,7 +255,33 @@ def _not_the_customers(t: Token, context_words: set[str]) -> bool:
     n = t.doc[t._.agent_i]
     if n.pos_ not in ("NOUN", "PROPN") or lemma(n) in OWNED_NOUNS or role(n) == "customer":
         return False
+    if any(c.dep_ == "poss" and c.lower_ in ("our", "their") for c in n.children):
+        return True  # "our reservation system was running slowly": ours, even when the customer named it
     return lemma(n) not in context_words
+
+
+def _trouble_had(t: Token, agent: str) -> Token | None:
+    """The trouble noun of "we had/are experiencing an issue", "there was a fault", "this is a known
+    bug": trouble that is nobody's doing. Not trouble with the customer's own thing ("an issue with
+    your card"), nor one we own ("our mistake")."""
+    lem = lemma(t)
+    if agent == "speaker" and lem in ("experience", "have", "suffer", "face", "encounter", "hit", "see", "get"):
+        cands = [c for c in t.children if c.dep_ == "dobj"]
+    elif lem == "be" and (any(c.dep_ == "expl" for c in t.children) or (t._.agent_i >= 0 and t.doc[t._.agent_i].lower_ in ("this", "it", "that"))):
+        cands = [c for c in t.children if c.dep_ == "attr"]
+        if not any(c.dep_ == "expl" for c in t.children):  # "this is a known issue", not "this is an issue we caused"
+            cands = [c for c in cands if any(a.dep_ == "amod" and a.lower_ in ("known", "common", "widespread", "wider", "general", "technical", "ongoing") for a in c.children)]
+    else:
+        return None
+    for c in cands:
+        if not trouble_noun(c) or lemma(c) in OWNED_NOUNS & MISTAKE_LIKE:
+            continue
+        if any(x.lower_ in ("your", "ur", "you") or x.lower_ in ("our", "my") and lemma(c) in MISTAKE_LIKE for x in c.subtree):
+            continue  # "an issue with your card" is theirs to fix; "an error on our part" owns it
+        if any(a.dep_ in ("det", "amod") and a.lower_ in ("no", "any") for a in c.children):
+            continue
+        return c
+    return None
 
 
 def _remedy(t: Token) -> bool:
@@ -295,7 +354,8 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             yield Move("explanation", span, {"cause": span.text, "effect": effect.text, "marker": t._.cause_marker, "link": "cause", "whose": w,
                                             "effect_by": effect._.agent, "effect_tense": effect._.tense,
                                             "effect_failure": str(not _advice(effect) and not _remedy(effect) and (
-                                                failure_clause(effect) or failure_clause(t)
+                                                failure_clause(effect) or failure_clause(t) or trouble_noun(t)
+                                                or (t._.cause_marker in OUTRIGHT_CAUSES and effect._.tense != "future" and effect._.modality in ("none", "inability"))  # "this is due to ...": said of what went wrong
                                                 or (t._.cause_marker.endswith("is why") and (lemma(effect) == "be" or effect.lower_ in ("s", "'s")) and not any(c._.clause and c.i > effect.i for c in effect.children))  # "..., that's why": what the customer reported
                                             ) or any(failure_clause(c) for c in effect.children if c._.clause and c.dep_ in ("ccomp", "xcomp", "conj") and c.i != t.i and not _remedy(effect))
                                             ).lower()})
@@ -335,18 +395,28 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         # a thing fails by itself ("the page buckled", "the servers were slow"); a thing that did something
         # to an object ("the translation missed two paragraphs") describes the fault, not its cause
         thing_failed = (
-            agent == "thing" and not any(c.dep_ in ("dobj", "dative") for c in t.children) and _not_the_customers(t, context_words)
+            agent == "thing" and _not_the_customers(t, context_words)
             and not any(lemma(c) in FAULT_STATES for c in t.children if c.dep_ in ("acomp", "attr", "oprd"))
         )
-        state = lemma(t) in ("be", "have", "experience", "run") and t._.tense == "present"  # "the manufacturer has a fault", "their servers are slow"
+        # "the manufacturer has a fault", "their servers are slow"; "refunds aren't possible" is a refusal
+        state = lemma(t) in ("be", "have", "experience", "run") and t._.tense == "present" and t._.modality != "inability"
         if (agent == "third" or thing_failed) and lemma(t) != "do" and (t._.tense in ("past", "perfect") or state) and failure_clause(t) and not t._.conditional and t._.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
             subj_i = t._.agent_i
             doer = doc[subj_i] if subj_i >= 0 else t
             if not any(c.lower_ == "your" for c in doer.children) and doer.lower_ not in ("they", "them") or t.tag_ in ("VBD", "VBN"):
                 yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "doer", "link": "doer", "whose": "external",
                                                          "effect_by": "third", "effect_tense": t._.tense, "effect_failure": "true"})
+        # trouble we had or that there was: "we're experiencing technical difficulties", "there's a shortage
+        # of crew", "this is a known issue with iOS 18": trouble given as what happened, not owned
+        if t._.tense in ("present", "past", "perfect") and t._.polarity == "positive" and not t._.conditional and t._.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
+            trouble = _trouble_had(t, agent)
+            if trouble is not None:
+                yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "trouble", "link": "doer", "whose": "external",
+                                                         "effect_by": agent, "effect_tense": t._.tense, "effect_failure": "true"})
         # the job handed to a party: "assistance bookings are handled by the airport's provider"
-        if passive(t) and agent == "third" and lemma(t) in HANDOFF_VERBS and not t._.conditional and not _in_apology(t, apology_tokens):
+        progressive = any(c.dep_ == "auxpass" and c.lower_ == "being" for c in t.children)
+        habitual = t._.tense == "present" and not progressive and lemma(t) not in UNDERGO and agent in ("third", "thing")  # "prices are set by our pricing system"
+        if passive(t) and (agent == "third" and lemma(t) in HANDOFF_VERBS or habitual) and not t._.conditional and not _in_apology(t, apology_tokens):
             yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "handled by", "link": "hand-off", "whose": "external",
                                                      "effect_by": "third", "effect_tense": t._.tense, "effect_failure": "true"})
         # a rule as the doer, or an obligation on us: "regulations require us to", "we have to follow"
@@ -357,6 +427,10 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             yield Move("rule", _clause_span(t), {"source": "per the rules"})
         elif agent == "speaker" and t._.modality == "obligation" and t._.tense in ("present", "nonfinite", "past") and not t._.conditional and lemma(t) not in OWNING_UP:
             yield Move("rule", _clause_span(t), {"source": "obligation"})
+        elif lemma(t) in DEONTIC_VERBS and agent in ("third", "thing", "none") and t._.tense in ("present", "past") and t._.polarity == "positive" and not t._.conditional:
+            yield Move("rule", _clause_span(t), {"source": subj.text if subj is not None else "requirement"})  # "our insurers require a permit"
+        elif lemma(t) == "be" and any(c.dep_ == "prep" and c.lower_ in ("in", "under") and any(o.dep_ == "pobj" and lemma(o) in NORM_NOUNS for o in c.children) for c in t.children) and not t._.conditional:
+            yield Move("rule", _clause_span(t), {"source": "in the terms"})  # "that's in the ticket conditions"
         # refusal or inability: "we can't refund this", "refunds aren't possible", "we don't do exchanges"
         if not t._.conditional and t._.tense != "perfect" and agent in ("speaker", "thing", "none") and lemma(t) not in IDIOMS_OF_DELIGHT and (
             t._.modality == "inability"
