@@ -352,6 +352,8 @@ def _link_causes(doc: Doc, sents: list) -> None:
                 continue  # "due to arrive on Friday": a timetable, not a cause
             if low == "down" and lemma(t.head) != "be":
                 continue
+            if low == "due" and obj.pos_ == "PRON":
+                continue  # "a credit due to you": owed, not caused
             marker = f"{low} {nxt.lower_}"
             _mark_cause(obj, clause_of(t), marker)
             continue

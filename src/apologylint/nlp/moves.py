@@ -30,7 +30,7 @@ CORRECT_STATES = {"correct", "accurate", "valid", "genuine", "fine", "legitimate
 #: verbs of stating a term to someone: "it was clearly stated", "as outlined"
 STATING_VERBS = {"state", "explain", "outline", "display", "show", "mention", "say", "list", "write", "note", "advertise", "specify", "label", "mark", "communicate", "set"}
 #: what a refusal refuses with "we don't ...": offering, accepting, doing
-OFFER_VERBS = {"offer", "do", "accept", "provide", "allow", "give", "refund", "exchange", "issue", "make", "cover", "honour", "honor", "permit", "support", "compensate", "reimburse", "guarantee"}
+OFFER_VERBS = {"offer", "do", "accept", "provide", "allow", "give", "refund", "exchange", "issue", "make", "cover", "honour", "honor", "permit", "support", "compensate", "reimburse", "guarantee", "restore", "replace", "reinstate", "reverse", "waive", "reissue", "reopen", "extend", "match", "ship", "deliver", "return", "recover", "unban", "transfer"}
 #: states that describe the fault itself ("the estimate was wrong"), not a cause of it
 FAULT_STATES = {"wrong", "incorrect", "inaccurate", "late", "missing", "faulty", "broken", "damaged", "mistaken", "off"}
 #: nouns of trouble a party can have: "the manufacturer has a fault", "they had a scheduling problem"
@@ -176,6 +176,7 @@ def read_moves(doc: Doc, ex) -> list[tuple[Span, list[Move]]]:
     for m in _frame_moves(doc, apology_tokens, ex):
         by_sentence.setdefault(m.span.sent.start, []).append(m)
     _mark_causes_for_the_fix(by_sentence)
+    _blame_in_causes(by_sentence)
     _mark_apologies_for_asking(by_sentence)
     out = []
     for sent in doc.sents:
@@ -284,6 +285,26 @@ def _trouble_had(t: Token, agent: str) -> Token | None:
     return None
 
 
+#: where a term is written down for the customer to have read: "as stated on the website"
+WRITTEN_PLACES = {"website", "site", "faq", "faqs", "page", "listing", "description", "confirmation", "receipt", "invoice", "email", "app"}
+
+
+def _as_the_terms_say(t: Token) -> bool:
+    """"As per our policy", "as mentioned in our T&Cs", "as stated on the website": the terms or a
+    page cited at the customer. Said of the customer's own words ("as mentioned in your email") it
+    is a reply to them, not a correction."""
+    if t.lower_ != "as" or t.i + 1 >= len(t.doc) or t.head._.question:
+        return False
+    nxt = t.doc[t.i + 1]
+    if not (nxt.lower_ == "per" or lemma(nxt) in STATING_VERBS and nxt.tag_ == "VBN"):
+        return False
+    window = t.doc[t.i + 1 : min(t.i + 7, t.sent.end)]
+    for x in window:
+        if x.pos_ in ("NOUN", "PROPN") and (lemma(x) in NORM_NOUNS or lemma(x) in WRITTEN_PLACES or x.lower_ in NORM_NOUNS):
+            return not any(c.lower_ in ("your", "ur") for c in x.children)
+    return False
+
+
 def _remedy(t: Token) -> bool:
     """What we do about it: "your flight was cancelled, so I've rebooked you" gives the failure as
     the reason for the fix, which is no excuse."""
@@ -317,6 +338,29 @@ def _mark_causes_for_the_fix(by_sentence: dict[int, list[Move]]) -> None:
             # "the bank declined the payment" ... "pay with the link": the same word, or one word's stem
             shared = any(a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a))) for a in named for b in asked)
             m.detail["for_the_fix"] = str(shared).lower()
+
+
+def _their_own_doing(span: Span) -> bool:
+    """The customer themselves as the cause ("you entered", "your delay"), not a party on their
+    side ("your bank's security check timed out")."""
+    from .frames import _agentive
+
+    for x in span:
+        if x.lower_ in ("you", "u") and x.dep_ in ("nsubj", "nsubjpass"):
+            return True
+        if x.lower_ in ("your", "ur") and x.dep_ == "poss" and x.head.pos_ == "NOUN" and not _agentive(x.head) and x.head.dep_ != "poss":
+            return True
+    return False
+
+
+def _blame_in_causes(by_sentence: dict[int, list[Move]]) -> None:
+    """A failure explained by the customer's own doing ("your delay in signing made us lose the
+    slot", "your railcard was not presented, which meant ...") blames them, unless the cause is what
+    they are asked to put right ("the card expired, so the bank declines it; add a new card")."""
+    for moves in by_sentence.values():
+        found = [m for m in moves if m.kind == "explanation" and m.detail.get("whose") == "customer" and m.detail.get("effect_failure") == "true" and m.detail.get("for_the_fix") == "false" and _their_own_doing(m.span)]
+        if found and not any(m.kind == "blame" for m in moves):
+            moves.append(Move("blame", found[0].span, {"how": "your doing"}))
 
 
 def _mark_apologies_for_asking(by_sentence: dict[int, list[Move]]) -> None:
@@ -362,8 +406,8 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             if w == "ours":
                 yield Move("ownership", span, {"how": "owned cause"})
         # ownership named outright: "our mistake", "a fault on our side", "the responsibility is ours"
-        if t.lower_ in ("you", "u") and t.dep_ == "pobj" and t.head.lower_ == "on" and lemma(t.head.head) == "be" and not t._.question:
-            yield Move("blame", doc[t.head.head.i : t.i + 1], {"how": "on you"})  # "that one's on you"
+        if t.lower_ == "on" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("you", "u") and t.dep_ == "prep" and lemma(t.head) == "be" and not t.head._.question and (t.i + 2 >= len(doc) or doc[t.i + 2].lower_ not in ("to", "and")):
+            yield Move("blame", doc[t.head.i : t.i + 2], {"how": "on you"})  # "that one's on you" (not "it's on you to decide")
         step = clause_of(t)
         if lemma(t) in ("end", "side") and any(c.lower_ == "your" for c in t.children) and t.dep_ == "pobj" and t.head.lower_ in ("at", "on", "from") and not step._.question and step._.tense != "imperative" and step._.modality not in ("ability", "permission", "condition"):
             yield Move("blame", doc[t.head.i : t.i + 1], {"how": "your end"})  # "must have gone wrong at your end"
@@ -465,6 +509,8 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             effect = doc[t._.cause_of]
             if failure_clause(effect) or (lemma(effect) == "happen") or effect._.polarity == "negative":
                 yield Move("blame", _clause_span(t), {"how": "your doing"})
+        if _as_the_terms_say(t):
+            yield Move("correction", doc[t.i : min(t.i + 7, t.sent.end)], {"how": "it was stated"})  # "as per our policy", "as mentioned in our T&Cs"
         if lemma(t) in STATING_VERBS and (agent == "none" or t._.tense == "past") and any(c.lower_ in ("clearly", "explicitly", "plainly", "already", "previously") for c in t.children):
             yield Move("correction", _clause_span(t), {"how": "it was stated"})
         # dispute: records as witnesses, "nothing is wrong", the customer's claim reversed
