@@ -78,6 +78,15 @@ def test_unchanged_characters_map_to_themselves(text):
     for i, ch in enumerate(n.text):
         s, e = n.span(i, i + 1)
         src = n.original[s:e]
-        assert ch == src or src in ("&amp;", "&gt;", "&lt;", "&quot;", "&#39;", "&apos;", "&nbsp;") or len(src) == 1
+        assert ch == src or src in ("&amp;", "&gt;", "&lt;", "&quot;", "&#39;", "&apos;", "&nbsp;") or len(src) == 1 or (ch == "'" and src == "")
         if src.isascii() and src.isalnum():
             assert ch == src
+
+
+def test_apostrophes_are_put_back_in_contractions_typed_without_them():
+    """"Its been manic" parses as a possessive without its apostrophe; "its colour" is one."""
+    n = normalize("Its been manic, theres a bug and he hasnt called. Its colour is fine, Im sure.")
+    assert n.text == "It's been manic, there's a bug and he hasn't called. Its colour is fine, I'm sure."
+    i = n.text.index("hasn't")
+    assert n.original[slice(*n.span(i, i + len("hasn't")))] == "hasnt"
+    assert n.span(n.text.index("'"), n.text.index("'") + 1)[0] == n.span(n.text.index("'"), n.text.index("'") + 1)[1]

@@ -14,6 +14,8 @@ CONDITIONS: dict[str, Callable[["Exchange"], bool]] = {
     "reply-apologizes": lambda ex: bool(ex.signal("apology")),
     # a problem to move forward; praise, thanks and chit-chat need no next step, whatever the reply says
     "needs-next-step": lambda ex: ex.problem and ex.customer.kind not in ("praise", "chit-chat"),
+    # something to put right, or something the customer asked us to do ("can you resend my code?")
+    "asked-or-problem": lambda ex: (ex.problem and ex.customer.kind not in ("praise", "chit-chat")) or ex.customer.kind == "request",
 }
 
 

@@ -292,7 +292,7 @@ def directives(ex: Exchange, doc: Doc, exclude: list[str], vague: list[str], con
             subj is not None
             and subj.lower_ == "you"
             and any(c.dep_ == "aux" and c.lower_ in INSTRUCTION_MODALS for c in t.children)
-            and not any(c.dep_ == "neg" for c in t.children)  # "you couldn't log in" says what failed
+            and not any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lemma_.lower() == "have") for c in t.children)  # "you couldn't log in", "you should've checked": what failed
         ) or (_lemma(t) == "need" and subj is not None and subj.lower_ == "you" and any(c.dep_ == "xcomp" for c in t.children))
         if not (imperative or pleased or free or instructed):
             continue

@@ -36,7 +36,7 @@ Predicate = Literal[
     "request",
 ]
 #: facts about the whole exchange a conditional rule can depend on (implemented in conditions.py)
-Condition = Literal["problem", "praise-only", "has-context", "reply-apologizes", "always", "needs-next-step"]
+Condition = Literal["problem", "praise-only", "has-context", "reply-apologizes", "always", "needs-next-step", "asked-or-problem"]
 #: a move of the reply, by name (models.MOVE_KINDS)
 MoveKind = Literal[MOVE_KINDS]  # type: ignore[valid-type]
 

@@ -50,9 +50,52 @@ def _plain(text: str) -> bool:
     return text.isascii() and not any(c in text for c in "&\r\t") and all(c >= " " or c == "\n" for c in text)
 
 
+# Contractions typed without the apostrophe ("theres", "dont", "hasnt", "its been"): the parser
+# reads "Its been manic" as a possessive and "there s" without a verb "be". The apostrophe is put
+# back in the normalised copy (it maps to no character of the original), for these words only.
+_CONTRACTED = {
+    "theres": 5, "thats": 4, "whats": 4, "heres": 4, "wheres": 5,
+    "dont": 3, "doesnt": 5, "didnt": 4, "isnt": 3, "wasnt": 4, "arent": 4, "werent": 5,
+    "cant": 3, "couldnt": 6, "wouldnt": 6, "shouldnt": 7, "hasnt": 4, "havent": 5, "hadnt": 4, "wont": 3,
+    "youre": 3, "theyre": 4, "im": 1, "ive": 1, "youve": 3, "weve": 2, "theyve": 4, "youll": 3, "theyll": 4, "itll": 2,
+}
+_ITS_IS = {"been", "not", "a", "an", "the", "only", "just", "going", "all", "already", "still", "now", "ok", "okay", "very", "so", "too", "really", "because", "because", "down", "out", "fixed", "sorted", "done", "gone", "normal", "common", "standard", "our", "your", "nothing", "no", "best", "likely", "possible", "up"}
+_CONTRACTION_RE = re.compile(r"\b(" + "|".join(sorted(_CONTRACTED, key=len, reverse=True)) + r"|its(?= (?:" + "|".join(sorted(_ITS_IS)) + r")\b))\b", re.IGNORECASE)
+
+
+def _restore_apostrophes(norm: Normalized) -> Normalized:
+    found = list(_CONTRACTION_RE.finditer(norm.text))
+    if not found:
+        return norm
+    text, start, end = norm.text, norm._start, norm._end
+    out: list[str] = []
+    orig: list[int] = []
+    ends: list[int] = []
+    last = 0
+    for m in found:
+        word = m.group(0)
+        cut = m.start() + _CONTRACTED.get(word.lower(), 2)
+        out.append(text[last:cut])
+        orig.extend(start[last:cut])
+        ends.extend(end[last:cut])
+        out.append("'")
+        orig.append(start[cut])
+        ends.append(start[cut])  # no original character of its own
+        last = cut
+    out.append(text[last:])
+    orig.extend(start[last:])  # with the sentinel
+    ends.extend(end[last:])
+    return Normalized(norm.original, "".join(out), orig, ends)
+
+
 def normalize(text: str) -> Normalized:
     """Return the matching copy of `text`: straight quotes, plain spaces, no zero-width characters,
-    "\r\n" and a lone "\r" as "\n", other control characters and lone surrogates as spaces."""
+    "\r\n" and a lone "\r" as "\n", other control characters and lone surrogates as spaces, and the
+    apostrophe back in a contraction typed without one."""
+    return _restore_apostrophes(_normalize_characters(text))
+
+
+def _normalize_characters(text: str) -> Normalized:
     if _plain(text):
         offsets = list(range(len(text) + 1))
         return Normalized(text, text, offsets, offsets[1:])

@@ -442,6 +442,8 @@ def frame_doc(doc: Doc) -> Doc:
     """Set the frame of every clause (see the module docstring). Also make NORM the lower-cased
     lemma, so that lexicon phrases are written as lemmas."""
     for t in doc:
+        if t.lower_ == "'ve" and t.lemma_ != "have":
+            t.lemma_ = "have"  # "should've": the lemmatizer leaves "'ve" after a modal as it is
         t.norm_ = t.lemma_.lower()
     sents = list(doc.sents) if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else [doc[:]]
     for sent in sents:

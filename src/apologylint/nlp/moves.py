@@ -25,6 +25,8 @@ NORM_NOUNS = {"policy", "rule", "regulation", "law", "term", "condition", "t&c",
 #: verbs of failing: what a party did when it let the customer down
 FAILURE_VERBS = {"cause", "force", "affect", "disrupt", "hamper", "hinder", "impact", "prevent", "close", "buckle", "skip", "stall", "let", "slip", "lose", "damage", "break", "miss", "fail", "forget", "cancel", "delay", "mess", "drop", "crash", "overbook", "mislay", "misplace", "mislabel", "misroute", "misdeliver", "reject", "decline", "block", "strike", "mishandle", "double", "overcharge", "ignore", "neglect", "bail", "flake", "collapse", "go", "run"}
 FAILURE_STATES = {"wrong", "twice", "incorrectly", "wrongly", "slowly", "stick", "slower", "longer", "stuck", "limited", "delayed", "late", "down", "slow", "behind", "unavailable", "closed", "short", "busy", "off", "sick", "ill", "offline", "overwhelmed", "swamped", "stretched", "unreachable", "missing", "faulty", "broken"}
+#: a verb and its particle that say something failed: "time out", "fall over", "break down"
+PHRASAL_FAILURES = {("time", "out"), ("fall", "over"), ("fall", "through"), ("fall", "behind"), ("break", "down"), ("slip", "through"), ("drop", "off"), ("drop", "out"), ("cut", "out"), ("cut", "off"), ("back", "up"), ("pile", "up"), ("mix", "up"), ("freeze", "up"), ("lock", "up"), ("hold", "up")}
 #: adjectives by which a reply says nothing is wrong: "the charge is correct"
 CORRECT_STATES = {"correct", "accurate", "valid", "genuine", "fine", "legitimate", "normal", "authentic", "proper", "standard", "expected"}
 #: verbs of stating a term to someone: "it was clearly stated", "as outlined"
@@ -91,8 +93,8 @@ def whose(cause: Token) -> str:
         return "ours"
     agent = cause._.agent if cause._.clause else role(cause)
     toks = [cause] if not cause._.clause else [x for x in cause.subtree if clause_of(x).i == cause.i]
-    if any(lemma(x) in NORM_NOUNS for x in toks if x.pos_ in ("NOUN", "PROPN", "ADJ")):
-        return "rule"
+    if any(lemma(x) in NORM_NOUNS or _not_able(x) for x in toks if x.pos_ in ("NOUN", "PROPN", "ADJ")):
+        return "rule"  # "as the fare is non-refundable": a rule of the fare"
     if agent == "customer":
         # "because your bank declined it" is the customer's side; "because you asked" their choice
         return "customer"
@@ -135,6 +137,10 @@ def failure_clause(t: Token) -> bool:
         return True
     if lem == "let" and "down" in particles:
         return True
+    if (lem, "out") in PHRASAL_FAILURES and "out" in particles or any((lem, p) in PHRASAL_FAILURES for p in particles):
+        return True  # "transfers are timing out", "the page fell over", "your order slipped through the cracks"
+    if lem == "take" and t._.tense in ("past", "perfect") and any(c.dep_ in ("dobj", "npadvmod", "advmod") and c.lower_ in ("ages", "forever", "longer", "too") for c in t.children):
+        return True  # "the restaurant took ages"
     if lem in FAILURE_VERBS - {"go", "run", "let"}:
         return True
     if lem in ("have", "experience", "suffer", "hit") and any(c.dep_ == "dobj" and lemma(c) in TROUBLE_NOUNS for c in t.children):
@@ -219,6 +225,30 @@ def _everyone_does_it(t: Token) -> bool:
 POSSIBLE = {"refundable", "returnable", "transferable", "exchangeable", "cancellable", "cancelable", "changeable", "amendable", "repairable", "replaceable", "negotiable", "eligible", "available", "possible", "bookable", "reusable", "upgradable", "upgradeable", "extendable", "redeemable"}
 
 
+def _yours_to_blame(c: Token) -> bool:
+    """What "it must be ..." lays at the customer's door: "your router", "something on your console",
+    "an issue with your card" (not "so frustrating for your family")."""
+    def yours(x: Token) -> bool:
+        return x.pos_ in ("NOUN", "PROPN") and any(p.dep_ == "poss" and p.lower_ in ("your", "ur") for p in x.children)
+
+    if c.dep_ == "attr" and yours(c):
+        return True
+    heads = [c] if c.dep_ == "prep" else [p for p in c.children if p.dep_ == "prep"] if lemma(c) in ("something", "issue", "problem", "fault", "setting") else []
+    return any(p.lower_ in ("on", "with", "at", "in") and any(o.dep_ == "pobj" and yours(o) for o in p.children) for p in heads)
+
+
+def _happens_anyway(t: Token) -> bool:
+    """"These things happen", "it happens sometimes", "that happens with older routers": said of
+    the failure, not "what happens next is ..."."""
+    subj = t.doc[t._.agent_i]
+    things = lemma(subj) == "thing" and any(c.lower_ in ("these", "such", "those") for c in subj.children)
+    # "it happens to everyone" comforts a customer about their own slip; that is no excuse
+    if t._.modality != "none" or any(c.dep_ == "prep" and c.lower_ == "to" for c in t.children):
+        return False
+    often = any(c.lower_ in ("sometimes", "occasionally", "often", "always") or (c.dep_ == "prep" and c.lower_ in ("from", "with")) for c in t.children)
+    return things or (subj.lower_ in ("it", "this", "that") and often and subj.dep_ == "nsubj")
+
+
 def _not_able(t: Token) -> bool:
     """An adjective that denies a possibility by its form: non-refundable, unrepairable, ineligible
     (not "unacceptable", which agrees with the customer)."""
@@ -232,6 +262,8 @@ def _not_able(t: Token) -> bool:
     return False
 
 
+#: what would show that something happened: "there is no record of a call"
+EVIDENCE_NOUNS = {"record", "trace", "evidence", "sign", "log", "note", "proof"}
 EVIDENCE_FORMS = {"show", "shows", "showed", "confirm", "confirms", "confirmed", "indicate", "indicates", "indicated", "prove", "proves", "proved", "state", "states"}
 
 
@@ -258,6 +290,8 @@ def _not_the_customers(t: Token, context_words: set[str]) -> bool:
         return False
     if any(c.dep_ == "poss" and c.lower_ in ("our", "their") for c in n.children):
         return True  # "our reservation system was running slowly": ours, even when the customer named it
+    if any(c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in n.children):
+        return True  # "a freight train has broken down ahead of you": a new one, not the customer's train
     return lemma(n) not in context_words
 
 
@@ -300,7 +334,7 @@ def _as_the_terms_say(t: Token) -> bool:
         return False
     window = t.doc[t.i + 1 : min(t.i + 7, t.sent.end)]
     for x in window:
-        if x.pos_ in ("NOUN", "PROPN") and (lemma(x) in NORM_NOUNS or lemma(x) in WRITTEN_PLACES or x.lower_ in NORM_NOUNS):
+        if x.pos_ in ("NOUN", "PROPN") and any(w in NORM_NOUNS or w in WRITTEN_PLACES for w in (lemma(x), x.lower_, x.lower_.rstrip("s"))):
             return not any(c.lower_ in ("your", "ur") for c in x.children)
     return False
 
@@ -417,10 +451,25 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             poss = {c.lower_ for c in t.children if c.dep_ == "poss"}
             on_our_side = any(c.dep_ == "prep" and any(o.dep_ == "pobj" and any(p.lower_ in ("our", "my") for p in o.children) for o in c.children) for c in t.children)
             denied = any(c.dep_ == "det" and c.lower_ == "no" for x in [t, *t.ancestors][:3] for c in x.children)
-            if (poss & {"our", "my"} or on_our_side or t.lower_ in ("ours", "mine")) and not t._.question and not denied:
+            disowned = t.lower_ in ("ours", "mine") and t.i > 0 and doc[t.i - 1].lower_ in ("than", "not", "n't", "of")  # "rather than ours", "not ours"
+            if (poss & {"our", "my"} or on_our_side or t.lower_ in ("ours", "mine")) and not t._.question and not denied and not disowned:
                 yield Move("ownership", doc[t.left_edge.i : t.i + 1], {"how": "named"})
         if ex.worded_problem and _records_say(t):
             yield Move("dispute", doc[t.i - 1 : t.sent.end], {"how": "records"})
+        if ex.worded_problem and lemma(t) in EVIDENCE_NOUNS and any(c.lower_ in ("no", "any") for c in t.children if c.dep_ == "det") and not _in_apology(t, apology_tokens):
+            step = clause_of(t)
+            said_none = any(c.lower_ == "no" for c in t.children) or step._.polarity == "negative"
+            if said_none and not step._.question and not step._.conditional and any(c.dep_ == "prep" and c.lower_ in ("of", "that") for c in t.children):
+                yield Move("dispute", doc[t.left_edge.i : t.right_edge.i + 1], {"how": "records"})  # "there's no record of a call from you"
+        if _as_the_terms_say(t):
+            yield Move("correction", doc[t.i : min(t.i + 7, t.sent.end)], {"how": "it was stated"})  # "as per our policy", "as mentioned in our T&Cs"
+            yield Move("rule", doc[t.i : min(t.i + 7, t.sent.end)], {"source": "as the terms say"})
+        if t.lower_ == "as" and t.i + 2 < len(doc) and doc[t.i + 1].lower_ in ("you", "u") and lemma(doc[t.i + 2]) in ("agree", "accept", "confirm", "consent", "acknowledge", "sign") and not t.head._.question:
+            yield Move("correction", doc[t.i : t.i + 3], {"how": "you agreed"})  # "as you agreed at checkout"
+        if lemma(t) in ("responsibility", "fault", "duty", "job") and t.pos_ == "NOUN" and not clause_of(t)._.question and any(
+            c.dep_ == "poss" and (c.lower_ in ("your", "ur") or lemma(c) in ("customer", "passenger", "guest", "member", "buyer", "user", "cardholder", "owner")) for c in t.children
+        ) and clause_of(t)._.polarity == "positive" and not _in_apology(t, apology_tokens):
+            yield Move("blame", doc[t.left_edge.i : t.i + 1], {"how": "on you"})  # "it's the customer's responsibility", "that's your job"
         if not t._.clause or t._.question:
             continue
         agent = t._.agent
@@ -435,6 +484,10 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         # "every bank does this", "all airlines overbook", "that's normal for any online game"
         if t._.tense == "present" and not t._.conditional and _everyone_does_it(t):
             yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "everyone does it", "link": "normal", "whose": "external",
+                                                     "effect_by": agent, "effect_tense": "present", "effect_failure": "true"})
+        # "these things happen with bikes", "it happens from time to time": the failure as what happens anyway
+        if lemma(t) == "happen" and t._.tense == "present" and t._.polarity == "positive" and not t._.conditional and t._.agent_i >= 0 and _happens_anyway(t):
+            yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "it happens", "link": "normal", "whose": "external",
                                                      "effect_by": agent, "effect_tense": "present", "effect_failure": "true"})
         # a thing fails by itself ("the page buckled", "the servers were slow"); a thing that did something
         # to an object ("the translation missed two paragraphs") describes the fault, not its cause
@@ -488,9 +541,9 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         ):
             yield Move("refusal", _clause_span(t), {"by": agent})  # "advance tickets are non-refundable", "we're not in a position to"
         elif lemma(t) == "be" and t._.polarity == "negative" and not t._.conditional and any(
-            c.dep_ == "attr" and any(r.dep_ == "relcl" and r._.modality == "ability" for r in c.children) for c in t.children
+            c.dep_ == "attr" and any(r.dep_ == "relcl" and (r._.modality == "ability" or r._.agent == "speaker" and lemma(r) in OFFER_VERBS) for r in c.children) for c in t.children
         ):
-            yield Move("refusal", _clause_span(t), {"by": "speaker"})  # "that isn't something we can change"
+            yield Move("refusal", _clause_span(t), {"by": "speaker"})  # "that isn't something we can change", "not something we offer"
         # correction, lecture, blame of the customer
         you = t._.agent_i >= 0 and doc[t._.agent_i].lower_ in ("you", "u")
         reported = t.dep_ in ("relcl", "acl", "pcomp", "advcl") or (t.dep_ == "ccomp" and t.head.pos_ in ("VERB", "AUX", "ADJ"))
@@ -509,8 +562,6 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             effect = doc[t._.cause_of]
             if failure_clause(effect) or (lemma(effect) == "happen") or effect._.polarity == "negative":
                 yield Move("blame", _clause_span(t), {"how": "your doing"})
-        if _as_the_terms_say(t):
-            yield Move("correction", doc[t.i : min(t.i + 7, t.sent.end)], {"how": "it was stated"})  # "as per our policy", "as mentioned in our T&Cs"
         if lemma(t) in STATING_VERBS and (agent == "none" or t._.tense == "past") and any(c.lower_ in ("clearly", "explicitly", "plainly", "already", "previously") for c in t.children):
             yield Move("correction", _clause_span(t), {"how": "it was stated"})
         # dispute: records as witnesses, "nothing is wrong", the customer's claim reversed
@@ -521,6 +572,12 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         subject_noun = t._.agent_i >= 0 and doc[t._.agent_i].pos_ in ("NOUN", "PROPN")
         if lemma(t) == "be" and t._.polarity == "positive" and agent in ("thing", "none", "customer") and subject_noun and any(lemma(c) in CORRECT_STATES for c in t.children if c.dep_ in ("acomp", "attr")):
             yield Move("dispute", _clause_span(t), {"how": "nothing wrong"})
+        elif ex.worded_problem and lemma(t) in ("work", "run", "function") and t._.polarity == "positive" and agent in ("thing", "none") and t._.tense == "present" and any(
+            c.lower_ in ("fine", "correctly", "normally", "perfectly", "properly") for c in t.children if c.dep_ in ("advmod", "acomp")
+        ) and not any(c.lower_ in ("now", "again", "back", "since") for c in t.subtree) and not any(lemma(c) == "have" for c in t.children if c.dep_ == "aux"):
+            yield Move("dispute", _clause_span(t), {"how": "nothing wrong"})  # "the DLC is working fine on our end" (not "working fine again now")
+        if lemma(t) == "be" and any(c.dep_ == "aux" and c.lower_ in ("must", "'ll", "will") for c in t.children) and any(_yours_to_blame(c) for c in t.children if c.dep_ in ("attr", "prep")):
+            yield Move("blame", _clause_span(t), {"how": "your end"})  # "it must be something on your console"
         if lemma(t) in UNDERGO | {"do", "make"} or t.dep_ in ("relcl", "acl", "advcl", "pcomp"):
             continue
         if context_claims and lemma(t) in context_claims and t._.tense in ("past", "perfect") and agent != "speaker" or (
