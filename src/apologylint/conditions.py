@@ -15,6 +15,8 @@ CONDITIONS: dict[str, Callable[["Exchange"], bool]] = {
     # a problem to move forward; praise, thanks and chit-chat need no next step, whatever the reply says
     "needs-next-step": lambda ex: ex.problem and ex.customer.kind not in ("praise", "chit-chat"),
     # something to put right, or something the customer asked us to do ("can you resend my code?")
+    # a plain question or request, with no problem to put right: it needs an answer or a step
+    "asked-only": lambda ex: ex.context is not None and not ex.problem and ex.customer.kind in ("question", "request") and bool(ex.customer.questions),
     "asked-or-problem": lambda ex: (ex.problem and ex.customer.kind not in ("praise", "chit-chat")) or ex.customer.kind == "request",
 }
 

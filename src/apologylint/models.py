@@ -23,7 +23,7 @@ CORE_CATEGORIES = (
 #: The moves a sentence of a reply can make (nlp/moves.py); `kind: move` rules query these.
 MOVE_KINDS = (
     "greeting", "thanks", "apology", "empathy", "ownership", "explanation", "rule", "refusal", "dispute",
-    "correction", "blame", "commitment", "instruction", "question", "resolution", "sign-off",
+    "correction", "blame", "commitment", "instruction", "question", "resolution", "answer", "sign-off",
 )
 
 

@@ -156,6 +156,19 @@ def request(span: Span, ex: Exchange) -> bool:
     return asks or polite
 
 
+def hoped(span: Span, ex: Exchange) -> bool:
+    """Said as a hope, not a fact or a promise: "hopefully they'll be back in action soon",
+    "we hope it's back up by tonight"."""
+    doc = span.doc
+    head = doc[span.root._.clause_head] if span.root.has_extension("clause_head") else span.root
+    for t in [head, *head.ancestors]:
+        if t.has_extension("modality") and t._.modality == "hope":
+            return True
+        if any(c.lower_ in ("hopefully", "fingers") for c in t.children) or t.lemma_.lower() == "hope":
+            return True
+    return False
+
+
 def problem_reply(span: Span, ex: Exchange) -> bool:
     """The message answers a reported problem: only then can a cause be an excuse for it."""
     return ex.problem
@@ -175,4 +188,5 @@ PREDICATES: dict[str, Callable[[Span, Exchange], bool]] = {
     "attributive": attributive,
     "problem-reply": problem_reply,
     "request": request,
+    "hoped": hoped,
 }

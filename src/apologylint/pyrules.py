@@ -268,7 +268,9 @@ def directives(ex: Exchange, doc: Doc, exclude: list[str], vague: list[str], con
         first_word = next((x for x in t.sent if x.is_alpha), None)
         after_please = t.i > 0 and doc[t.i - 1].lower_ in polite and t.is_alpha
         # the tagger often takes "DM us" or "Email us" at the start of a tweet for a noun
-        opening_action = first_word is not None and t.i == first_word.i and t.lower_ in action_set and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("us", "me", "our", "the", "your", "a", "this", "out")
+        opening_action = first_word is not None and t.i == first_word.i and (t.lower_ in action_set or (t.tag_ == "VB" and subject_of(t) is None and t.dep_ != "aux")) and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("us", "me", "our", "the", "your", "a", "this", "out")
+        # "Ugh, sorry! Try clearing the cache": the parser makes "Try" an auxiliary of "clearing"
+        opening_action = opening_action or (t.lower_ == "try" and t.i + 1 < len(doc) and doc[t.i + 1].tag_ == "VBG" and not any(x.dep_ == "nsubj" and x.lower_ in ("we", "i", "they") for x in doc[t.sent.start : t.i]))
         if _lemma(t) == "calm" and not any(c.lower_ == "down" for c in t.children):
             pass  # "you can calm the noise in Settings" is an instruction; "calm down" is excluded below
         elif _lemma(t) in excl:
@@ -447,7 +449,8 @@ def frame_commitments(
         if any(a._.clause and (a._.polarity == "negative" or a._.question or a._.conditional or a._.modality in ("hypothetical", "hope")) for a in t.ancestors):
             continue  # "I don't think she'll approve it"
         lemma = _lemma(t)
-        if lemma in stative_set or (lemma == "do" and not any(c.dep_ == "dobj" for c in t.children)):
+        looks_into = lemma == "look" and any(c.lower_ in ("into", "at") for c in t.children)  # "we'll look into it": no mood
+        if (lemma in stative_set and not looks_into) or (lemma == "do" and not any(c.dep_ == "dobj" for c in t.children)):
             continue
         if lemma == "be" and any(c.dep_ in ("acomp", "attr") for c in t.children) and not any(c.dep_ == "npadvmod" for c in t.children):
             continue  # "we'll be happy to help": a mood

@@ -22,6 +22,7 @@ KEBAB = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 #: predicates a span can be required to satisfy or to avoid (implemented in predicates.py)
 Predicate = Literal[
     "negated",
+    "hoped",
     "question",
     "quoted",
     "conditional",
@@ -36,7 +37,7 @@ Predicate = Literal[
     "request",
 ]
 #: facts about the whole exchange a conditional rule can depend on (implemented in conditions.py)
-Condition = Literal["problem", "praise-only", "has-context", "reply-apologizes", "always", "needs-next-step", "asked-or-problem"]
+Condition = Literal["problem", "praise-only", "has-context", "reply-apologizes", "always", "needs-next-step", "asked-or-problem", "asked-only"]
 #: a move of the reply, by name (models.MOVE_KINDS)
 MoveKind = Literal[MOVE_KINDS]  # type: ignore[valid-type]
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
 from .frames import INABILITY_WORDS, UNDERGO, clause_of, lemma, passive, role
+from .frames import question as frames_question
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -24,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 NORM_NOUNS = {"policy", "rule", "regulation", "law", "term", "condition", "t&c", "t&cs", "tcs", "guideline", "procedure", "protocol", "legislation", "requirement", "contract", "agreement", "clause", "compliance", "standard", "legal", "regs", "eu261"}
 #: verbs of failing: what a party did when it let the customer down
 FAILURE_VERBS = {"cause", "force", "affect", "disrupt", "hamper", "hinder", "impact", "prevent", "close", "buckle", "skip", "stall", "let", "slip", "lose", "damage", "break", "miss", "fail", "forget", "cancel", "delay", "mess", "drop", "crash", "overbook", "mislay", "misplace", "mislabel", "misroute", "misdeliver", "reject", "decline", "block", "strike", "mishandle", "double", "overcharge", "ignore", "neglect", "bail", "flake", "collapse", "go", "run"}
-FAILURE_STATES = {"wrong", "twice", "incorrectly", "wrongly", "slowly", "stick", "slower", "longer", "stuck", "limited", "delayed", "late", "down", "slow", "behind", "unavailable", "closed", "short", "busy", "off", "sick", "ill", "offline", "overwhelmed", "swamped", "stretched", "unreachable", "missing", "faulty", "broken"}
+FAILURE_STATES = {"hectic", "manic", "chaotic", "frantic", "wrong", "twice", "incorrectly", "wrongly", "slowly", "stick", "slower", "longer", "stuck", "limited", "delayed", "late", "down", "slow", "behind", "unavailable", "closed", "short", "busy", "off", "sick", "ill", "offline", "overwhelmed", "swamped", "stretched", "unreachable", "missing", "faulty", "broken"}
 #: a verb and its particle that say something failed: "time out", "fall over", "break down"
 PHRASAL_FAILURES = {("time", "out"), ("fall", "over"), ("fall", "through"), ("fall", "behind"), ("break", "down"), ("slip", "through"), ("drop", "off"), ("drop", "out"), ("cut", "out"), ("cut", "off"), ("back", "up"), ("pile", "up"), ("mix", "up"), ("freeze", "up"), ("lock", "up"), ("hold", "up")}
 #: adjectives by which a reply says nothing is wrong: "the charge is correct"
@@ -183,6 +184,8 @@ def read_moves(doc: Doc, ex) -> list[tuple[Span, list[Move]]]:
         by_sentence.setdefault(m.span.sent.start, []).append(m)
     _mark_causes_for_the_fix(by_sentence)
     _blame_in_causes(by_sentence)
+    if ex.context is not None and ex.customer.questions:
+        _mark_answers(doc, by_sentence, ex.customer.questions)
     _mark_apologies_for_asking(by_sentence)
     out = []
     for sent in doc.sents:
@@ -372,6 +375,44 @@ def _mark_causes_for_the_fix(by_sentence: dict[int, list[Move]]) -> None:
             # "the bank declined the payment" ... "pay with the link": the same word, or one word's stem
             shared = any(a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a))) for a in named for b in asked)
             m.detail["for_the_fix"] = str(shared).lower()
+
+
+#: words that open an answer to a yes-or-no question
+POLAR = {"yes", "yeah", "yep", "yup", "no", "nope", "sure", "absolutely", "definitely", "certainly", "correct", "indeed", "yea", "ya"}
+#: moves that say nothing about what was asked
+BARE_MOVES = {"greeting", "sign-off", "thanks", "apology", "empathy"}
+#: verbs too common to show that a sentence is about what was asked
+LIGHT_VERBS = {"be", "have", "do", "get", "make", "can", "will", "know", "let", "go", "come", "take", "want", "need", "like", "love", "ask", "tell", "say", "help", "thank", "hope", "see", "look", "find"}
+
+
+def _content(span) -> set[str]:
+    return {lemma(x) for x in span if x.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM") and not x.is_stop and lemma(x) not in LIGHT_VERBS and len(x.text) > 1 and not x.text.startswith("@")}
+
+
+def _mark_answers(doc: Doc, by_sentence: dict[int, list[Move]], questions: list) -> None:
+    """An answer to what the customer asked: a sentence that opens with "yes" or "no", or that
+    states something (not thanks, not a question back, not a refusal) about what the question
+    names ("can I bring my guitar?" / "guitars fit in the overhead locker"). "Great question! We
+    love musicians on board" answers nothing."""
+    asked = set().union(*(_content(q) for q in questions))
+    for sent in doc.sents:
+        moves = by_sentence.get(sent.start, [])
+        refused = any(m.kind == "refusal" for m in moves) and not any(t.lower_ in ("but", "instead", "however") for t in sent)
+        if refused or frames_question(sent):
+            continue
+        words = [t for t in sent if t.is_alpha and not t.text.startswith("@")]
+        if not words:
+            continue
+        polar = any(
+            w.lower_ in POLAR and (w.i == words[0].i or doc[w.i - 1].is_punct or doc[w.i - 1].lower_ in ("but", "and", "so"))
+            and (w.i + 1 >= len(doc) or doc[w.i + 1].lower_ not in ("problem", "worries", "worry", "need", "doubt"))
+            for w in words
+        )  # "Yes, ...", "sorry if this is obvious, but yes, ..." (not "no problem")
+        about = asked & _content(sent)
+        # a figure is an answer to "how much", "how long", "when": "£15.99 a month", "9 to 5"
+        figure = any(t.like_num or t.text in "£$€" or t.ent_type_ in ("MONEY", "TIME", "DATE", "QUANTITY") for t in sent)
+        if polar or ((about or figure) and not (moves and all(m.kind in BARE_MOVES for m in moves))):
+            by_sentence.setdefault(sent.start, []).append(Move("answer", sent, {"about": ", ".join(sorted(about)) or words[0].lower_}))
 
 
 def _their_own_doing(span: Span) -> bool:
