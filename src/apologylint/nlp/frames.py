@@ -39,7 +39,7 @@ CUSTOMER_PRONOUNS = {"you", "yourself", "yourselves", "u", "ya"}
 THIRD_PRONOUNS = {"he", "she", "they", "him", "her", "them", "someone", "somebody", "everyone", "everybody", "nobody", "anyone", "anybody"}
 THING_PRONOUNS = {"it", "this", "that", "which", "these", "those", "there", "what", "something", "nothing", "everything"}
 #: the people of our own side, when "our"/"my" owns them: "our team" acts as "we" does
-OUR_PEOPLE = {"driver", "rider", "courier", "installer", "fitter", "plumber", "electrician", "guide", "host", "receptionist", "adviser", "advisor", "colleague", "team", "staff", "colleague", "agent", "department", "office", "company", "business", "side", "end", "people", "crew", "employee", "member", "store", "branch", "shop", "restaurant", "hotel", "kitchen", "support", "manager", "engineer", "technician", "rep", "representative"}
+OUR_PEOPLE = {"driver", "rider", "installer", "fitter", "plumber", "electrician", "guide", "host", "receptionist", "adviser", "advisor", "colleague", "team", "staff", "colleague", "agent", "department", "office", "company", "business", "side", "end", "people", "crew", "employee", "member", "store", "branch", "shop", "restaurant", "hotel", "kitchen", "support", "manager", "engineer", "technician", "rep", "representative"}
 
 FUTURE_AUX = {"will", "shall", "'ll", "wo", "ll"}
 OBLIGATION_AUX = {"must", "should", "ought", "shall"}

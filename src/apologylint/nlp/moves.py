@@ -77,8 +77,11 @@ def _clause_span(t: Token) -> Span:
 def _in_apology(t: Token, apology_tokens: set[int]) -> bool:
     """Said inside an apology: "sorry (that) the website doesn't ...", where the parser may hang
     "Sorry" on the clause it introduces."""
-    if any(a.i in apology_tokens for a in [t, *t.ancestors]):
-        return True
+    for a in [t, *t.ancestors]:
+        if a.i in apology_tokens:
+            return True
+        if a.dep_ in ("conj", "advcl", "ccomp") and any(x.lower_ in ("but", "however", "although", "though") for x in t.doc[a.head.i + 1 : a.i] if x.dep_ in ("cc", "advmod", "mark")):
+            return False  # "Apologies, but we can only ...": what follows "but" is said beside the apology, not in it
     doc = t.doc
     for x in [t, *t.ancestors]:
         for c in x.children:
@@ -314,8 +317,9 @@ def _trouble_had(t: Token, agent: str) -> Token | None:
     for c in cands:
         if not trouble_noun(c) or lemma(c) in OWNED_NOUNS & MISTAKE_LIKE:
             continue
-        if any(x.lower_ in ("your", "ur", "you") or x.lower_ in ("our", "my") and lemma(c) in MISTAKE_LIKE for x in c.subtree):
-            continue  # "an issue with your card" is theirs to fix; "an error on our part" owns it
+        theirs = any(p.dep_ == "prep" and p.lower_ in ("with", "on", "for") and any(x.lower_ in ("your", "ur", "you") for x in p.subtree) for p in c.children)
+        if theirs or any(x.dep_ == "poss" and x.lower_ in ("your", "ur") for x in c.children) or any(x.lower_ in ("our", "my") and lemma(c) in MISTAKE_LIKE for x in c.subtree):
+            continue  # "an issue with your card" is theirs to fix ("an outage in your area" is not); "an error on our part" owns it
         if any(a.dep_ in ("det", "amod") and a.lower_ in ("no", "any") for a in c.children):
             continue
         return c
@@ -551,6 +555,10 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             if trouble is not None:
                 yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "trouble", "link": "doer", "whose": "external",
                                                          "effect_by": agent, "effect_tense": t._.tense, "effect_failure": "true"})
+        # "the seller is responsible for shipping": the job is someone else's
+        if lemma(t) == "be" and agent == "third" and t._.polarity == "positive" and not t._.conditional and any(lemma(c) in ("responsible", "liable") for c in t.children if c.dep_ == "acomp") and not _in_apology(t, apology_tokens):
+            yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "responsible", "link": "hand-off", "whose": "external",
+                                                     "effect_by": "third", "effect_tense": t._.tense, "effect_failure": "true"})
         # the job handed to a party: "assistance bookings are handled by the airport's provider"
         progressive = any(c.dep_ == "auxpass" and c.lower_ == "being" for c in t.children)
         habitual = t._.tense == "present" and not progressive and lemma(t) not in UNDERGO and agent in ("third", "thing")  # "prices are set by our pricing system"
@@ -572,6 +580,7 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         # refusal or inability: "we can't refund this", "refunds aren't possible", "we don't do exchanges"
         if not t._.conditional and t._.tense != "perfect" and agent in ("speaker", "thing", "none") and lemma(t) not in IDIOMS_OF_DELIGHT and (
             t._.modality == "inability"
+            or (agent == "speaker" and t._.modality == "ability" and any(c.lower_ == "only" for c in t.children if c.dep_ == "advmod"))  # "we can only deal with the account holder"
             or (agent == "speaker" and t._.polarity == "negative" and t._.tense == "present" and lemma(t) in OFFER_VERBS)
         ) and not _in_apology(t, apology_tokens):
             yield Move("refusal", _clause_span(t), {"by": agent})
@@ -617,7 +626,7 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             c.lower_ in ("fine", "correctly", "normally", "perfectly", "properly") for c in t.children if c.dep_ in ("advmod", "acomp")
         ) and not any(c.lower_ in ("now", "again", "back", "since") for c in t.subtree) and not any(lemma(c) == "have" for c in t.children if c.dep_ == "aux"):
             yield Move("dispute", _clause_span(t), {"how": "nothing wrong"})  # "the DLC is working fine on our end" (not "working fine again now")
-        if lemma(t) == "be" and any(c.dep_ == "aux" and c.lower_ in ("must", "'ll", "will") for c in t.children) and any(_yours_to_blame(c) for c in t.children if c.dep_ in ("attr", "prep")):
+        if lemma(t) == "be" and any(c.dep_ == "aux" and c.lower_ in ("must", "'ll", "will", "would", "'d") for c in t.children) and any(_yours_to_blame(c) for c in t.children if c.dep_ in ("attr", "prep")):
             yield Move("blame", _clause_span(t), {"how": "your end"})  # "it must be something on your console"
         if lemma(t) in UNDERGO | {"do", "make"} or t.dep_ in ("relcl", "acl", "advcl", "pcomp"):
             continue
