@@ -221,6 +221,8 @@ def tense(t: Token) -> str:
         return "perfect"
     if t.tag_ == "VBD" or any(c.tag_ == "VBD" for c in auxes):
         return "past"
+    if t.tag_ == "VBN" and not auxes and t.dep_ in ("ROOT", "conj") and any(c.dep_ == "nsubj" for c in t.children):
+        return "past"  # "Order #4471 shipped on 3 March": a past the tagger took for a participle
     if t.tag_ in ("VBP", "VB") and lemma(t) in INVARIANT_PAST and not auxes:
         subj = subject(t)
         if subj is not None and subj.tag_ in ("NN", "NNP") and subj.lower_ not in SPEAKER_PRONOUNS:

@@ -394,15 +394,17 @@ def _content(span) -> set[str]:
 
 
 def _mark_answers(doc: Doc, by_sentence: dict[int, list[Move]], questions: list) -> None:
-    """An answer to what the customer asked: a sentence that opens with "yes" or "no", or that
-    states something (not thanks, not a question back, not a refusal) about what the question
-    names ("can I bring my guitar?" / "guitars fit in the overhead locker"). "Great question! We
-    love musicians on board" answers nothing."""
+    """An answer to what the customer asked: a "yes" or "no", or a figure in a statement of how
+    things are or will be ("£28 online", "we open at 9"). Not thanks, a question back, a refusal or
+    a reason; and not a sentence that only reuses the question's words ("opening hours vary from
+    branch to branch"), which on our corpora was as often an evasion as an answer."""
     asked = set().union(*(_content(q) for q in questions))
+    asked_words = {t.lower_ for q in questions for t in q.doc}  # the whole message: "from 2019" echoes its "2019"
     for sent in doc.sents:
         moves = by_sentence.get(sent.start, [])
         refused = any(m.kind == "refusal" for m in moves) and not any(t.lower_ in ("but", "instead", "however") for t in sent)
-        if refused or frames_question(sent):
+        # "why was it cancelled?" / "due to fog": a reason answers why, but resolves nothing
+        if refused or frames_question(sent) or any(m.kind in ("explanation", "dispute", "blame", "rule", "correction") for m in moves):
             continue
         words = [t for t in sent if t.is_alpha and not t.text.startswith("@")]
         if not words:
@@ -414,8 +416,14 @@ def _mark_answers(doc: Doc, by_sentence: dict[int, list[Move]], questions: list)
         )  # "Yes, ...", "sorry if this is obvious, but yes, ..." (not "no problem")
         about = asked & _content(sent)
         # a figure is an answer to "how much", "how long", "when": "£15.99 a month", "9 to 5"
-        figure = any(t.like_num or t.text in "£$€" or t.ent_type_ in ("MONEY", "TIME", "DATE", "QUANTITY") for t in sent)
-        if polar or ((about or figure) and not (moves and all(m.kind in BARE_MOVES for m in moves))):
+        figure = any((t.like_num and t.lower_ not in asked_words) or t.text in "£$€" or t.ent_type_ in ("MONEY", "TIME") for t in sent)
+        # ... in a statement of how things are or will be: "it shipped on 3 March" tells what happened, not where it is
+        figure = figure and not any(t._.clause and t._.tense in ("past", "perfect") for t in sent)
+        if any(m.kind == "sign-off" for m in moves):
+            continue
+        # the question's own words alone are no answer: "opening hours vary from branch to branch",
+        # "refunds are something we take seriously" reuse them and answer nothing
+        if polar or (figure and not (moves and all(m.kind in BARE_MOVES for m in moves))):
             by_sentence.setdefault(sent.start, []).append(Move("answer", sent, {"about": ", ".join(sorted(about)) or words[0].lower_}))
 
 
