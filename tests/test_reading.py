@@ -99,6 +99,24 @@ MOVES = [
     ("That was our mistake, and I'm sorry.", None, {"ownership", "apology"}),
     ("We missed the deadline.", None, {"ownership"}),
     ("Could you send me the order number?", "Where is my order?", {"question"}),
+    # explanations read from structure, whoever or whatever is named
+    ("We're currently experiencing technical difficulties with the app.", "App won't load", {"explanation"}),
+    ("There's a shortage of crew today.", "Another cancellation, ridiculous", {"explanation"}),
+    ("A freight train has broken down ahead of you.", "Why has my train stopped?", {"explanation"}),
+    ("The seller is responsible for shipping this item.", "Where is my order??", {"explanation"}),
+    ("These things happen with bikes sometimes.", "Chain snapped 10 min into my hire", {"explanation"}),
+    ("Unfortunately our supplier let us down on this one.", "My order is 3 weeks late", {"explanation"}),
+    ("Your renewal price is calculated by our pricing system.", "Why did my premium go up?", {"explanation"}),
+    # defensive moves
+    ("There is no record of a call from you on Monday.", "I called on Monday and was promised a fix", {"dispute"}),
+    ("As per our baggage policy, the fee is non-refundable.", "You made me pay for my bag at the gate!", {"correction", "rule"}),
+    ("As you agreed at checkout, it's the customer's responsibility to update the address.", "Flowers went to my old address!", {"correction", "blame"}),
+    ("It must be something on your console.", "The DLC doesn't show up!", {"blame"}),
+    ("Apologies, but we can only deal with the account holder.", "Why won't you let me close my dad's account?", {"refusal"}),
+    ("That's not something we offer, I'm afraid.", "Can you send the dip separately?", {"refusal"}),
+    # answers
+    ("Yes, guitars up to 1 m fit in the overhead locker.", "Can I bring my guitar?", {"answer"}),
+    ("It's £28 online or £45 at the airport.", "How much is a checked bag?", {"answer"}),
 ]
 
 
@@ -115,6 +133,16 @@ def test_moves(linter, text, ctx, expected):
         ("You're right, you were charged twice. I've refunded it.", "You charged me twice!", "dispute"),
         ("I'm sorry your miles haven't appeared yet.", "My miles are missing.", "blame"),
         ("Sorry the website doesn't make that clearer!", "Are you open Sundays?", "explanation"),
+        ("There was a mistake on our part, and I've refunded the fee.", "I was charged twice", "explanation"),
+        ("There's an issue with your card, please update it under Billing.", "My payment keeps failing", "explanation"),
+        ("Our engineers have fixed the signalling problem.", "Trains delayed?", "explanation"),
+        ("No need to apologize, it happens to all of us!", "Sorry, I booked the wrong date", "explanation"),
+        ("Network Rail's responsibility rather than ours.", "Cancelled again", "ownership"),
+        ("You couldn't log in because our systems were down.", "My login is broken", "instruction"),
+        ("You should've checked the specs.", "Refund please, it won't run", "instruction"),
+        ("Order #4471 shipped on 3 March.", "Where is my order #4471?", "answer"),
+        ("Opening hours vary from branch to branch.", "When does the Brockley branch open on Saturdays?", "answer"),
+        ("Everything has been working normally since 11:40.", "Is the site down?", "dispute"),
     ],
 )
 def test_near_miss_moves(linter, text, ctx, absent):

@@ -12,6 +12,7 @@ word lists below are closed classes (connectives, normative nouns, verbs of fail
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -381,6 +382,7 @@ def _mark_causes_for_the_fix(by_sentence: dict[int, list[Move]]) -> None:
             m.detail["for_the_fix"] = str(shared).lower()
 
 
+CLOCK = re.compile(r"^\d{1,2}[:.]\d\d([ap]m)?$")
 #: words that open an answer to a yes-or-no question
 POLAR = {"yes", "yeah", "yep", "yup", "no", "nope", "sure", "absolutely", "definitely", "certainly", "correct", "indeed", "yea", "ya"}
 #: moves that say nothing about what was asked
@@ -416,7 +418,7 @@ def _mark_answers(doc: Doc, by_sentence: dict[int, list[Move]], questions: list)
         )  # "Yes, ...", "sorry if this is obvious, but yes, ..." (not "no problem")
         about = asked & _content(sent)
         # a figure is an answer to "how much", "how long", "when": "£15.99 a month", "9 to 5"
-        figure = any((t.like_num and t.lower_ not in asked_words) or t.text in "£$€" or t.ent_type_ in ("MONEY", "TIME") for t in sent)
+        figure = any((t.like_num and t.lower_ not in asked_words) or t.text in ("£", "$", "€") or CLOCK.match(t.text) for t in sent)
         # ... in a statement of how things are or will be: "it shipped on 3 March" tells what happened, not where it is
         figure = figure and not any(t._.clause and t._.tense in ("past", "perfect") for t in sent)
         if any(m.kind == "sign-off" for m in moves):
