@@ -9,6 +9,7 @@ import itertools
 from typing import Iterable, Iterator, Sequence, Union
 
 from .config import Config
+from .fixes import make_fix
 from .models import Counts, CustomerEvidence, CustomerReadingModel, Finding, MoveEvidence, Readability, Report, SentenceMoves
 from .ruleset import TUNABLE, RuleFileError, load_all, matches, selected
 from .text import LineIndex, content_bounds, normalize
@@ -153,6 +154,7 @@ class Linter:
                     break
                 start, end = norm.span(offset + hit.span.start_char, offset + hit.span.end_char)
                 line, col = lines.position(start)
+                fix = make_fix(rule.fix, hit.span, lambda a, b: norm.span(offset + a, offset + b), text) if rule.fix else None
                 findings.append(
                     Finding(
                         rule=rule.id,
@@ -166,6 +168,7 @@ class Linter:
                         column=col,
                         excerpt=text[start:end],
                         suggestion=rule.suggestion,
+                        fix=fix,
                     )
                 )
         findings.sort(key=lambda f: (f.start, f.rule))

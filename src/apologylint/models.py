@@ -45,6 +45,39 @@ class Severity(str, Enum):
 _RANK = {Severity.info: 0, Severity.warning: 1, Severity.error: 2}
 
 
+class Applicability(str, Enum):
+    """How far a fix may be trusted, as ruff has it: `safe` keeps the meaning and is applied by
+    `--fix`; `unsafe` changes what the reply says (drops a reason, a sentence) and needs
+    `--unsafe-fixes`; `display-only` is shown, never applied."""
+
+    safe = "safe"
+    unsafe = "unsafe"
+    display_only = "display-only"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Edit(BaseModel):
+    """Replace text[start:end] (original offsets) with `replacement`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    replacement: str = ""
+
+
+class Fix(BaseModel):
+    """The edits that repair one finding, made by the rule that found it (rules/*.yaml `fix:`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message: str
+    applicability: Applicability
+    edits: list[Edit] = Field(min_length=1)
+
+
 class Finding(BaseModel):
     """One problem at one place in the text; offsets index the original, un-normalised text."""
 
@@ -61,6 +94,7 @@ class Finding(BaseModel):
     column: int = Field(ge=1, description="1-based column of `start`")
     excerpt: str = Field(description="text[start:end]")
     suggestion: str | None = None
+    fix: Fix | None = Field(None, description="edits that repair this finding, when the rule can make them")
 
 
 class Counts(BaseModel):

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError, field_validator, model_validator
 
 from .models import MOVE_KINDS, Severity
 
@@ -76,6 +76,28 @@ MESSAGE_FIELDS = {"match", "count", "max", "density", "value", "cause", "effect"
 TUNABLE = {"severity", "enabled", "once", "max", "max_per_100_words", "density_min_words", "min_words", "message", "suggestion"}
 
 
+#: how a rule's findings can be repaired (fixes.py makes the edits)
+FixAction = Literal["cut-clause", "drop-lead-in", "drop-sentence", "delete-words", "plain-apology"]
+
+
+class FixSpec(BaseModel):
+    """A rule's fix, as data: what to remove, and how far the result can be trusted."""
+
+    model_config = ConfigDict(extra="forbid")
+    action: FixAction
+    applicability: Literal["safe", "unsafe", "display-only"] = "unsafe"
+    message: str = Field(min_length=1, description="what applying it does, e.g. 'Drop the lead-in'")
+    words: list[str] = Field(default_factory=list, description="delete-words: the words (lemmas) to delete from the match")
+
+    @model_validator(mode="after")
+    def _words_for_delete(self) -> "FixSpec":
+        if self.action == "delete-words" and not self.words:
+            raise ValueError("delete-words needs `words`")
+        if self.action != "delete-words" and self.words:
+            raise ValueError(f"`words` is only for delete-words, not {self.action}")
+        return self
+
+
 class RuleBase(Filters):
     id: str = Field(pattern=RULE_ID)
     name: str = Field(pattern=KEBAB)
@@ -87,6 +109,7 @@ class RuleBase(Filters):
     examples: Examples
     enabled: bool = True
     once: bool = Field(True, description="report only the first match per message")
+    fix: FixSpec | None = None
     _source: pathlib.Path | None = PrivateAttr(None)
 
     @field_validator("message")

@@ -15,6 +15,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour the text output (auto: on a terminal)")
     parser.add_argument("--show-suggestions", action="store_true", help="print each finding's suggestion under it")
     parser.add_argument("--explain-reading", action="store_true", help="before the findings, print how each sentence was read: its moves (apology, explanation and whose cause, refusal, commitment, ...) and the customer's message (kind, claims, severity)")
+    parser.add_argument("--fix", action="store_true", help="apply the safe fixes to plain-text drafts in place (standard input: print the fixed text), then report what is left")
+    parser.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, also apply fixes that change what the reply says (cut a reason, drop a sentence)")
+    parser.add_argument("--diff", action="store_true", help="print the changes --fix would make as a unified diff, and change nothing (exit 1 if there are any)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     add_config_options(parser)
@@ -46,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
         except InputError as exc:
             print(f"apologylint: {exc}", file=sys.stderr)
             bad_inputs += 1
+    if args.fix or args.diff:
+        return _fix(args, linter, messages, context, bad_inputs)
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     reports = []
     for msg, report in zip(messages, linter.lint_many((m.text, context if context is not None else m.in_reply_to) for m in messages)):
@@ -63,3 +68,50 @@ def run(args: argparse.Namespace) -> int:
     if bad_inputs:
         return 2
     return 1 if any(not r.ok for r in reports) else 0
+
+
+def _fix(args: argparse.Namespace, linter, messages: list, context: str | None, bad_inputs: int) -> int:
+    """--fix and --diff: only plain text can be written back as it was read; an email or an HTML
+    body is reported and left alone."""
+    import difflib
+    import pathlib
+
+    from .. import reporters
+    from ..fixes import fix_text
+
+    changed = 0
+    remaining = []
+    for msg in messages:
+        if msg.origin is not None:
+            print(f"apologylint: {msg.path}: --fix rewrites plain-text drafts only; an email or HTML file is left unchanged", file=sys.stderr)
+            bad_inputs += 1
+            continue
+        reply_to = context if context is not None else msg.in_reply_to
+        new, fixed = fix_text(linter, msg.text, reply_to, unsafe=args.unsafe_fixes)
+        if new != msg.text:
+            changed += 1
+            if args.diff:
+                sys.stdout.writelines(difflib.unified_diff(
+                    msg.text.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=msg.path, tofile=msg.path))
+                if not new.endswith("\n"):
+                    sys.stdout.write("\n")
+                continue
+            if msg.path == "<stdin>":
+                sys.stdout.write(new)
+            else:
+                path = pathlib.Path(msg.path)
+                bom = "\ufeff" if path.read_bytes().startswith(b"\xef\xbb\xbf") else ""
+                path.write_text(bom + new, encoding="utf-8", newline="")
+            if not args.quiet:
+                print(f"{msg.path}: fixed {len(fixed)} ({', '.join(sorted({f.rule for f in fixed}))})", file=sys.stderr)
+        if not args.diff:
+            report = linter.lint(new, reply_to)
+            report.path = msg.path
+            remaining.append(report)
+            if msg.path != "<stdin>":
+                reporters.text(report, sys.stdout, colour=False, show_suggestions=args.show_suggestions)
+    if bad_inputs:
+        return 2
+    if args.diff:
+        return 1 if changed else 0
+    return 1 if any(not r.ok for r in remaining) else 0

@@ -1,0 +1,179 @@
+"""Fixes that travel with findings: what each action removes, what it leaves, and `--fix`/`--diff`.
+
+The drafts here are written for these tests. A fix is judged by the sentence it leaves: the finding
+gone, a capital at the start, no stray comma or doubled space, the facts still there.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from apologylint.cli import main
+from apologylint.fixes import apply_edits, fix_text
+from apologylint.ruleset import RuleFileError, load_rule_file
+
+FIXED = [
+    # (rule, draft, customer, what applying the rule's fix leaves)
+    ("AL201", "Your order is late due to the high volume of orders we are receiving, but it will arrive on Friday.",
+     "Where is my order?", "Your order is late, but it will arrive on Friday."),
+    ("AL201", "Due to the weather, your flight was cancelled. I've rebooked you on the 7:40.",
+     "Why was my flight cancelled?", "Your flight was cancelled. I've rebooked you on the 7:40."),
+    ("AL202", "The parcel was delayed, which was beyond our control. A new one ships today.",
+     "My parcel is late", "The parcel was delayed. A new one ships today."),
+    ("AL302", "As I said in my last email, order #4471 shipped on 3 March.", "Where is my order?",
+     "Order #4471 shipped on 3 March."),
+    ("AL401", "I'm sorry if the order didn't meet your expectations.", "The blender broke.",
+     "I'm sorry the order didn't meet your expectations."),
+    ("AL402", "We apologize for any inconvenience this may have caused. Your refund is on its way.", "Refund??",
+     "We apologize for the inconvenience. Your refund is on its way."),
+    ("AL303", "It was only a 20 minute delay, and we'll credit you.", "The train was late",
+     "It was a 20 minute delay, and we'll credit you."),
+    ("AL201", "We're sorry. Unfortunately the courier lost your parcel, so there is nothing to track. A replacement ships today.",
+     "Where is my parcel?", "We're sorry. A replacement ships today."),
+]
+
+
+def fixed_by(linter, rule, text, ctx):
+    report = linter.lint(text, ctx)
+    found = [f for f in report.findings if f.rule == rule]
+    assert found and found[0].fix is not None, [(f.rule, f.fix) for f in report.findings]
+    new, chosen = apply_edits(text, found[:1], unsafe=True)
+    assert chosen
+    return new, found[0]
+
+
+@pytest.mark.parametrize("rule,text,ctx,expected", FIXED)
+def test_each_action_leaves_a_clean_sentence(linter, rule, text, ctx, expected):
+    new, finding = fixed_by(linter, rule, text, ctx)
+    assert new == expected
+    assert rule not in {f.rule for f in linter.lint(new, ctx).findings}
+
+
+@pytest.mark.parametrize("rule,applicability", [("AL302", "safe"), ("AL401", "safe"), ("AL201", "unsafe"), ("AL204", "unsafe")])
+def test_applicability_is_the_rules(linter, rule, applicability):
+    spec = next(r for r in linter.rules if r.id == rule).fix
+    assert spec is not None and spec.applicability == applicability
+
+
+def test_no_fix_that_would_leave_nothing_or_a_broken_sentence(linter):
+    # the only sentence of a reply is not dropped; a predicate is not cut out from under its verb
+    for text, ctx, rule in [
+        ("Please calm down and we'll look at your account.", "WHERE IS MY MONEY", "AL304"),
+        ("The delay was beyond our control, but we hope to ship soon.", "My order is late", "AL202"),
+    ]:
+        found = [f for f in linter.lint(text, ctx).findings if f.rule == rule]
+        assert found and found[0].fix is None
+
+
+def test_safe_fixes_alone_leave_unsafe_ones(linter):
+    text = "Unfortunately the courier lost your parcel, so there is nothing to track. As I said, order #4471 shipped on 3 March."
+    ctx = "Where is my parcel?"
+    safe, fixed = fix_text(linter, text, ctx)
+    assert {f.rule for f in fixed} == {"AL302"} and "courier" in safe and safe.endswith("Order #4471 shipped on 3 March.")
+    both, fixed = fix_text(linter, text, ctx, unsafe=True)
+    assert "courier" not in both and "#4471" in both
+
+
+def test_fix_specs_are_validated_when_the_file_loads(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        """- id: XX901
+  name: just-word
+  kind: lexicon
+  category: defensive
+  fix: {action: delete-words, applicability: safe, message: "Drop it"}
+  lemmas: ["just"]
+  message: "'{match}'"
+  rationale: "x"
+  examples: {bad: ["It is just late."], good: ["It is late."]}
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleFileError, match="delete-words needs"):
+        load_rule_file(bad)
+
+
+def test_json_carries_fixes(tmp_path, capsys):
+    draft = tmp_path / "d.txt"
+    draft.write_text("As I said in my last email, order #4471 shipped on 3 March. Your refund lands Friday.\n", encoding="utf-8")
+    main([str(draft), "--format", "json"])
+    out = capsys.readouterr().out
+    import json
+
+    rows = [f for line in out.splitlines() for f in json.loads(line)["findings"] if f["rule"] == "AL302"]
+    assert rows and rows[0]["fix"]["applicability"] == "safe"
+    e = rows[0]["fix"]["edits"][0]
+    assert draft.read_text(encoding="utf-8")[e["start"] : e["end"]].startswith("As I said")
+
+
+def test_fix_rewrites_the_file_and_diff_only_shows(tmp_path, capsys):
+    text = "Hi Sam,\n\nAs I said in my last email, order #4471 shipped on 3 March. We apologize for any inconvenience this may have caused.\n\nBest,\nKim\n"
+    draft = tmp_path / "d.txt"
+    draft.write_text(text, encoding="utf-8")
+    assert main([str(draft), "--diff"]) == 1
+    out = capsys.readouterr().out
+    assert "-As I said" in out and "+Order #4471 shipped on 3 March. We apologize for the inconvenience." in out
+    assert draft.read_text(encoding="utf-8") == text  # --diff changes nothing
+    main([str(draft), "--fix"])
+    assert draft.read_text(encoding="utf-8") == text.replace(
+        "As I said in my last email, order", "Order").replace("any inconvenience this may have caused", "the inconvenience")
+    capsys.readouterr()
+    assert main([str(draft), "--diff"]) == 0  # nothing left to fix
+
+
+def test_fix_leaves_emails_alone(tmp_path, capsys):
+    eml = tmp_path / "m.eml"
+    eml.write_bytes(b"From: a@example.com\r\nTo: b@example.com\r\nSubject: Re: order\r\n\r\nAs I said in my last email, order 4471 shipped on 3 March.\r\n")
+    before = eml.read_bytes()
+    assert main([str(eml), "--fix"]) == 2
+    assert "left unchanged" in capsys.readouterr().err
+    assert eml.read_bytes() == before
+
+
+WORDS = st.sampled_from(["Sorry", "sorry if", "due to", "the courier", "As I said,", "only", "just", "your order", "was late",
+                         "because", "we", "can't", "refund", ".", ",", "!", "\n\n", "Hi Sam,", "Thanks", "it", "ships Friday"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=25))
+def test_fixes_are_in_bounds_and_never_overlap(linter, words):
+    text = " ".join(words)
+    report = linter.lint(text, "My order is late")
+    for f in report.findings:
+        if f.fix is None:
+            continue
+        edits = f.fix.edits
+        assert all(0 <= e.start <= e.end <= len(text) for e in edits)
+        assert all(a.end <= b.start for a, b in zip(edits, edits[1:]))
+    new, _ = apply_edits(text, report.findings, unsafe=True)
+    assert not re.search(r" ,|  \S", new.replace("\n", "")) or re.search(r" ,|  \S", text.replace("\n", ""))
+
+
+def _fixable_examples():
+    from apologylint.ruleset import load_all
+
+    rules, _ = load_all()
+    return [(r.id, ex.text, ex.in_reply_to) for r in rules if r.fix is not None for ex in r.examples.bad]
+
+
+@pytest.mark.parametrize("rule,text,ctx", _fixable_examples())
+def test_every_fix_on_a_rule_example_clears_its_finding(linter, rule, text, ctx):
+    found = [f for f in linter.lint(text, ctx).findings if f.rule == rule]
+    assert found  # a bad example is found (test_rule_examples asks it too)
+    if found[0].fix is None:
+        # only the actions that refuse to leave nothing or half a sentence may make no fix; the
+        # rewriter then repairs the sentence another way
+        action = next(r for r in linter.rules if r.id == rule).fix.action
+        assert action in ("drop-sentence", "cut-clause", "drop-lead-in"), (rule, action)
+        return
+    new, _ = apply_edits(text, found[:1], unsafe=True)
+    assert rule not in {f.rule for f in linter.lint(new, ctx).findings}, new
+    assert not re.search(r"\s[,.;]|  ", new), new
+    def first(s: str) -> str:
+        s = re.sub(r"^(\s*@\w+)+\s*", "", s)
+        return next((c for c in s if c.isalpha()), "")
+
+    assert not first(new) or first(new).isupper() or first(text).islower(), new
