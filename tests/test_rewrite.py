@@ -302,3 +302,24 @@ def test_realistic_flawed_drafts(rw, linter, name):
     first_line, last_line = draft.splitlines()[0], draft.splitlines()[-1]
     assert out.splitlines()[0] == first_line and out.splitlines()[-1] == last_line
     assert rw.rewrite(out, msg).text == out
+
+
+# -- no false admission ----------------------------------------------------------------------------
+def test_a_request_is_no_failure_of_ours(rw, linter):
+    """A refund asked for after the warranty: the cues say billing, but the customer names no billing
+    failure, so the rewrite admits none; it shows empathy and leaves the next step to fill in."""
+    draft = "Hi Dana,\n\nUnfortunately our warranty only covers 30 days, so there is nothing we can do.\n\nBest,\nKim"
+    customer = "My blender broke after 35 days. I want a refund."
+    result = rw.rewrite(draft, customer)
+    out = result.text.lower()
+    assert "bill" not in out and "correction" not in out and "sorry" not in out
+    assert "a guess" in result.evidence and "[[" in result.text
+    assert linter.lint(result.text, customer).counts.empathy >= 1
+
+
+def test_the_scenario_apology_needs_the_customer_to_name_the_failure(rw):
+    draft = "Hi Noor,\n\nWe apologize for any inconvenience this may have caused.\n\nBest,\nAlex"
+    said = rw.rewrite(draft, "You charged me twice for my subscription this month!")
+    assert said.scenario == "billing-error" and "twice" in said.evidence
+    named = rw.rewrite(draft, "Can I get a refund?", scenario="billing-error")
+    assert named.evidence == "as named"

@@ -100,7 +100,8 @@ def cut_clause(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
         k = piece[-1] + 1
         while k < sent.end and (doc[k].is_punct and doc[k].text in ",;:-"):
             k += 1
-        if k >= sent.end or not doc[k].is_alpha:
+        if k >= sent.end or not doc[k].is_alpha or doc[k].lower_ in LINK_WORDS | {"which", "that", "this"}:
+            # "the courier lost it, so there is nothing to track": what is left hangs on what went
             return drop_sentence(span)
         return [(a, doc[k].idx + 1, "^")]
     # mid-sentence: the phrase goes with the comma or space before it
@@ -144,6 +145,9 @@ def delete_words(span: "Span", spec: "FixSpec") -> list[Raw]:
             elif a > 0 and text[a - 1] == " ":
                 a -= 1
             out.append((a, b, ""))
+    left = sum(1 for t in span.sent if t.is_alpha and not any(a <= t.idx < b for a, b, _ in out))
+    if left < 5:
+        return []  # "It's just a small delay" -> "It's a delay" says nothing worth keeping
     return out
 
 

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(result.text if result.text.endswith("\n") else result.text + "\n")
     if not args.quiet:
-        notes = [f"scenario: {result.scenario}"]
+        notes = [f"scenario: {result.scenario}, {result.evidence}" if result.evidence else f"scenario: {result.scenario}"]
         notes += [f"dropped ({d.rule} {d.category}): {d.text}" for d in result.dropped]
         notes += [f"rewrote: {a} -> {b}" for a, b in result.replaced]
         notes += [f"added: {a}" for a in result.added]

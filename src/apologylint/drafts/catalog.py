@@ -45,6 +45,11 @@ class ScenarioSpec(BaseModel):
     apologize: bool = Field(True, description="whether the situation calls for an apology at all")
     fields: dict[str, FieldSpec]
     cues: list[str] = Field(default_factory=list, description="words that suggest the scenario, for the rewrite")
+    failure_cues: list[str] = Field(
+        default_factory=list,
+        description="words by which a customer says the failure this scenario apologizes for happened; without one in "
+        "the customer's message an inferred scenario's own apology would be a guess, and a guess can admit what did not happen",
+    )
     cue_weight: int = Field(1, ge=1, description="how much each cue counts")
     customer_message: str = Field(min_length=1, description="a message this scenario answers")
     example: dict[str, Any]

@@ -2,8 +2,9 @@
 
 What the draft already says stays where it is: the greeting, every sentence the linter has nothing
 against, the sign-off, and every fact (numbers, dates, identifiers, amounts, addresses, links). A
-sentence with a finding is repaired in the smallest way that clears it, tried in this order and
-checked by linting the candidate:
+sentence with a finding is repaired in the smallest way that clears it, checked by linting the
+candidate. The finding's own fix comes first (made by its rule from the parse, `fixes.py`); the
+repairs below are tried when a rule has none or declined to make one:
 
 - excuse: cut the excuse clause ("... late due to the high volume of orders") or drop the sentence;
 - defensive: cut the lead-in up to its comma ("As I said in my last email, ..."), the minimizing
@@ -19,6 +20,11 @@ is added from the scenario's own template blocks: its apology (or, where the sce
 none, its empathy) and its next step, with any detail the draft does not give left as a visible
 [[placeholder]]. Nothing is invented: no amount, date, refund or fact appears that the draft did
 not contain. A reply with nothing to repair comes back unchanged, so rewriting a rewrite is a no-op.
+
+No false admission: an inferred scenario's own apology and next step ("I'm sorry we got your bill
+wrong") go in only when the customer's message names that failure (the scenario's `failure_cues`;
+`Rewrite.evidence` says which words). Otherwise a customer's message gets empathy and a next step
+to fill in, and a draft with no customer message an apology for [[what went wrong]].
 """
 from __future__ import annotations
 
@@ -42,12 +48,12 @@ MISSING = {"missing-empathy", "missing-next-step"}
 DROPPABLE = {"excuse", "defensive"}
 #: how a sentence is repaired, by category, in order of preference
 STRATEGIES = {
-    "excuse": ("cut", "drop"),
-    "defensive": ("lead", "sorry-but", "minimizer", "cut", "drop"),
-    "non-apology": ("plain", "scenario-apology", "unfeel", "drop"),
-    "over-apology": ("one-apology", "lead", "drop", "reference"),
+    "excuse": ("fix", "cut", "drop"),
+    "defensive": ("fix", "lead", "sorry-but", "minimizer", "cut", "drop"),
+    "non-apology": ("fix", "plain", "scenario-apology", "unfeel", "drop"),
+    "over-apology": ("fix", "one-apology", "lead", "drop", "reference"),
 }
-DEFAULT_STRATEGY = ("lead", "drop")
+DEFAULT_STRATEGY = ("fix", "lead", "drop")
 #: the apology a rewrite adds when it does not know the scenario for sure
 GUESSED_APOLOGY = "I'm sorry about [[what went wrong]]."
 _ONE_APOLOGY = r"(?:(?:i'?m|we'?re|i am|we are)\s+)?(?:(?:so|very|really|truly|terribly)\s+)?(?:sorry|apologies)"
@@ -73,7 +79,6 @@ _GLUE = re.compile(r"^(?:and|but|so|however|because|as|since|though|although|yet
 
 
 _SYMPATHY = re.compile(r"\bsorry to (hear|see|read|learn)\b", re.I)
-_CONDITIONAL = re.compile(r"\b(sorry|apologi[sz]e|apologies|regret)\s+(?:if|whether)\b", re.I)
 
 
 @dataclass
@@ -111,6 +116,7 @@ class Rewrite:
     added: list[str] = field(default_factory=list)
     replaced: list[tuple[str, str]] = field(default_factory=list)
     extracted: dict[str, Any] = field(default_factory=dict)
+    evidence: str = ""  # why this scenario, and whether its own apology may be used
 
     @property
     def changed(self) -> bool:
@@ -170,12 +176,20 @@ class Rewriter:
 
     # -- the public entry ------------------------------------------------------------------------
     def rewrite(self, text: str, in_reply_to: str | None = None, scenario: str | None = None) -> Rewrite:
-        # a scenario guessed from the draft alone may be wrong: its stock apology would then admit
-        # a failure the draft never mentions, so a visible placeholder names what went wrong instead
-        self._guessed = scenario is None and not in_reply_to
         sc_name = scenario or infer(self.renderer.catalog, text, in_reply_to)
-        self.renderer.scenario(sc_name)  # unknown scenario: DraftError now, not halfway through
-        result = Rewrite(original=text, text=text, scenario=sc_name, extracted=extract(text))
+        sc = self.renderer.scenario(sc_name)  # unknown scenario: DraftError now, not halfway through
+        # an inferred scenario's own apology admits its failure ("I'm sorry we got your bill wrong"):
+        # only when the customer says that failure happened; else a visible placeholder names it
+        said = failure_said(sc.spec.failure_cues, in_reply_to) if scenario is None else None
+        self._guessed = scenario is None and not said and sc.apologize and sc_name != "general"  # general apologizes for [[what went wrong]] already
+        self._has_customer = bool(in_reply_to and in_reply_to.strip())
+        if scenario is not None:
+            evidence = "as named"
+        elif said:
+            evidence = f"because the customer wrote {said!r}"
+        else:
+            evidence = "a guess: the customer's message names no failure of this kind, so the apology is left as a placeholder" if sc.apologize else "inferred"
+        result = Rewrite(original=text, text=text, scenario=sc_name, extracted=extract(text), evidence=evidence)
         seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=4).digest(), "big")
         current = text
         for _ in range(self.max_passes):
@@ -207,15 +221,12 @@ class Rewriter:
             if i is not None:
                 by_sentence.setdefault(i, []).append(f)
         apologize = self.renderer.scenario(sc_name).apologize
-        for i, sent in enumerate(an.sentences):
-            if i in by_sentence:
-                continue
-            if _CONDITIONAL.search(sent.text):
-                # "I'm sorry if ..." that the parse missed (e.g. read a greeting's name as its subject)
-                by_sentence[i] = [_flag_word(self._rule_id("conditional-apology"), "non-apology", sent, _CONDITIONAL)]
-            elif not apologize and _APOLOGY_WORD.search(sent.text) and not _SYMPATHY.search(sent.text):
-                # the scenario says no mistake of ours happened: an apology here is over-apology
-                by_sentence[i] = [_flag_word(self._rule_id("apology-without-failure"), "over-apology", sent, _APOLOGY_WORD)]
+        if not apologize:
+            # the scenario says no mistake of ours happened (the customer's own slip, a rule they
+            # dislike): an apology would admit one, so it is repaired as the over-apology it is
+            for i, sent in enumerate(an.sentences):
+                if i not in by_sentence and _APOLOGY_WORD.search(sent.text) and not _SYMPATHY.search(sent.text):
+                    by_sentence[i] = [_flag_word(self._rule_id("apology-without-failure"), "over-apology", sent, _APOLOGY_WORD)]
         edits: dict[int, str | None] = {}
         if by_sentence:
             edits = self._repair(an, by_sentence, sc_name, seed, result)
@@ -273,7 +284,7 @@ class Rewriter:
                 if how == "plain" and apologize and _APOLOGY_WORD.search(cand) and not rep.counts.empathy:
                     fallback = fallback or cand
                     continue  # plain but still a form letter: the scenario's own apology says more
-                if how in ("plain", "scenario-apology", "unfeel"):
+                if how in ("plain", "scenario-apology", "unfeel") or (how == "fix" and not removed):
                     result.replaced.append((s.text, cand))
                 elif removed:
                     result.dropped.append(Dropped(removed, category, rules[i]))
@@ -305,6 +316,31 @@ class Rewriter:
         text = s.text
         ending = text.rstrip()[-1] if text.rstrip() and text.rstrip()[-1] in ".!?" else "."
         out: list[tuple[str | None, str]] = []
+        if how == "fix":
+            # the finding's own fix, made by its rule from the parse (fixes.py): tried first
+            for f in found:
+                fix = getattr(f, "fix", None)
+                if fix is None or str(fix.applicability) == "display-only":
+                    continue
+                edits = [(e.start - offset, e.end - offset, e.replacement) for e in fix.edits]
+                body = len(text.rstrip())
+                if any(a < 0 or a > len(text) for a, _, _ in edits):
+                    continue  # an edit outside this sentence: not one the sentence can take alone
+                if len(edits) == 1 and edits[0][0] <= 0 and edits[0][1] >= body and not edits[0][2]:
+                    out.append((None, text))  # the fix drops the sentence
+                    continue
+                new = text
+                for a, b, rep in sorted(edits, reverse=True):
+                    new = new[:a] + rep + new[min(b, len(new)):]
+                # what went: an edit's text, less the letter it only capitalised ("As I said, o" -> "O")
+                capitalised = [bool(rep) and text[b - len(rep) : b].upper() == rep.upper() for a, b, rep in edits]
+                # a fix that only deletes drops what it deletes; one that rewords ("any" -> "the") rewrites
+                removed = "" if any(rep and not cap for (_, _, rep), cap in zip(edits, capitalised)) else " ".join(
+                    text[a : min(b, len(text)) - (len(rep) if cap else 0)].strip() for (a, b, rep), cap in zip(edits, capitalised) if b > a
+                ).strip()
+                if new.strip() and new != text:
+                    out.append((_tidy_sentence(new, ending), removed))
+            return out
         if how == "drop":
             return [(None, text)]
         if how == "cut":
@@ -432,7 +468,12 @@ class Rewriter:
 
     def scenario_part(self, sc_name: str, part: str, seed: int) -> str:
         if part == "apology" and getattr(self, "_guessed", False):
-            return GUESSED_APOLOGY
+            # a customer's message that names no failure of ours asks for something (a refund after
+            # the warranty, an exception): empathy and help, not an apology; with no message at all,
+            # what went wrong is left for the agent to name
+            return "" if getattr(self, "_has_customer", False) else GUESSED_APOLOGY
+        if part == "next_step" and getattr(self, "_guessed", False) and "general" in self.renderer.catalog:
+            return self._scenario_part("general", part, seed)  # a guessed scenario's own step would claim its failure too
         return self._scenario_part(sc_name, part, seed)
 
     def _scenario_part(self, sc_name: str, part: str, seed: int) -> str:
@@ -440,6 +481,17 @@ class Rewriter:
 
     def macro(self, name: str, seed: int) -> str:
         return self.renderer.render_macro(name, seed=seed)
+
+
+def failure_said(cues: list[str], customer: str | None) -> str | None:
+    """The words of the customer's message that say the scenario's failure happened, if any."""
+    from .infer import _cue
+
+    for c in cues:
+        m = _cue(c).search(customer or "")
+        if m:
+            return m.group(0)
+    return None
 
 
 # -- helpers on sentences ------------------------------------------------------------------------
