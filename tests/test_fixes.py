@@ -159,15 +159,23 @@ def _fixable_examples():
     return [(r.id, ex.text, ex.in_reply_to) for r in rules if r.fix is not None and r.enabled for ex in r.examples.bad]
 
 
+#: a second sentence, so that dropping the first leaves a reply
+AFTER = " I'll call you tomorrow at 10 am."
+
+
 @pytest.mark.parametrize("rule,text,ctx", _fixable_examples())
 def test_every_fix_on_a_rule_example_clears_its_finding(linter, rule, text, ctx):
+    text = text + AFTER
     found = [f for f in linter.lint(text, ctx).findings if f.rule == rule]
-    assert found  # a bad example is found (test_rule_examples asks it too)
+    if not found:
+        return  # the added sentence gave the reply what the rule asked for (a next step)
     if found[0].fix is None:
-        return  # declined: no clean edit (the only sentence, no word to delete); the rewriter repairs it another way
+        return  # declined: no clean edit (no word to delete, half a sentence left); the rewriter repairs it another way
     new, _ = apply_edits(text, found[:1], unsafe=True)
     assert rule not in {f.rule for f in linter.lint(new, ctx).findings}, new
     assert not re.search(r"\s[,.;]|  ", new), new
+    assert "10 am" in new  # what the fix was not about stays
+
     def first(s: str) -> str:
         s = re.sub(r"^(\s*@\w+)+\s*", "", s)
         return next((c for c in s if c.isalpha()), "")
@@ -176,5 +184,5 @@ def test_every_fix_on_a_rule_example_clears_its_finding(linter, rule, text, ctx)
 
 
 def test_most_rule_examples_get_a_fix(linter):
-    made = [bool(f.fix) for rule, text, ctx in _fixable_examples() for f in linter.lint(text, ctx).findings if f.rule == rule][:1000]
-    assert sum(made) >= 0.4 * len(made) and sum(made) >= 20, (sum(made), len(made))
+    made = [bool(f.fix) for rule, text, ctx in _fixable_examples() for f in linter.lint(text + AFTER, ctx).findings if f.rule == rule]
+    assert sum(made) >= 0.7 * len(made), (sum(made), len(made))

@@ -78,6 +78,13 @@ _MINIMIZERS = re.compile(r"\s*\b(just|only|merely|simply)\b", re.I)
 _GLUE = re.compile(r"^(?:and|but|so|however|because|as|since|though|although|yet)\b[,]?\s*", re.I)
 
 
+#: a promise with no when or what: the next step the rewrite adds replaces it
+_VAGUE = re.compile(r"\b(sometime|at some point|in due course|as soon as possible|asap|shortly|soon|eventually|hopefully)\b|"
+                    r"\b(should|may|might)\s+(ship|arrive|reach|be with|be delivered|be sent|go out)\b", re.I)
+#: someone a later "he" or "she" can point to
+_PERSON = re.compile(r"\b(manager|supervisor|colleague|driver|engineer|technician|agent|rider|courier|staff member|team leader|"
+                     r"member of staff|landlord|owner|advisor|adviser)\b", re.I)
+_PRONOUN = re.compile(r"\b(she|he|her|him|his|hers|she'll|he'll|she's|he's|she'd|he'd)\b", re.I)
 _SYMPATHY = re.compile(r"\bsorry to (hear|see|read|learn)\b", re.I)
 
 
@@ -201,8 +208,25 @@ class Rewriter:
             if new == current:
                 break
             current = new
+        current = self._still_answer(current, in_reply_to, sc_name, seed, result)
         result.text = current
         return result
+
+    def _still_answer(self, text: str, in_reply_to: str | None, sc_name: str, seed: int, result: Rewrite) -> str:
+        """A draft whose excuses or blame were all it said ("As I said, the terms were clear. You
+        should have read them.") answered a problem even when no customer message says so: once
+        those are gone it still acknowledges it and offers a way forward, as placeholders."""
+        if not any(d.category in DROPPABLE for d in result.dropped):
+            return text
+        report = self.linter.lint(text, in_reply_to)
+        missing = set()
+        if not report.counts.apologies and not report.counts.empathy:
+            missing.add("missing-empathy")
+        if not report.counts.next_steps and "[[" not in text:
+            missing.add("missing-next-step")
+        if not missing:
+            return text
+        return self._add_missing(analyse(text), text, in_reply_to, missing, report, sc_name, seed, result)
 
     # -- one pass: repair sentences, then add what is missing -------------------------------------
     def _pass(self, text: str, in_reply_to: str | None, todo: list["Finding"], report: "Report", sc_name: str, seed: int, result: Rewrite) -> str:
@@ -230,6 +254,7 @@ class Rewriter:
         edits: dict[int, str | None] = {}
         if by_sentence:
             edits = self._repair(an, by_sentence, sc_name, seed, result)
+            self._orphans(an, edits, result)
         new = rebuild(an, edits)
         if new != text or not missing:
             return new  # the next pass lints the repaired text and adds what is still missing
@@ -295,6 +320,26 @@ class Rewriter:
                     result.replaced.append((s.text, fallback))
                     edits[i] = fallback
         return self._keep_facts(an, edits, by_sentence)
+
+    def _orphans(self, an: Anatomy, edits: dict[int, str | None], result: Rewrite) -> None:
+        """A sentence whose "she" or "he" pointed into a dropped one ("I asked my manager. ... I
+        don't think she'll approve it.") goes too, unless its facts are said nowhere else; a kept
+        sentence before it that names a person keeps it."""
+        dropped_person = False
+        for i, sent in enumerate(an.sentences):
+            text = edits.get(i, sent.text) if i in edits else sent.text
+            if i in edits and edits[i] is None:
+                dropped_person = dropped_person or bool(_PERSON.search(sent.text))
+                continue
+            if _PERSON.search(text or ""):
+                dropped_person = False  # a person named in what stays: the pronoun has someone
+                if not _PRONOUN.search((text or "")[: _PERSON.search(text).start()]):
+                    continue
+            if dropped_person and text and _PRONOUN.search(text):
+                own = {f.key for f in facts(text)}
+                if not own - {f.key for f in facts(_text_without(an, i))}:
+                    result.dropped.append(Dropped(text, "reference", "pronoun-without-antecedent"))
+                    edits[i] = None
 
     def _keep_facts(self, an: Anatomy, edits: dict[int, str | None], by_sentence: dict[int, list["Finding"]]) -> dict[int, str | None]:
         """Each edit was checked against the rest of the draft as it was; two edits together can
@@ -428,6 +473,13 @@ class Rewriter:
         if "missing-next-step" in missing:
             part = self.scenario_part(sc_name, "next_step", seed)
             if part and part not in text:
+                # a vague promise beside the step said again would say it twice ("should ship
+                # sometime next week. We'll deliver it on [[date]]"): the step takes its place
+                vague = next((i for i, x in enumerate(an.sentences) if _VAGUE.search(x.text)
+                              and not ({f.key for f in facts(x.text)} - {f.key for f in facts(_text_without(an, i))})), None)
+                if vague is not None and not inserts:
+                    result.replaced.append((an.sentences[vague].text, part))
+                    return rebuild(an, {vague: part})
                 inserts.setdefault(_last_position(an), []).append(part)
                 result.added.append(part)
         return rebuild(an, {}, inserts=inserts) if inserts else text

@@ -509,6 +509,8 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             disowned = t.lower_ in ("ours", "mine") and t.i > 0 and doc[t.i - 1].lower_ in ("than", "not", "n't", "of")  # "rather than ours", "not ours"
             if (poss & {"our", "my"} or on_our_side or t.lower_ in ("ours", "mine")) and not t._.question and not denied and not disowned:
                 yield Move("ownership", doc[t.left_edge.i : t.i + 1], {"how": "named"})
+        if ex.worded_problem and lemma(t) in ("deny", "dispute", "refute", "insist", "maintain") and t._.clause and t._.agent in ("third", "speaker") and not t._.question and not t._.conditional and t._.polarity == "positive":
+            yield Move("dispute", _clause_span(t), {"how": "denies it"})  # "he denies being rude", "the driver insists he knocked"
         if ex.worded_problem and _records_say(t):
             yield Move("dispute", doc[t.i - 1 : t.sent.end], {"how": "records"})
         if ex.worded_problem and lemma(t) in EVIDENCE_NOUNS and any(c.lower_ in ("no", "any") for c in t.children if c.dep_ == "det") and not _in_apology(t, apology_tokens):
