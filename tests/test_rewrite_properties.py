@@ -123,3 +123,27 @@ def test_rewrite_keeps_facts_invents_none_lints_clean_and_is_idempotent(linter, 
 def test_placeholders_are_not_facts():
     assert facts("It arrives on [[new delivery date]] at [[time]].") == []
     assert PLACEHOLDER.findall("I'll [[what you will do next]].") == ["[[what you will do next]]"]
+
+
+#: customer messages that ask for something and report no failure of ours
+REQUESTS = [
+    "My blender broke after 35 days and I'd like a refund.",
+    "Could you extend my booking by two nights?",
+    "Can I switch to the annual plan and get the discount?",
+    "I want to return a jacket I bought two months ago.",
+]
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(drafts(), st.sampled_from(REQUESTS))
+def test_a_rewrite_admits_no_failure_that_nobody_stated(linter, case, request):
+    """Answering a request, whatever scenario the cues suggest, what the rewrite adds or rewords
+    apologizes for nothing and names no failure: no scenario's stock admission gets in."""
+    text, _, _, _ = case
+    result = Rewriter(linter).rewrite(text, request)
+    new = [a for a in result.added] + [b for _, b in result.replaced]
+    for sentence in new:
+        plain = PLACEHOLDER.sub("", sentence).lower()
+        for admission in ("we got your bill wrong", "charged you", "your order is late", "the way our team treated you", "we missed", "let you down"):
+            assert admission not in plain, (sentence, text, request)
+    assert keys(result.text) - keys(text) == set()
