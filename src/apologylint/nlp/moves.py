@@ -41,6 +41,8 @@ FAULT_STATES = {"wrong", "incorrect", "inaccurate", "late", "missing", "faulty",
 TROUBLE_NOUNS = {"problem", "issue", "fault", "glitch", "outage", "delay", "shortage", "failure", "backlog", "breakdown", "bug", "error", "strike", "incident", "accident", "disruption", "difficulty", "trouble", "hiccup", "snag", "downtime", "interruption", "congestion"}
 #: trouble that, named, is an admission rather than an event: "we made an error"
 MISTAKE_LIKE = {"mistake", "error", "oversight", "blunder", "screwup", "mess", "fault"}
+#: verbs of making the work a customer complains about
+WORK_VERBS = {"produce", "make", "build", "design", "write", "prepare", "create", "draw", "code", "cut", "fit", "install", "paint", "print", "manufacture", "assemble", "finish", "complete", "carry", "do"}
 #: verbs by which a party lays down what must be: "our insurers require a permit", "the law prohibits"
 DEONTIC_VERBS = {"require", "oblige", "obligate", "mandate", "stipulate", "prohibit", "forbid", "bar", "restrict", "dictate"}
 #: verbs by which a job is handed to someone else
@@ -589,6 +591,10 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             yield Move("rule", _clause_span(t), {"source": subj.text if subj is not None else "requirement"})  # "our insurers require a permit"
         elif lemma(t) == "be" and any(c.dep_ == "prep" and c.lower_ in ("in", "under") and any(o.dep_ == "pobj" and lemma(o) in NORM_NOUNS for o in c.children) for c in t.children) and not t._.conditional:
             yield Move("rule", _clause_span(t), {"source": "in the terms"})  # "that's in the ticket conditions"
+        elif lemma(t) == "be" and t._.polarity == "positive" and not t._.conditional and any(
+            c.dep_ == "attr" and lemma(c) in NORM_NOUNS and any(p.dep_ == "poss" and p.lower_ == "our" or p.lower_ in ("just", "simply") for p in [*c.children, *t.children]) for c in t.children
+        ):
+            yield Move("rule", _clause_span(t), {"source": "that's our policy"})  # "that is just our policy"
         # refusal or inability: "we can't refund this", "refunds aren't possible", "we don't do exchanges"
         if not t._.conditional and t._.tense != "perfect" and agent in ("speaker", "thing", "none") and lemma(t) not in IDIOMS_OF_DELIGHT and (
             t._.modality == "inability"
@@ -631,6 +637,17 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             c.dep_ == "aux" and c.lower_ == "did" for c in t.children
         ) and not _in_apology(t, apology_tokens):
             yield Move("dispute", _clause_span(t), {"how": "insists it did happen"})  # "our engineer did attend"
+        if ex.worded_problem and lemma(t) == "be" and t._.polarity == "positive" and not t._.conditional and any(
+            c.dep_ in ("ccomp", "attr", "advcl") and lemma(c) in ("work", "operate", "function", "be", "do") and any(w.lower_ == "how" for w in c.children)
+            and not any(w.lower_ in ("you", "u", "your") for w in c.subtree) for c in t.children  # "this is how you reset it" instructs
+        ) and t._.agent_i >= 0 and doc[t._.agent_i].lower_ not in ("here", "how") and not any(c.lower_ == "here" for c in t.children) and not _in_apology(t, apology_tokens):
+            yield Move("dispute", _clause_span(t), {"how": "how it works"})  # "that's how our billing system works"
+        # "the charts were produced as specified in the brief": the work defended by its spec (not
+        # "your refund was processed as requested", which confirms what the customer asked for)
+        if ex.worded_problem and passive(t) and t._.tense in ("past", "perfect") and lemma(t) in WORK_VERBS and any(
+            c.lower_ == "as" and c.i + 1 < len(doc) and lemma(doc[c.i + 1]) in ("specify", "instruct", "brief", "design") for c in t.subtree if c.head.i == t.i or c.head.head.i == t.i
+        ) and not _in_apology(t, apology_tokens):
+            yield Move("dispute", _clause_span(t), {"how": "done as specified"})
         subject_noun = t._.agent_i >= 0 and doc[t._.agent_i].pos_ in ("NOUN", "PROPN")
         if lemma(t) == "be" and t._.polarity == "positive" and agent in ("thing", "none", "customer") and subject_noun and any(lemma(c) in CORRECT_STATES for c in t.children if c.dep_ in ("acomp", "attr")):
             yield Move("dispute", _clause_span(t), {"how": "nothing wrong"})
