@@ -464,6 +464,8 @@ class Rewriter:
                 # first in the body, else after its first sentence (the parser can read a greeting's
                 # name as the subject of the sentence right after it)
                 options = list(dict.fromkeys([0, min(1, len(an.sentences))]))
+                if an.sentences and re.match(r"\s*(thank you|thanks|many thanks) for (your|getting|reaching|contacting|the)\b", an.sentences[0].text, re.I):
+                    options = options[::-1]  # "Thank you for your email." stays first: the apology follows it
                 fulls = [rebuild(an, {}, inserts={at: [part]}) for at in options]
                 reports = self.linter.lint_many([(t, in_reply_to) for t in fulls])
                 at = next((o for o, r in zip(options, reports)
