@@ -241,9 +241,12 @@ class Rewriter:
                 for i in self._extra_apologies(an):
                     by_sentence.setdefault(i, []).append(_flag_word(f.rule, f.category, an.sentences[i], _APOLOGY_WORD))
                 continue
+            # a finding over several of our sentences (the parser ran two together after a link
+            # with no full stop) is tried on each of them
+            spanned = [j for j, x in enumerate(an.sentences) if x.start < f.end and f.start < x.end]
             i = _sentence_of(an, f)
-            if i is not None:
-                by_sentence.setdefault(i, []).append(f)
+            for j in (spanned if len(spanned) > 1 else [i] if i is not None else []):
+                by_sentence.setdefault(j, []).append(f)
         apologize = self.renderer.scenario(sc_name).apologize
         if not apologize:
             # the scenario says no mistake of ours happened (the customer's own slip, a rule they
