@@ -198,6 +198,11 @@ def _is_predicate(head: "Token", piece: list[int]) -> bool:
     return verb.lemma_.lower() == "be" and not rest
 
 
+def _joined_by(x: "Token") -> "Token | None":
+    """The "so", "and" or "but" that joins a second clause to the first."""
+    return next((c for c in x.head.children if c.dep_ == "cc" and c.i < x.i and c.lower_ in ("so", "and", "but")), None)
+
+
 def _phrase_of(span: "Span") -> list[int] | None:
     """The token indices of the phrase hung off the main clause that holds the match, if any."""
     sent = span.sent
@@ -206,13 +211,19 @@ def _phrase_of(span: "Span") -> list[int] | None:
     for x in [span.root, *span.root.ancestors]:
         if x.i == sent.root.i:
             break
-        if x.dep_ in CUTTABLE:
+        if x.dep_ in CUTTABLE or (x.dep_ == "conj" and x.i > 0 and sent.doc[x.i - 1].dep_ != "cc" and _joined_by(x) is not None):
             sub = [t.i for t in x.subtree]
+            if x.dep_ == "conj":
+                sub = [_joined_by(x).i, *sub]  # ", so there is nothing we can do": the joining word goes too
             if inside <= set(sub) and sent.root.i not in sub:
                 best = sub
     if best is None:
         return None
-    return sorted(best)
+    best = sorted(best)
+    doc = sent.doc
+    while best and doc[best[-1]].is_punct and doc[best[-1]].text in ".!?":
+        best.pop()  # the sentence keeps its full stop
+    return best or None
 
 
 # -- applying -------------------------------------------------------------------------------------

@@ -457,8 +457,8 @@ def frame_commitments(
         own = [x for x in t.subtree if x.i == t.i or next((a for a in x.ancestors if a._.clause), t).i == t.i]
         if any(_lemma(x) in vague_set for x in own) or any(x.lower_ in habit_set for x in own):
             continue
-        if any(x.lower_ in ("only", "few", "just") and x.head.i != t.i for x in own):
-            continue  # "only 3 days", "a few minutes": minimizing, not a time
+        if any(x.lower_ == "only" or (x.lower_ in ("few", "just") and x.head.i != t.i) for x in own):
+            continue  # "only 3 days", "a few minutes", "the warranty only covers 30 days": a limit, not a time
         subj = doc[t._.agent_i] if t._.agent_i >= 0 else next((c for c in t.children if c.dep_ == "nsubjpass"), None)
         patient = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
         timed = any(x.lower_ in time_set or (x.like_num and x.i + 1 < len(doc) and doc[x.i + 1].lower_ in unit_set) for x in own)
