@@ -107,6 +107,10 @@ MOVES = [
     ("These things happen with bikes sometimes.", "Chain snapped 10 min into my hire", {"explanation"}),
     ("Unfortunately our supplier let us down on this one.", "My order is 3 weeks late", {"explanation"}),
     ("Your renewal price is calculated by our pricing system.", "Why did my premium go up?", {"explanation"}),
+    ("Unfortunately the update was rolled out by our vendor.", "My account was locked after your update.", {"explanation"}),
+    ("That's how our billing system works.", "I was charged twice!", {"dispute"}),
+    ("The charts were produced as specified in the brief.", "The report is full of errors.", {"dispute"}),
+    ("That is just our policy.", "Why did you change the Sunday hours?", {"rule"}),
     # defensive moves
     ("There is no record of a call from you on Monday.", "I called on Monday and was promised a fix", {"dispute"}),
     ("As per our baggage policy, the fee is non-refundable.", "You made me pay for my bag at the gate!", {"correction", "rule"}),
@@ -143,6 +147,9 @@ def test_moves(linter, text, ctx, expected):
         ("Order #4471 shipped on 3 March.", "Where is my order #4471?", "answer"),
         ("Opening hours vary from branch to branch.", "When does the Brockley branch open on Saturdays?", "answer"),
         ("Everything has been working normally since 11:40.", "Is the site down?", "dispute"),
+        ("Your parcel was delivered by DPD yesterday at 2pm.", "My parcel never arrived", "explanation"),
+        ("Your refund was processed as requested.", "Where is my refund?", "dispute"),
+        ("Here's how it works: you pay monthly.", "I was charged twice!", "dispute"),
     ],
 )
 def test_near_miss_moves(linter, text, ctx, absent):

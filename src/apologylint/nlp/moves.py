@@ -41,6 +41,8 @@ FAULT_STATES = {"wrong", "incorrect", "inaccurate", "late", "missing", "faulty",
 TROUBLE_NOUNS = {"problem", "issue", "fault", "glitch", "outage", "delay", "shortage", "failure", "backlog", "breakdown", "bug", "error", "strike", "incident", "accident", "disruption", "difficulty", "trouble", "hiccup", "snag", "downtime", "interruption", "congestion"}
 #: trouble that, named, is an admission rather than an event: "we made an error"
 MISTAKE_LIKE = {"mistake", "error", "oversight", "blunder", "screwup", "mess", "fault"}
+#: what is done for the customer: by a party, it is the fix or the service, not the fault
+REMEDY_VERBS = {"deliver", "send", "ship", "refund", "fix", "resolve", "repair", "restore", "replace", "approve", "process", "return", "credit", "collect", "sign", "receive", "confirm", "review", "investigate", "check", "escalate", "contact", "call", "email", "reply", "answer", "update", "reissue", "reschedule", "rebook", "book", "pay"}
 #: verbs of making the work a customer complains about
 WORK_VERBS = {"produce", "make", "build", "design", "write", "prepare", "create", "draw", "code", "cut", "fit", "install", "paint", "print", "manufacture", "assemble", "finish", "complete", "carry", "do"}
 #: verbs by which a party lays down what must be: "our insurers require a permit", "the law prohibits"
@@ -569,6 +571,14 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             if trouble is not None:
                 yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "trouble", "link": "doer", "whose": "external",
                                                          "effect_by": agent, "effect_tense": t._.tense, "effect_failure": "true"})
+        # "the update was rolled out by our vendor": a party did what went wrong (not "your parcel was
+        # delivered by DPD" or "refunded by our finance team", which say what was done for the customer)
+        if passive(t) and agent == "third" and t._.tense in ("past", "perfect") and t._.polarity == "positive" and not t._.conditional and ex.worded_problem \
+                and lemma(t) not in REMEDY_VERBS and lemma(t) not in HANDOFF_VERBS and not explained and t._.cause_of < 0 and not _in_apology(t, apology_tokens):
+            patient = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+            if patient is not None and lemma(patient) in context_words and role(patient) != "customer":
+                yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "done by", "link": "doer", "whose": "external",
+                                                         "effect_by": "third", "effect_tense": t._.tense, "effect_failure": "true"})
         # "the seller is responsible for shipping": the job is someone else's
         if lemma(t) == "be" and agent == "third" and t._.polarity == "positive" and not t._.conditional and any(lemma(c) in ("responsible", "liable") for c in t.children if c.dep_ == "acomp") and not _in_apology(t, apology_tokens):
             yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "responsible", "link": "hand-off", "whose": "external",
@@ -576,7 +586,8 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         # the job handed to a party: "assistance bookings are handled by the airport's provider"
         progressive = any(c.dep_ == "auxpass" and c.lower_ == "being" for c in t.children)
         habitual = t._.tense == "present" and not progressive and lemma(t) not in UNDERGO and agent in ("third", "thing")  # "prices are set by our pricing system"
-        if passive(t) and (agent == "third" and lemma(t) in HANDOFF_VERBS or habitual) and not t._.conditional and not _in_apology(t, apology_tokens):
+        handed = agent == "third" and lemma(t) in HANDOFF_VERBS and not (t._.tense in ("past", "perfect") and lemma(t) in REMEDY_VERBS)  # not "delivered by DPD yesterday"
+        if passive(t) and (handed or habitual) and not t._.conditional and not _in_apology(t, apology_tokens):
             yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "handled by", "link": "hand-off", "whose": "external",
                                                      "effect_by": "third", "effect_tense": t._.tense, "effect_failure": "true"})
         # a rule as the doer, or an obligation on us: "regulations require us to", "we have to follow"
