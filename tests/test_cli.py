@@ -171,6 +171,12 @@ def test_explain_has_the_four_sections():
     assert run("explain", "as-previously-stated").stdout.decode() == out
 
 
+def test_explain_says_what_the_fix_does_and_when_it_applies():
+    assert "## Fix\nDrop the lead-in (drop-lead-in, safe: applied by --fix)" in run("explain", "AL302").stdout.decode()
+    assert "unsafe: applied by --fix --unsafe-fixes" in run("explain", "AL201").stdout.decode()
+    assert "## Fix" not in run("explain", "AL601").stdout.decode()  # a missing next step has no edit to make
+
+
 def test_explain_unknown_rule():
     proc = run("explain", "AL999")
     assert proc.returncode == 2 and "no rule" in proc.stderr.decode()

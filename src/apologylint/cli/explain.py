@@ -43,6 +43,9 @@ def render(rule) -> str:
     ]
     if rule.suggestion:
         parts += ["", "## Suggestion", textwrap.fill(rule.suggestion, 96)]
+    if rule.fix is not None:
+        how = "applied by --fix" if rule.fix.applicability == "safe" else "applied by --fix --unsafe-fixes" if rule.fix.applicability == "unsafe" else "shown, never applied"
+        parts += ["", "## Fix", f"{rule.fix.message} ({rule.fix.action}, {rule.fix.applicability}: {how})"]
     return "\n".join(parts)
 
 
