@@ -270,3 +270,26 @@ def test_customer_evidence_indexes_the_message_as_given(linter):
     reading = linter.lint("Sorry to hear that, I've sent a replacement.", ctx).customer
     evidence = reading.claims + reading.cues + reading.stakes
     assert evidence and all(ctx[e.start : e.end] == e.text for e in evidence)
+
+
+LATE_AND_UNANSWERED = "My order is two weeks late and nobody answers the phone."
+
+
+@pytest.mark.parametrize(
+    "reply,category,expected",
+    [
+        # the wordings the issue found misread, read as what they are
+        ("I don't think she'll approve it.", "missing-next-step", True),  # a doubt, not a promise
+        ("I hope she'll approve it.", "missing-next-step", True),
+        ("We regret that mistakes were made.", "missing-empathy", True),  # agentless: names nothing that happened to them
+        ("A refund of $20 lands in your account on Friday.", "missing-next-step", False),  # a way forward with its day
+        ("We can't refund the whole order, but I've refunded the delivery fee.", "defensive", False),  # refused with an alternative
+        # parties no list holds, doing what went wrong
+        ("The warehouse subcontractor mislabelled the pallets, so your order went to Leeds.", "excuse", True),
+        ("The joiners we hired walked off the job, which is why the kitchen isn't finished.", "excuse", True),
+        ("Our sign-writer was ill, so the shop opened late.", "excuse", True),
+        ("The mill in Portugal sent the wrong fabric.", "excuse", True),
+    ],
+)
+def test_what_the_issue_found_misread(linter, reply, category, expected):
+    assert (category in linter.lint(reply, LATE_AND_UNANSWERED).categories) == expected

@@ -158,6 +158,9 @@ def specific_apology(ex: Exchange, doc: Doc, generic: list[str], never: list[str
         if o.pos_ in ("VERB", "AUX"):  # a clause: "sorry (that) it hasn't arrived"
             if any(m.lower_ in ("if", "whether") for m in o.children if m.dep_ == "mark"):
                 return False
+            patient = next((c for c in o.children if c.dep_ == "nsubjpass"), None)
+            if patient is not None and _lemma(patient) in generic_set and not any(c.dep_ == "agent" for c in o.children):
+                return False  # "we regret that mistakes were made": agentless, it names nothing that happened to them
             return not _feelings_clause(o, feeling_set)
         head = _lemma(o)
         if head in never_set:
@@ -340,6 +343,9 @@ def commitments(
     for t in doc:
         if t.pos_ not in ("VERB", "AUX"):
             continue
+        if any(a._.agent == "speaker" and (a._.polarity == "negative" or a._.modality in ("hypothetical", "hope") or _lemma(a) in ("hope", "wish", "doubt"))
+               for a in _embedding_clauses(t)):
+            continue  # "I don't think she'll approve it", "I hope they'll call": no promise
         lemma = _lemma(t)
         auxes = [c for c in t.children if c.dep_ in ("aux", "auxpass")]
         aux_words = {c.lower_ for c in auxes} | {_lemma(c) for c in auxes}
@@ -412,6 +418,16 @@ class FrameCommitmentsParams(Params):
     today: SomeWords = Field(description="words that put a past action in the present: today, just, now")
 
 
+def _embedding_clauses(t: Token) -> list[Token]:
+    """The clauses `t` is said inside ("I don't think [she'll approve it]"), not the ones it is
+    joined to ("we can't refund it, but [I've refunded the drink]")."""
+    out = []
+    while t.dep_ in ("ccomp", "xcomp") and t.head.i != t.i:
+        t = t.head
+        out.append(t)
+    return out
+
+
 def _specific(n: Token | None) -> bool:
     """A particular thing, not a class of them: "your refund", "the replacement", "it", not
     "late returns" or "all our instructors"."""
@@ -446,8 +462,9 @@ def frame_commitments(
             continue  # hopes, duties and causes are not promises
         if t.dep_ in ("acl", "relcl", "pcomp", "csubj", "advcl") or (t.dep_ in ("xcomp", "ccomp") and t._.tense != "future"):
             continue
-        if any(a._.clause and (a._.polarity == "negative" or a._.question or a._.conditional or a._.modality in ("hypothetical", "hope")) for a in t.ancestors):
-            continue  # "I don't think she'll approve it"
+        if any(a._.clause and (a._.polarity == "negative" or a._.question or a._.conditional or a._.modality in ("hypothetical", "hope")
+                               or (_lemma(a) in ("hope", "wish", "doubt") and a._.agent == "speaker")) for a in t.ancestors):
+            continue  # "I don't think she'll approve it", "I hope she'll approve it"
         lemma = _lemma(t)
         looks_into = lemma == "look" and any(c.lower_ in ("into", "at") for c in t.children)  # "we'll look into it": no mood
         if (lemma in stative_set and not looks_into) or (lemma == "do" and not any(c.dep_ == "dobj" for c in t.children)):

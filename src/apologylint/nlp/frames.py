@@ -446,6 +446,8 @@ def frame_doc(doc: Doc) -> Doc:
     for t in doc:
         if t.lower_ == "'ve" and t.lemma_ != "have":
             t.lemma_ = "have"  # "should've": the lemmatizer leaves "'ve" after a modal as it is
+        elif t.lemma_.endswith("lle") and t.lower_.endswith(("lled", "lling")):
+            t.lemma_ = t.lower_[: -3 if t.lower_.endswith("lled") else -4]  # British doubled l: "mislabelled" -> "mislabel", not "mislabelle"
         t.norm_ = t.lemma_.lower()
     sents = list(doc.sents) if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else [doc[:]]
     for sent in sents:

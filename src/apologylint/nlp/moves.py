@@ -28,7 +28,9 @@ NORM_NOUNS = {"policy", "rule", "regulation", "law", "term", "condition", "t&c",
 FAILURE_VERBS = {"cause", "force", "affect", "disrupt", "hamper", "hinder", "impact", "prevent", "close", "buckle", "skip", "stall", "let", "slip", "lose", "damage", "break", "miss", "fail", "forget", "cancel", "delay", "mess", "drop", "crash", "overbook", "mislay", "misplace", "mislabel", "misroute", "misdeliver", "reject", "decline", "block", "strike", "mishandle", "double", "overcharge", "ignore", "neglect", "bail", "flake", "collapse", "go", "run"}
 FAILURE_STATES = {"hectic", "manic", "chaotic", "frantic", "wrong", "twice", "incorrectly", "wrongly", "slowly", "stick", "slower", "longer", "stuck", "limited", "delayed", "late", "down", "slow", "behind", "unavailable", "closed", "short", "busy", "off", "sick", "ill", "offline", "overwhelmed", "swamped", "stretched", "unreachable", "missing", "faulty", "broken"}
 #: a verb and its particle that say something failed: "time out", "fall over", "break down"
-PHRASAL_FAILURES = {("time", "out"), ("fall", "over"), ("fall", "through"), ("fall", "behind"), ("break", "down"), ("slip", "through"), ("drop", "off"), ("drop", "out"), ("cut", "out"), ("cut", "off"), ("back", "up"), ("pile", "up"), ("mix", "up"), ("freeze", "up"), ("lock", "up"), ("hold", "up")}
+PHRASAL_FAILURES = {("walk", "off"), ("walk", "out"), ("pull", "out"), ("back", "out"), ("time", "out"), ("fall", "over"), ("fall", "through"), ("fall", "behind"), ("break", "down"), ("slip", "through"), ("drop", "off"), ("drop", "out"), ("cut", "out"), ("cut", "off"), ("back", "up"), ("pile", "up"), ("mix", "up"), ("freeze", "up"), ("lock", "up"), ("hold", "up")}
+#: states of a job done: "isn't ready", "isn't finished" says it is not
+DONE_STATES = {"finish", "ready", "complete", "done", "fix", "available", "work", "sort"}
 #: adjectives by which a reply says nothing is wrong: "the charge is correct"
 CORRECT_STATES = {"correct", "accurate", "valid", "genuine", "fine", "legitimate", "normal", "authentic", "proper", "standard", "expected"}
 #: verbs of stating a term to someone: "it was clearly stated", "as outlined"
@@ -137,6 +139,8 @@ def failure_clause(t: Token) -> bool:
         return False
     lem = lemma(t)
     if t._.polarity == "negative" and lem not in {"know", "think", "believe", "mean", "want", "need", "hear", "notice", "realise", "realize", "mind", "worry", "hesitate"}:
+        if t._.tense == "present" and (passive(t) or lem in DONE_STATES) and t._.agent != "customer":
+            return True  # "the kitchen isn't finished", "your room isn't ready": what should be done is not
         return t._.tense in ("past", "perfect") or t._.modality == "inability"
     # particles as children, or just after the verb when the parser hangs them elsewhere ("let you down")
     particles = {c.lower_ for c in t.children} | {x.lower_ for x in t.doc[t.i + 1 : min(t.i + 4, t.sent.end)]}
