@@ -209,3 +209,10 @@ def test_readme_rule_table_is_generated_from_the_rules():
 def test_unknown_selector_is_a_usage_error(drafts):
     proc = run(str(drafts["bad"]), "--select", "nosuchrule")
     assert proc.returncode == 2 and "nosuchrule" in proc.stderr.decode()
+
+
+def test_fix_on_standard_input_prints_the_fixed_text():
+    proc = run("-", "--fix", stdin=b"As I said in my last email, order #4471 shipped on 3 March. I'll call you at 10 am tomorrow.\n")
+    out = proc.stdout.decode()
+    assert out.startswith("Order #4471 shipped on 3 March. I'll call you at 10 am tomorrow.")
+    assert "AL302" in proc.stderr.decode()  # what was fixed is said on stderr, not mixed into the text
