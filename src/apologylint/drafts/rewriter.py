@@ -238,7 +238,7 @@ class Rewriter:
             if f.category in MISSING:
                 continue
             if f.rule == too_many:
-                for i in self._extra_apologies(an):
+                for i in self._extra_apologies(an, report):
                     by_sentence.setdefault(i, []).append(_flag_word(f.rule, f.category, an.sentences[i], _APOLOGY_WORD))
                 continue
             # a finding over several of our sentences (the parser ran two together after a link
@@ -248,11 +248,12 @@ class Rewriter:
             for j in (spanned if len(spanned) > 1 else [i] if i is not None else []):
                 by_sentence.setdefault(j, []).append(f)
         apologize = self.renderer.scenario(sc_name).apologize
+        apology_sents = _apology_sentences(an, report)  # the linter's reading, not a pattern of ours
         if not apologize:
             # the scenario says no mistake of ours happened (the customer's own slip, a rule they
             # dislike): an apology would admit one, so it is repaired as the over-apology it is
             for i, sent in enumerate(an.sentences):
-                if i not in by_sentence and _APOLOGY_WORD.search(sent.text) and not _SYMPATHY.search(sent.text):
+                if i not in by_sentence and i in apology_sents and not _SYMPATHY.search(sent.text):
                     by_sentence[i] = [_flag_word(self._rule_id("apology-without-failure"), "over-apology", sent, _APOLOGY_WORD)]
         edits: dict[int, str | None] = {}
         if by_sentence:
@@ -307,9 +308,9 @@ class Rewriter:
                 if any(f.severity.rank >= 1 and f.category not in MISSING and f.category != "over-apology"
                        and not _on_placeholder(f, cand) for f in rep.findings):
                     continue
-                if category == "over-apology" and _APOLOGY_WORD.search(cand) and how not in ("plain", "one-apology"):
+                if category == "over-apology" and rep.counts.apologies and how not in ("plain", "one-apology"):
                     continue
-                if how == "plain" and apologize and _APOLOGY_WORD.search(cand) and not rep.counts.empathy:
+                if how == "plain" and apologize and rep.counts.apologies and not rep.counts.empathy:
                     fallback = fallback or cand
                     continue  # plain but still a form letter: the scenario's own apology says more
                 if how in ("plain", "scenario-apology", "unfeel") or (how == "fix" and not removed):
@@ -452,8 +453,9 @@ class Rewriter:
         if "missing-empathy" in missing and sc.apologize and report.counts.apologies:
             # an apology that names nothing ("Sorry for the late reply."): the scenario's says what
             part = self.scenario_part(sc_name, "apology", seed)
+            said = _apology_sentences(an, report)
             for i, x in enumerate(an.sentences):
-                if part and _APOLOGY_WORD.search(x.text) and not _SYMPATHY.search(x.text) and _words(x.text) <= 12:
+                if part and i in said and not _SYMPATHY.search(x.text) and _words(x.text) <= 12:
                     if not ({f.key for f in facts(x.text)} - {f.key for f in facts(_text_without(an, i))}):
                         result.replaced.append((x.text, part))
                         return rebuild(an, {i: part})
@@ -489,10 +491,11 @@ class Rewriter:
                 result.added.append(part)
         return rebuild(an, {}, inserts=inserts) if inserts else text
 
-    def _extra_apologies(self, an: Anatomy) -> list[int]:
+    def _extra_apologies(self, an: Anatomy, report: "Report") -> list[int]:
         """Every apology sentence but the one to keep: the longest that names what happened (it
         counts as empathy on its own and has no finding), else the first."""
-        apologies = [i for i, x in enumerate(an.sentences) if _APOLOGY_WORD.search(x.text) and not _SYMPATHY.search(x.text)]
+        said = _apology_sentences(an, report)
+        apologies = [i for i, x in enumerate(an.sentences) if i in said and not _SYMPATHY.search(x.text)]
         repeated = [i for i, x in enumerate(an.sentences) if _REPEATED_APOLOGY.search(x.text)]
         if len(apologies) < 2:
             return repeated  # "Sorry, sorry, sorry about ...": one sentence, several apologies
@@ -538,6 +541,12 @@ class Rewriter:
 
     def macro(self, name: str, seed: int) -> str:
         return self.renderer.render_macro(name, seed=seed)
+
+
+def _apology_sentences(an: Anatomy, report: "Report") -> set[int]:
+    """The sentences where the linter read an apology (report.moves), by their index in `an`."""
+    spans = [(m.start, m.end) for s in (report.moves or []) for m in s.moves if m.kind == "apology"]
+    return {i for i, x in enumerate(an.sentences) if any(a < x.end and x.start < b for a, b in spans)}
 
 
 def failure_said(cues: list[str], customer: str | None) -> str | None:
