@@ -186,3 +186,12 @@ def test_every_fix_on_a_rule_example_clears_its_finding(linter, rule, text, ctx)
 def test_most_rule_examples_get_a_fix(linter):
     made = [bool(f.fix) for rule, text, ctx in _fixable_examples() for f in linter.lint(text + AFTER, ctx).findings if f.rule == rule]
     assert sum(made) >= 0.7 * len(made), (sum(made), len(made))
+
+
+def test_every_fix_action_a_rule_may_name_is_one_fixes_can_make():
+    from typing import get_args
+
+    from apologylint.fixes import ACTIONS
+    from apologylint.ruleset import FixAction
+
+    assert set(get_args(FixAction)) == set(ACTIONS)

@@ -253,12 +253,19 @@ def apply_edits(text: str, findings: list, unsafe: bool = False) -> tuple[str, l
 
 def fix_text(linter, text: str, in_reply_to: str | None = None, unsafe: bool = False, max_passes: int = 5) -> tuple[str, list]:
     """Lint, apply the fixes, lint again, until no fix applies (as `ruff --fix` does)."""
+    text, fixed, _ = fix_and_report(linter, text, in_reply_to, unsafe, max_passes)
+    return text, fixed
+
+
+def fix_and_report(linter, text: str, in_reply_to: str | None = None, unsafe: bool = False, max_passes: int = 5) -> tuple[str, list, object]:
+    """`fix_text`, with the report of the fixed text: the last pass has linted it already."""
     fixed: list = []
+    report = None
     for _ in range(max_passes):
         report = linter.lint(text, in_reply_to)
         new, chosen = apply_edits(text, report.findings, unsafe)
         if not chosen or new == text:
-            break
+            return text, fixed, report
         fixed.extend(chosen)
         text = new
-    return text, fixed
+    return text, fixed, linter.lint(text, in_reply_to)  # out of passes: the last report was of the text before

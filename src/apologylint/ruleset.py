@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError, field_validator, model_validator
 
+from .conditions import CONDITIONS
 from .models import MOVE_KINDS, Severity
 
 RULE_ID = r"^[A-Z]{2,5}[0-9]{3,4}$"
@@ -37,7 +38,7 @@ Predicate = Literal[
     "request",
 ]
 #: facts about the whole exchange a conditional rule can depend on (implemented in conditions.py)
-Condition = Literal["problem", "praise-only", "has-context", "reply-apologizes", "always", "needs-next-step", "asked-or-problem", "asked-only"]
+Condition = Literal[tuple(CONDITIONS)]  # type: ignore[valid-type]  # one list: the conditions conditions.py can hold
 #: a move of the reply, by name (models.MOVE_KINDS)
 MoveKind = Literal[MOVE_KINDS]  # type: ignore[valid-type]
 
@@ -77,7 +78,7 @@ TUNABLE = {"severity", "enabled", "once", "max", "max_per_100_words", "density_m
 
 
 #: how a rule's findings can be repaired (fixes.py makes the edits)
-FixAction = Literal["cut-clause", "drop-lead-in", "drop-sentence", "delete-words", "plain-apology"]
+FixAction = Literal["cut-clause", "drop-lead-in", "drop-sentence", "delete-words", "plain-apology"]  # fixes.ACTIONS (a test keeps them one list)
 
 
 class FixSpec(BaseModel):

@@ -77,7 +77,7 @@ def _fix(args: argparse.Namespace, linter, messages: list, context: str | None, 
     import pathlib
 
     from .. import reporters
-    from ..fixes import fix_text
+    from ..fixes import fix_and_report
 
     changed = 0
     remaining = []
@@ -87,7 +87,7 @@ def _fix(args: argparse.Namespace, linter, messages: list, context: str | None, 
             bad_inputs += 1
             continue
         reply_to = context if context is not None else msg.in_reply_to
-        new, fixed = fix_text(linter, msg.text, reply_to, unsafe=args.unsafe_fixes)
+        new, fixed, report = fix_and_report(linter, msg.text, reply_to, unsafe=args.unsafe_fixes)
         if new != msg.text:
             changed += 1
             if args.diff:
@@ -105,7 +105,6 @@ def _fix(args: argparse.Namespace, linter, messages: list, context: str | None, 
             if not args.quiet:
                 print(f"{msg.path}: fixed {len(fixed)} ({', '.join(sorted({f.rule for f in fixed}))})", file=sys.stderr)
         if not args.diff:
-            report = linter.lint(new, reply_to)
             report.path = msg.path
             remaining.append(report)
             if msg.path != "<stdin>":

@@ -199,6 +199,7 @@ class Rewriter:
         result = Rewrite(original=text, text=text, scenario=sc_name, extracted=extract(text), evidence=evidence)
         seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=4).digest(), "big")
         current = text
+        report = None
         for _ in range(self.max_passes):
             report = self.linter.lint(current, in_reply_to)
             todo = actionable(report, current)
@@ -207,18 +208,19 @@ class Rewriter:
             new = self._pass(current, in_reply_to, todo, report, sc_name, seed, result)
             if new == current:
                 break
-            current = new
-        current = self._still_answer(current, in_reply_to, sc_name, seed, result)
+            current, report = new, None  # the report was of the text before this pass
+        current = self._still_answer(current, in_reply_to, sc_name, seed, result, report)
         result.text = current
         return result
 
-    def _still_answer(self, text: str, in_reply_to: str | None, sc_name: str, seed: int, result: Rewrite) -> str:
+    def _still_answer(self, text: str, in_reply_to: str | None, sc_name: str, seed: int, result: Rewrite, report: "Report | None" = None) -> str:
         """A draft whose excuses or blame were all it said ("As I said, the terms were clear. You
         should have read them.") answered a problem even when no customer message says so: once
         those are gone it still acknowledges it and offers a way forward, as placeholders."""
         if not any(d.category in DROPPABLE for d in result.dropped):
             return text
-        report = self.linter.lint(text, in_reply_to)
+        if report is None:  # the loop's last report is of this text unless it ran out of passes
+            report = self.linter.lint(text, in_reply_to)
         missing = set()
         if not report.counts.apologies and not report.counts.empathy:
             missing.add("missing-empathy")

@@ -310,6 +310,14 @@ def _not_the_customers(t: Token, context_words: set[str]) -> bool:
     return lemma(n) not in context_words
 
 
+def _external(t: Token, marker: str, link: str, effect_by: str, tense: str | None = None) -> Move:
+    """An explanation read from the clause itself (a doer, trouble had, a hand-off, "everyone does
+    it"): the clause is the cause, the failure is what the customer reported, and it is not ours."""
+    span = _clause_span(t)
+    return Move("explanation", span, {"cause": span.text, "effect": "", "marker": marker, "link": link, "whose": "external",
+                                      "effect_by": effect_by, "effect_tense": tense or t._.tense, "effect_failure": "true"})
+
+
 def _trouble_had(t: Token, agent: str) -> Token | None:
     """The trouble noun of "we had/are experiencing an issue", "there was a fault", "this is a known
     bug": trouble that is nobody's doing. Not trouble with the customer's own thing ("an issue with
@@ -540,20 +548,17 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         agent = t._.agent
         if agent == "speaker" and t._.tense == "perfect" and t._.modality == "inability" and not _in_apology(t, apology_tokens):
             # "we couldn't have predicted it", "there was nothing we could have done": a disclaimer
-            yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "could not have", "link": "disclaimer", "whose": "external",
-                                                     "effect_by": "speaker", "effect_tense": "perfect", "effect_failure": "true"})
+            yield _external(t, "could not have", "disclaimer", "speaker", tense="perfect")
         if agent == "speaker" and t._.modality == "none" and failure_clause(t) and t._.tense in ("past", "perfect") and not t._.conditional and lemma(t) not in UNDERGO:
             yield Move("ownership", _clause_span(t), {"how": "we did it"})  # "we missed it", "we sent it to the wrong depot"
         # a party as the doer of the failure: "the roofer never turned up", "we were let down by the haulier"
         explained = any(x._.cause_of == t.i for x in t.sent)
         # "every bank does this", "all airlines overbook", "that's normal for any online game"
         if t._.tense == "present" and not t._.conditional and _everyone_does_it(t):
-            yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "everyone does it", "link": "normal", "whose": "external",
-                                                     "effect_by": agent, "effect_tense": "present", "effect_failure": "true"})
+            yield _external(t, "everyone does it", "normal", agent, tense="present")
         # "these things happen with bikes", "it happens from time to time": the failure as what happens anyway
         if lemma(t) == "happen" and t._.tense == "present" and t._.polarity == "positive" and not t._.conditional and t._.agent_i >= 0 and _happens_anyway(t):
-            yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "it happens", "link": "normal", "whose": "external",
-                                                     "effect_by": agent, "effect_tense": "present", "effect_failure": "true"})
+            yield _external(t, "it happens", "normal", agent, tense="present")
         # a thing fails by itself ("the page buckled", "the servers were slow"); a thing that did something
         # to an object ("the translation missed two paragraphs") describes the fault, not its cause
         thing_failed = (
@@ -566,34 +571,29 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             subj_i = t._.agent_i
             doer = doc[subj_i] if subj_i >= 0 else t
             if not any(c.lower_ == "your" for c in doer.children) and doer.lower_ not in ("they", "them") or t.tag_ in ("VBD", "VBN"):
-                yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "doer", "link": "doer", "whose": "external",
-                                                         "effect_by": "third", "effect_tense": t._.tense, "effect_failure": "true"})
+                yield _external(t, "doer", "doer", "third")
         # trouble we had or that there was: "we're experiencing technical difficulties", "there's a shortage
         # of crew", "this is a known issue with iOS 18": trouble given as what happened, not owned
         if t._.tense in ("present", "past", "perfect") and t._.polarity == "positive" and not t._.conditional and t._.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
             trouble = _trouble_had(t, agent)
             if trouble is not None:
-                yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "trouble", "link": "doer", "whose": "external",
-                                                         "effect_by": agent, "effect_tense": t._.tense, "effect_failure": "true"})
+                yield _external(t, "trouble", "doer", agent)
         # "the update was rolled out by our vendor": a party did what went wrong (not "your parcel was
         # delivered by DPD" or "refunded by our finance team", which say what was done for the customer)
         if passive(t) and agent == "third" and t._.tense in ("past", "perfect") and t._.polarity == "positive" and not t._.conditional and ex.worded_problem \
                 and lemma(t) not in REMEDY_VERBS and lemma(t) not in HANDOFF_VERBS and not explained and t._.cause_of < 0 and not _in_apology(t, apology_tokens):
             patient = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
             if patient is not None and lemma(patient) in context_words and role(patient) != "customer":
-                yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "done by", "link": "doer", "whose": "external",
-                                                         "effect_by": "third", "effect_tense": t._.tense, "effect_failure": "true"})
+                yield _external(t, "done by", "doer", "third")
         # "the seller is responsible for shipping": the job is someone else's
         if lemma(t) == "be" and agent == "third" and t._.polarity == "positive" and not t._.conditional and any(lemma(c) in ("responsible", "liable") for c in t.children if c.dep_ == "acomp") and not _in_apology(t, apology_tokens):
-            yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "responsible", "link": "hand-off", "whose": "external",
-                                                     "effect_by": "third", "effect_tense": t._.tense, "effect_failure": "true"})
+            yield _external(t, "responsible", "hand-off", "third")
         # the job handed to a party: "assistance bookings are handled by the airport's provider"
         progressive = any(c.dep_ == "auxpass" and c.lower_ == "being" for c in t.children)
         habitual = t._.tense == "present" and not progressive and lemma(t) not in UNDERGO and agent in ("third", "thing")  # "prices are set by our pricing system"
         handed = agent == "third" and lemma(t) in HANDOFF_VERBS and not (t._.tense in ("past", "perfect") and lemma(t) in REMEDY_VERBS)  # not "delivered by DPD yesterday"
         if passive(t) and (handed or habitual) and not t._.conditional and not _in_apology(t, apology_tokens):
-            yield Move("explanation", _clause_span(t), {"cause": _clause_span(t).text, "effect": "", "marker": "handled by", "link": "hand-off", "whose": "external",
-                                                     "effect_by": "third", "effect_tense": t._.tense, "effect_failure": "true"})
+            yield _external(t, "handled by", "hand-off", "third")
         # a rule as the doer, or an obligation on us: "regulations require us to", "we have to follow"
         subj = doc[t._.agent_i] if t._.agent_i >= 0 else None
         if subj is not None and lemma(subj) in NORM_NOUNS and lemma(t) not in UNDERGO - {"be"}:
