@@ -7,6 +7,10 @@
   of parsing.
 - start-up: `apologylint --help`, `apologylint rules` and a one-file lint against `python -c pass`.
 - memory: peak RSS of a lint run against a process that only loads the same spaCy pipeline.
+- degenerate (`--degenerate`): hostile shapes ("a\\n", "sorry ", "!?.", "&amp;", a word with no
+  spaces, invisible characters) from 1 KB up to the size limit, each against the bare parse of the
+  same normalised text, and a 1 MB email of short lines through `lint_email`. Linear cost shows as
+  a ratio that stays flat while the size grows.
 
 No thresholds live here or in the tests: the numbers are for reading and for comparing commits.
 """
@@ -117,10 +121,61 @@ def memory() -> dict:
     return {"spacy_pipeline_only_mb": round(base, 1), "lint_corpus_mb": round(ours, 1), "ratio": round(ours / base, 2)}
 
 
+DEGENERATE = {
+    "a-newline": "a\n",
+    "sorry": "sorry ",
+    "punctuation": "!?.",
+    "entities": "&amp;",
+    "one-word": "x",
+    "invisible": "sorry\u200e\u202e \u0430s I said ",
+}
+
+
+def degenerate(repeat: int, largest_kb: int) -> dict:
+    from apologylint import Linter
+    from apologylint.mail import lint_email
+    from apologylint.text import normalize
+
+    linter = Linter()
+    linter.compiled
+    nlp = linter.nlp
+    out: dict = {}
+    sizes = [kb for kb in (1, 4, 16, 64, 128, 192) if kb <= largest_kb]
+    for name, unit in DEGENERATE.items():
+        rows = {}
+        for kb in sizes:
+            text = unit * (kb * 1000 // len(unit))
+            parsed = normalize(text).text
+            base = best_of(lambda: nlp(parsed), repeat)
+            ours = best_of(lambda: linter.lint(text), repeat)
+            rows[f"{kb}KB"] = {"parse_s": round(base, 3), "lint_s": round(ours, 3), "ratio": round(ours / base, 2)}
+        out[name] = rows
+    from apologylint.inputs import InputError
+
+    for label, lines in (("email_80KB_of_40k_lines", 40_000), ("email_1MB_of_short_lines", 333_000)):
+        raw = ("From: a@example.com\nTo: b@example.com\nSubject: x\n\n" + "ok\n" * lines).encode()
+
+        def run(raw=raw):
+            try:
+                lint_email(raw, linter=linter)
+                return "linted"
+            except InputError:
+                return "refused"
+
+        outcome = run()
+        out[f"{label}_s"] = {"seconds": round(best_of(run, 1), 3), "outcome": outcome}
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--degenerate", action="store_true", help="only the degenerate-input benchmark")
+    ap.add_argument("--largest-kb", type=int, default=192, help="largest degenerate input, in KB")
     args = ap.parse_args()
+    if args.degenerate:
+        print(json.dumps({"degenerate": degenerate(args.repeat, args.largest_kb)}, indent=2))
+        return 0
     result = {"throughput": throughput(args.repeat), "startup": startup(args.repeat), "memory": memory()}
     print(json.dumps(result, indent=2))
     return 0

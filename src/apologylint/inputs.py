@@ -9,8 +9,13 @@ as an email when they open with a header block, else as text.
 """
 from __future__ import annotations
 
+import codecs
+import os
 import pathlib
+import select
+import stat
 import sys
+import time
 
 # defined one layer down (apologylint.mail uses them too, and must not import this module)
 from .message import MAX_BYTES, MAX_EMAIL_BYTES, InputError, Message
@@ -20,11 +25,33 @@ EMAIL_SUFFIXES = {".eml"}
 HTML_SUFFIXES = {".html", ".htm"}
 
 
-def decode(data: bytes, where: str) -> str:
+#: byte-order marks and the encodings they announce (UTF-32 before UTF-16: FF FE 00 00 starts both)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def too_large(where: str, size: int | None, limit: int) -> InputError:
+    """The error for an input past `limit`; `size` is its real size when known (a file), None
+    when only "more than the limit" is (standard input, a pipe)."""
+    told = f"{size:,} bytes" if size is not None else f"more than {limit:,} bytes"
+    return InputError(f"{where}: {told} is too large for a reply (limit {limit:,})")
+
+
+def decode(data: bytes, where: str, size: int | None = None) -> str:
+    """Text from bytes: UTF-8, or UTF-16/32 when a byte-order mark says so."""
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    if encoding not in (None, "utf-8-sig"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            raise InputError(f"{where}: starts with a {encoding.upper()} byte-order mark but is not {encoding.upper()} text") from None
+        return decode(text.encode("utf-8", "surrogatepass"), where, size)
     if not data.strip():
         raise InputError(f"{where}: empty input, nothing to lint")
     if len(data) > MAX_BYTES:
-        raise InputError(f"{where}: {len(data):,} bytes is too large for a reply (limit {MAX_BYTES:,})")
+        raise too_large(where, size if size is not None and size > MAX_BYTES else None, MAX_BYTES)
     if b"\x00" in data[:8192]:
         raise InputError(f"{where}: binary data, not a text message")
     try:
@@ -33,11 +60,12 @@ def decode(data: bytes, where: str) -> str:
         raise InputError(f"{where}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8") from None
 
 
-def from_bytes(data: bytes, where: str, suffix: str = "") -> Message:
-    """A Message from the bytes of a file (by its suffix) or of standard input (suffix '')."""
+def from_bytes(data: bytes, where: str, suffix: str = "", size: int | None = None) -> Message:
+    """A Message from the bytes of a file (by its suffix) or of standard input (suffix '');
+    `size` is the file's real size when `data` is only its first bytes."""
     suffix = suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return Message(where, decode(data, where))
+        return Message(where, decode(data, where, size))
     from . import mail
 
     if suffix in EMAIL_SUFFIXES:
@@ -46,24 +74,66 @@ def from_bytes(data: bytes, where: str, suffix: str = "") -> Message:
         return mail.read_html(data, where)
     if mail.looks_like_email(data):
         return mail.read_email(data, where)
-    return Message(where, decode(data, where))
+    return Message(where, decode(data, where, size))
+
+
+#: how long a pipe given by name may stay silent before it is given up on
+PIPE_TIMEOUT = 10.0
 
 
 def read(path: str) -> Message:
     """Read one input; '-' is standard input."""
     if path == "-":
-        data = sys.stdin.buffer.read(MAX_EMAIL_BYTES + 1)
+        if sys.stdin is None:  # started with standard input closed (`<&-`)
+            raise InputError("<stdin>: standard input is closed")
+        try:
+            data = sys.stdin.buffer.read(MAX_EMAIL_BYTES + 1)
+        except (OSError, ValueError) as exc:  # closed after start, or not readable
+            raise InputError(f"<stdin>: cannot read standard input: {getattr(exc, 'strerror', None) or exc}") from None
         return from_bytes(data, "<stdin>")
     p = pathlib.Path(path)
+    limit = (MAX_BYTES if p.suffix.lower() in TEXT_SUFFIXES else MAX_EMAIL_BYTES) + 1
     try:
-        if p.is_dir():
+        mode = p.stat().st_mode
+        if stat.S_ISDIR(mode):
             raise InputError(f"{path}: is a directory")
-        with p.open("rb") as fh:
-            data = fh.read((MAX_BYTES if p.suffix.lower() in TEXT_SUFFIXES else MAX_EMAIL_BYTES) + 1)
+        if stat.S_ISFIFO(mode):
+            data, size = _read_pipe(path, limit), None
+        elif not stat.S_ISREG(mode):
+            raise InputError(f"{path}: not a regular file (a device or a socket); nothing to lint")
+        else:
+            with p.open("rb") as fh:
+                size = os.fstat(fh.fileno()).st_size
+                data = fh.read(limit)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return from_bytes(data, path, p.suffix)
+    if len(data) >= limit and p.suffix.lower() not in TEXT_SUFFIXES:
+        raise too_large(path, size, MAX_EMAIL_BYTES)
+    return from_bytes(data, path, p.suffix, size)
+
+
+def _read_pipe(path: str, limit: int) -> bytes:
+    """A named pipe (or `<(command)`): read without blocking forever. Opening one that has no
+    writer would wait for a writer that may never come, and every later input with it."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        chunks: list[bytes] = []
+        got = 0
+        deadline = time.monotonic() + PIPE_TIMEOUT
+        while got < limit:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise InputError(f"{path}: a pipe that sent nothing for {PIPE_TIMEOUT:g} s; nothing to lint")
+            chunk = os.read(fd, min(65536, limit - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+            deadline = time.monotonic() + PIPE_TIMEOUT
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

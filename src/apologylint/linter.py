@@ -37,6 +37,13 @@ class TextTooLong(ValueError):
 MAX_CHARS = 200_000
 
 
+def _too_long(text: str, in_reply_to: str | None) -> str | None:
+    for what, value in (("text", text), ("in_reply_to", in_reply_to)):
+        if value is not None and len(value) > MAX_CHARS:
+            return f"{what} is {len(value):,} characters; apologylint lints replies up to {MAX_CHARS:,}"
+    return None
+
+
 class Linter:
     """Holds the spaCy pipeline and the compiled rules; thread-compatible, not thread-safe."""
 
@@ -99,10 +106,18 @@ class Linter:
 
     # -- linting -------------------------------------------------------------------------------
     def lint(self, text: str, in_reply_to: str | None = None) -> Report:
-        return next(self.lint_many([(text, in_reply_to)]))
+        """The report on one reply; raises TextTooLong for a text no reply could be."""
+        report = next(self.lint_many([(text, in_reply_to)]))
+        if report.error is not None:
+            raise TextTooLong(report.error)
+        return report
 
     def lint_many(self, items: Iterable[Item]) -> Iterator[Report]:
-        """Reports in input order; items are texts or (text, in_reply_to) pairs."""
+        """Reports in input order; items are texts or (text, in_reply_to) pairs.
+
+        An item that cannot be linted (too long) gets a report of its own with `error` set and no
+        findings, in its place: one bad input never costs the others theirs.
+        """
         self.compiled  # compile (and load the pipeline) before the first batch
         pairs = ((it, None) if isinstance(it, str) else (it[0], it[1]) for it in items)
         batch_size = self.config.batch_size
@@ -110,12 +125,11 @@ class Linter:
             chunk = list(itertools.islice(pairs, batch_size))
             if not chunk:
                 return
-            for text, ctx in chunk:
-                for what, value in (("text", text), ("in_reply_to", ctx)):
-                    if value is not None and len(value) > MAX_CHARS:
-                        raise TextTooLong(f"{what} is {len(value):,} characters; apologylint lints replies up to {MAX_CHARS:,}")
-            for text, ex in zip((t for t, _ in chunk), self._exchanges(chunk)):
-                yield self._report(text, ex)
+            errors = [_too_long(text, ctx) for text, ctx in chunk]
+            fine = [item for item, err in zip(chunk, errors) if err is None]
+            exchanges = iter(self._exchanges(fine)) if fine else iter(())
+            for (text, _), err in zip(chunk, errors):
+                yield Report(error=err, fail_on=self.config.fail_on) if err is not None else self._report(text, next(exchanges))
 
     def _exchanges(self, chunk: list[tuple[str, str | None]]) -> list:
         """Parse a batch of replies, and each distinct customer message once (one `--in-reply-to`

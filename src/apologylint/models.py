@@ -169,13 +169,14 @@ class Report(BaseModel):
     problem: bool = Field(False, description="whether the reply answers a reported problem")
     moves: list[SentenceMoves] = Field(default_factory=list, description="each sentence of the reply and its moves")
     customer: CustomerReadingModel | None = Field(None, description="the reading of the customer's message, when one was given")
+    error: str | None = Field(None, description="why the message could not be linted (from lint_many; then there are no findings)")
     fail_on: Severity = Field(Severity.warning, exclude=True)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def ok(self) -> bool:
-        """True when no finding reaches the failing severity."""
-        return not any(f.severity.rank >= self.fail_on.rank for f in self.findings)
+        """True when the message was linted and no finding reaches the failing severity."""
+        return self.error is None and not any(f.severity.rank >= self.fail_on.rank for f in self.findings)
 
     @property
     def categories(self) -> set[str]:

@@ -87,15 +87,30 @@ def quoted(span: Span, ex: Exchange) -> bool:
 
 
 def _line_quoted(span: Span) -> bool:
-    """The sentence starts mid-line: look back from it to the start of its line."""
-    doc = span.doc
-    for i in range(span.sent.start - 1, -1, -1):
-        tok = doc[i]
-        if "\n" in tok.text_with_ws:
-            return False
-        if tok.text == ">" and (i == 0 or "\n" in doc[i - 1].text_with_ws):
-            return True
-    return False
+    """The sentence starts mid-line: is its line a "> " line?"""
+    return _quoted_line_starts(span.doc)[span.sent.start]
+
+
+_QUOTED_LINES = "apologylint_quoted_lines"
+
+
+def _quoted_line_starts(doc) -> list[bool]:
+    """For each token, whether its line begins with ">": computed once per doc, since looking
+    back to the start of the line from every sentence is quadratic in a long line."""
+    cached = doc.user_data.get(_QUOTED_LINES)
+    if cached is None or len(cached) != len(doc):
+        cached = []
+        quoted_line = False
+        line_start = True
+        for tok in doc:
+            if line_start and not tok.is_space:
+                quoted_line = tok.text == ">"
+                line_start = False
+            cached.append(quoted_line)
+            if "\n" in tok.text_with_ws:
+                line_start = True
+        doc.user_data[_QUOTED_LINES] = cached
+    return cached
 
 
 def conditional(span: Span, ex: Exchange) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 # one character in, one (or zero) characters out
@@ -21,6 +22,19 @@ _REPLACE = {
     "\u2026": "...",
 }
 _DROP = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+# Invisible characters that are not of the format category (Cf, dropped as a class): the combining
+# grapheme joiner, variation selectors and the Hangul fillers, which render as nothing.
+_INVISIBLE = {"\u034f", "\u115f", "\u1160", "\u3164", "\uffa0", "\u180e"} | {chr(c) for c in range(0xFE00, 0xFE10)}
+# Cyrillic and Greek letters drawn like Latin ones: a closed class, folded so that a look-alike
+# inside "As I said" or "apologize" hides no finding.
+_CONFUSABLE = str.maketrans(
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u04bb\u04cf\u051b\u051d"
+    "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0423\u0406\u0408\u0405"
+    "\u03bf\u03bd\u03b9\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a7\u03a5",
+    "aeopcyxijsdhlqw"
+    "ABEKMHOPCTXYIJS"
+    "oviABEZHIKMNOPTXY",
+)
 _ENTITIES = {"&amp;": "&", "&gt;": ">", "&lt;": "<", "&quot;": '"', "&#39;": "'", "&apos;": "'", "&nbsp;": " "}
 
 
@@ -67,20 +81,61 @@ def _restore_apostrophes(norm: Normalized) -> Normalized:
     found = list(_CONTRACTION_RE.finditer(norm.text))
     if not found:
         return norm
+    return _insert(norm, [m.start() + _CONTRACTED.get(m.group(0).lower(), 2) for m in found], "'")
+
+
+def _fold(ch: str) -> str | None:
+    """The Latin letters a reader sees in a non-ASCII character, or None to keep it.
+
+    Invisible characters (direction marks and overrides, tag characters, joiners, variation
+    selectors, fillers) and combining marks become nothing; fullwidth and mathematical letters
+    and accented ones become their plain letter; Cyrillic and Greek look-alikes their Latin twin.
+    Text in other scripts is kept: the rules do not read it, and folding it would invent words.
+    """
+    if ch in _INVISIBLE:
+        return ""
+    cat = unicodedata.category(ch)
+    if cat == "Cf" or cat in ("Mn", "Me"):
+        return ""
+    folded = ch.translate(_CONFUSABLE)
+    if folded != ch:
+        return folded
+    compat = unicodedata.normalize("NFKD", ch)
+    if compat != ch:
+        base = "".join(c for c in compat if not unicodedata.combining(c))
+        if base.isascii() and base.strip():
+            return base
+    return None
+
+
+# A run of this many characters with no space is no word (the longest links run to about 200): spaCy's tokenizer strips affixes from
+# it one at a time (quadratic in its length), so the matching copy gets a space inside it.
+LONGEST_RUN = 250
+_LONG_RUN = re.compile(r"\S{%d}(?=\S)" % LONGEST_RUN)
+
+
+def _break_long_runs(norm: Normalized) -> Normalized:
+    found = list(_LONG_RUN.finditer(norm.text))
+    if not found:
+        return norm
+    return _insert(norm, [m.end() for m in found], " ")
+
+
+def _insert(norm: Normalized, cuts: list[int], char: str) -> Normalized:
+    """`norm` with `char` inserted before each normalised offset in `cuts` (ascending); an inserted
+    character covers no character of the original."""
     text, start, end = norm.text, norm._start, norm._end
     out: list[str] = []
     orig: list[int] = []
     ends: list[int] = []
     last = 0
-    for m in found:
-        word = m.group(0)
-        cut = m.start() + _CONTRACTED.get(word.lower(), 2)
+    for cut in cuts:
         out.append(text[last:cut])
         orig.extend(start[last:cut])
         ends.extend(end[last:cut])
-        out.append("'")
+        out.append(char)
         orig.append(start[cut])
-        ends.append(start[cut])  # no original character of its own
+        ends.append(start[cut])
         last = cut
     out.append(text[last:])
     orig.extend(start[last:])  # with the sentinel
@@ -90,9 +145,10 @@ def _restore_apostrophes(norm: Normalized) -> Normalized:
 
 def normalize(text: str) -> Normalized:
     """Return the matching copy of `text`: straight quotes, plain spaces, no zero-width characters,
-    "\r\n" and a lone "\r" as "\n", other control characters and lone surrogates as spaces, and the
-    apostrophe back in a contraction typed without one."""
-    return _restore_apostrophes(_normalize_characters(text))
+    "\r\n" and a lone "\r" as "\n", other control characters and lone surrogates as spaces, no
+    invisible characters or look-alike letters, the apostrophe back in a contraction typed without
+    one, and no run of non-space characters longer than LONGEST_RUN."""
+    return _break_long_runs(_restore_apostrophes(_normalize_characters(text)))
 
 
 def _normalize_characters(text: str) -> Normalized:
@@ -128,6 +184,8 @@ def _normalize_characters(text: str) -> Normalized:
                 rep = "\n"
             elif (ch < " " and ch != "\n") or ch == "\x7f" or "\ud800" <= ch <= "\udfff":
                 rep = " "
+            elif not ch.isascii():
+                rep = _fold(ch)
         for r in ch if rep is None else rep:
             out.append(r)
             orig.append(i)

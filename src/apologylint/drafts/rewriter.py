@@ -197,7 +197,7 @@ class Rewriter:
         else:
             evidence = "a guess: the customer's message names no failure of this kind, so the apology is left as a placeholder" if sc.apologize else "inferred"
         result = Rewrite(original=text, text=text, scenario=sc_name, extracted=extract(text), evidence=evidence)
-        seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=4).digest(), "big")
+        seed = int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=4).digest(), "big")
         current = text
         report = None
         for _ in range(self.max_passes):

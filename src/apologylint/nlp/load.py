@@ -41,17 +41,33 @@ def load(name: str | None = None) -> Language:
 LINE_BREAKS = "apologylint_line_breaks"
 
 
+#: no sentence is longer than this many tokens: a longer one is degenerate input ("sorry " a
+#: thousand times), and the rules' per-sentence scans would make its cost quadratic
+LONGEST_SENTENCE = 120
+
+
 def _line_breaks(doc):
     """A line break ends a sentence: "Hi Sam,\nYou should have ..." is two, not one.
 
     spaCy's parser does not split at newlines, so a greeting would otherwise be glued to the first
     sentence (findings reported on the greeting's line, the greeting's name taken for a subject).
-    Preset boundaries are respected by the parser, which also parses the pieces better.
+    Preset boundaries are respected by the parser, which also parses the pieces better. A run of
+    LONGEST_SENTENCE tokens with no break gets one. The boundaries are written as one array:
+    setting `Token.is_sent_start` one token at a time re-checks the whole doc each time.
     """
+    from spacy.attrs import SENT_START
+
+    starts = doc.to_array([SENT_START])
+    since = 0
     for i in range(1, len(doc)):
         prev = doc[i - 1]
-        if (prev.is_space and "\n" in prev.text) or "\n" in prev.whitespace_:
-            doc[i].is_sent_start = True
+        since += 1
+        if (prev.is_space and "\n" in prev.text) or "\n" in prev.whitespace_ or since >= LONGEST_SENTENCE:
+            starts[i] = 1
+            since = 0
+        elif starts[i] == 1:
+            since = 0
+    doc.from_array([SENT_START], starts)
     return doc
 
 

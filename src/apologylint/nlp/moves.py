@@ -473,6 +473,7 @@ def _mark_apologies_for_asking(by_sentence: dict[int, list[Move]]) -> None:
     apology whose sentence goes on to ask the customer for something apologizes for asking."""
     for moves in by_sentence.values():
         asks = [m for m in moves if m.kind in ("question", "instruction")]
+        we_ask = None
         for m in moves:
             if m.kind != "apology":
                 continue
@@ -482,7 +483,8 @@ def _mark_apologies_for_asking(by_sentence: dict[int, list[Move]]) -> None:
             # "Sorry, but could you ...": the "but" turns the apology onto the request; a plain
             # "Sorry! Could you DM us?" in reply to a problem is the apology for the problem
             but_asks = bool(nxt) and nxt[0].lower_ == "but" and any(a.span.start >= m.span.end for a in asks)
-            we_ask = any(lemma(t) == "ask" and t._.agent == "speaker" and t._.modality == "obligation" for t in m.span.sent if t._.clause)
+            if we_ask is None:  # once per sentence: a run of apologies would rescan it for each
+                we_ask = any(lemma(t) == "ask" and t._.agent == "speaker" and t._.modality == "obligation" for t in m.span.sent if t._.clause)
             m.detail["for"] = "asking" if bare and (but_asks or we_ask) else ""
 
 
