@@ -274,32 +274,14 @@ class RuleFileError(ValueError):
     """A rule or signal file that does not validate; the message names the file and the rule."""
 
 
-def _yaml_loader():
-    """A safe loader with YAML 1.2 booleans: in word lists `no`, `on` and `off` are words."""
-    import re as _re
-
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.yaml_implicit_resolvers = {
-        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
-        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    Loader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool", _re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-    )
-    return Loader
-
-
 def _read_yaml(path: pathlib.Path) -> Any:
-    import yaml
+    """A rule or signal file through the one bounded loader (safeload.py)."""
+    from .safeload import DataFileError, load
 
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_yaml_loader())
-    except (OSError, yaml.YAMLError) as exc:
-        raise RuleFileError(f"{path}: cannot read: {exc}") from None
+        return load(path)
+    except DataFileError as exc:
+        raise RuleFileError(str(exc)) from None
 
 
 def _source_name(entry: Any, index: Any) -> str:
