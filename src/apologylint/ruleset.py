@@ -337,6 +337,8 @@ def check_params(where: str, function: str | None, params: dict[str, Any]) -> di
         return registry.validate_params(function, params)
     except KeyError as exc:
         raise RuleFileError(f"{where}: function: {exc.args[0]}") from None
+    except registry.UnknownParams as exc:
+        raise RuleFileError(f"{where}: {exc}") from None
     except ValidationError as exc:
         # a misspelt key is also a missing one: name the key as written first
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")

@@ -36,9 +36,9 @@ def _size(n: int) -> str:
     return f"{n / (1 << 20):.0f} MiB" if n >= 1 << 20 and n % (1 << 20) == 0 else f"{n:,} bytes"
 
 
-def read_bytes(path: str | pathlib.Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes. A FIFO, a device or a folder is
-    refused before it is opened (opening a FIFO blocks; /dev/zero never ends)."""
+def regular_file(path: str | pathlib.Path, limit: int | None = MAX_FILE_BYTES) -> os.stat_result:
+    """The stat of a regular file (of at most `limit` bytes unless None). A FIFO, a device or a
+    folder is refused before it is opened: opening a FIFO blocks, and /dev/zero never ends."""
     path = pathlib.Path(path)
     try:
         st = os.stat(path)
@@ -48,9 +48,16 @@ def read_bytes(path: str | pathlib.Path, limit: int = MAX_FILE_BYTES) -> bytes:
         raise DataFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if not stat.S_ISREG(st.st_mode):
         kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-        raise DataFileError(f"{path}: {kind}; give a file of at most {_size(limit)}")
-    if st.st_size > limit:
+        raise DataFileError(f"{path}: {kind}" + (f"; give a file of at most {_size(limit)}" if limit else "; give a file"))
+    if limit is not None and st.st_size > limit:
         raise DataFileError(f"{path}: {st.st_size:,} bytes is over the limit of {_size(limit)} for this kind of file")
+    return st
+
+
+def read_bytes(path: str | pathlib.Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (see `regular_file`)."""
+    path = pathlib.Path(path)
+    regular_file(path, limit)
     try:
         with open(path, "rb") as fh:
             data = fh.read(limit + 1)  # a file that grew since stat is caught here
