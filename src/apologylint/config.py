@@ -5,14 +5,7 @@ them is the same clear error.
 """
 from __future__ import annotations
 
-import json
 import pathlib
-import sys
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -41,21 +34,18 @@ class Config(BaseModel):
 
     @classmethod
     def from_file(cls, path: str | pathlib.Path) -> "Config":
-        """Read a TOML, YAML or JSON file; in pyproject.toml the table is [tool.apologylint]."""
-        path = pathlib.Path(path)
-        raw = path.read_text(encoding="utf-8")
-        if path.suffix == ".toml":
-            data = tomllib.loads(raw)
-            if path.name == "pyproject.toml":
-                data = data.get("tool", {}).get("apologylint", {})
-        elif path.suffix in (".yaml", ".yml"):
-            import yaml
+        """Read a TOML, YAML or JSON file; in pyproject.toml the table is [tool.apologylint].
 
-            data = yaml.safe_load(raw) or {}
-        else:
-            data = json.loads(raw)
+        The file is read through `safeload` (size, encoding and YAML aliases bounded), so a
+        hostile file is a `DataFileError` naming it, never a hang."""
+        from .safeload import DataFileError, load
+
+        path = pathlib.Path(path)
+        data = load(path)
+        if data is None and path.suffix.lower() not in (".toml", ".json"):
+            data = {}  # an empty YAML file
         if not isinstance(data, dict):
-            raise ValueError("the configuration must be a table/mapping")
+            raise DataFileError(f"{path}: the configuration must be a table/mapping")
         base = path.parent
         for key in ("rule_paths", "template_paths"):
             value = data.get(key, [])

@@ -5,7 +5,7 @@ import json
 import pathlib
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .models import CORE_CATEGORIES
 
@@ -21,27 +21,43 @@ class Item(BaseModel):
 
 
 def load_items(path: str | pathlib.Path) -> list[Item]:
+    """The labelled messages of one JSONL file; a ValueError (one line, naming the file and the
+    line) for a file that is not a regular UTF-8 file of JSON objects. Of any size (a corpus is
+    not configuration), but never a FIFO or a device."""
+    from .safeload import regular_file
+
+    regular_file(path, limit=None)  # a FIFO or /dev/zero would block or never end
+    data = pathlib.Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ValueError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x})") from None
     items = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{n}: not JSON: {exc.msg}") from None
-            if "reply" in raw:  # the rubric's format: booleans per category
-                raw = {
-                    "id": str(raw.get("id", n)),
-                    "text": raw["reply"],
-                    "in_reply_to": raw.get("customer") or None,
-                    "expected": [c for c in CORE_CATEGORIES if raw.get(c.replace("-", "_"))],
-                }
-            raw.setdefault("id", f"{pathlib.Path(path).name}:{n}")
-            try:
-                items.append(Item.model_validate(raw))
-            except Exception as exc:
-                raise ValueError(f"{path}:{n}: {exc}".splitlines()[0]) from None
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{n}: not JSON: {exc.msg}") from None
+        except RecursionError:
+            raise ValueError(f"{path}:{n}: nested too deeply") from None
+        if not isinstance(raw, dict):
+            raise ValueError(f"{path}:{n}: expected a JSON object such as {{\"text\": ..., \"expected\": [...]}}, not {type(raw).__name__}")
+        if "reply" in raw:  # the rubric's format: booleans per category
+            raw = {
+                "id": str(raw.get("id", n)),
+                "text": raw["reply"],
+                "in_reply_to": raw.get("customer") or None,
+                "expected": [c for c in CORE_CATEGORIES if raw.get(c.replace("-", "_"))],
+            }
+        raw.setdefault("id", f"{pathlib.Path(path).name}:{n}")
+        try:
+            items.append(Item.model_validate(raw))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise ValueError(f"{path}:{n}: {'.'.join(map(str, err['loc'])) or '(line)'}: {err['msg']}") from None
     return items
 
 

@@ -77,11 +77,32 @@ def params_model(name: str) -> type[BaseModel] | None:
     return PARAMS.get(name)
 
 
+class UnknownParams(ValueError):
+    """`params` that a function registered without a params model cannot take."""
+
+
+def _check_keywords(name: str, fn: Callable[..., Any], params: Mapping[str, Any]) -> None:
+    """Without a model, the function's own signature says which keywords it takes: a key it does
+    not take is an error when the rule file loads, not a TypeError on the first message linted."""
+    takes = list(inspect.signature(fn).parameters.values())[2:]  # after (exchange, doc)
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in takes):
+        return
+    names = [p.name for p in takes if p.kind is not inspect.Parameter.VAR_POSITIONAL]
+    unknown = sorted(set(params) - set(names))
+    missing = sorted(p.name for p in takes if p.default is inspect.Parameter.empty and p.kind is not inspect.Parameter.VAR_POSITIONAL and p.name not in params)
+    if unknown:
+        raise UnknownParams(f"params.{unknown[0]}: function {name} takes no such parameter (it takes {', '.join(names) or 'none'})")
+    if missing:
+        raise UnknownParams(f"params.{missing[0]}: function {name} needs this parameter")
+
+
 def validate_params(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """The keyword arguments to call `name` with: `params` validated against its model (raising
-    pydantic's ValidationError), defaults filled in; as written when it has no model."""
+    pydantic's ValidationError), defaults filled in; without a model, checked against the
+    function's signature (raising UnknownParams) and passed as written."""
     model = params_model(name)
     if model is None:
+        _check_keywords(name, FUNCTIONS[name], params)
         return dict(params)
     validated = model.model_validate(dict(params))
     return {key: getattr(validated, key) for key in type(validated).model_fields}

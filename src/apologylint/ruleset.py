@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError, field_validator, model_validator
 
 from .conditions import CONDITIONS
 from .models import MOVE_KINDS, Severity
@@ -41,6 +41,18 @@ Predicate = Literal[
 Condition = Literal[tuple(CONDITIONS)]  # type: ignore[valid-type]  # one list: the conditions conditions.py can hold
 #: a move of the reply, by name (models.MOVE_KINDS)
 MoveKind = Literal[MOVE_KINDS]  # type: ignore[valid-type]
+
+
+def _safe_regexes(patterns: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    """Every `REGEX` in the patterns checked and, where its cost is not linear, confined to short
+    tokens (userregex.py): a rule pack cannot hang the linter with `^(a+)+$`."""
+    from .userregex import guard_patterns
+
+    return guard_patterns(patterns)
+
+
+#: spaCy token or dependency patterns, with their regular expressions made safe
+Patterns = Annotated[list[list[dict[str, Any]]], AfterValidator(_safe_regexes)]
 
 
 class Example(BaseModel):
@@ -141,14 +153,14 @@ class PatternRule(RuleBase):
     """spaCy Matcher token patterns, exactly as spaCy writes them."""
 
     kind: Literal["pattern"]
-    patterns: list[list[dict[str, Any]]] = Field(min_length=1)
+    patterns: Patterns = Field(min_length=1)
 
 
 class DependencyRule(RuleBase):
     """spaCy DependencyMatcher patterns: who does what to whom."""
 
     kind: Literal["dependency"]
-    patterns: list[list[dict[str, Any]]] = Field(min_length=1)
+    patterns: Patterns = Field(min_length=1)
 
 
 class CountRule(RuleBase):
@@ -237,7 +249,7 @@ class SignalSource(Filters):
     id: str = Field(pattern=KEBAB, description="unique within the signal: what tests and error messages call it")
     kind: Literal["lexicon", "pattern", "dependency", "python"]
     lemmas: list[str] = Field(default_factory=list)
-    patterns: list[list[dict[str, Any]]] = Field(default_factory=list)
+    patterns: Patterns = Field(default_factory=list)
     function: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
     move: str | None = Field(None, pattern=KEBAB, description="the move of a reply this source is evidence of (nlp/moves.py)")
@@ -274,32 +286,14 @@ class RuleFileError(ValueError):
     """A rule or signal file that does not validate; the message names the file and the rule."""
 
 
-def _yaml_loader():
-    """A safe loader with YAML 1.2 booleans: in word lists `no`, `on` and `off` are words."""
-    import re as _re
-
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.yaml_implicit_resolvers = {
-        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
-        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    Loader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool", _re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-    )
-    return Loader
-
-
 def _read_yaml(path: pathlib.Path) -> Any:
-    import yaml
+    """A rule or signal file through the one bounded loader (safeload.py)."""
+    from .safeload import DataFileError, load
 
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_yaml_loader())
-    except (OSError, yaml.YAMLError) as exc:
-        raise RuleFileError(f"{path}: cannot read: {exc}") from None
+        return load(path)
+    except DataFileError as exc:
+        raise RuleFileError(str(exc)) from None
 
 
 def _source_name(entry: Any, index: Any) -> str:
@@ -326,7 +320,7 @@ def _explain(path: pathlib.Path, data: Any, exc: ValidationError, what: str = "r
             loc = loc[2:]
     key = ".".join(str(p) for p in loc) or "(entry)"
     more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-    return RuleFileError(f"{path}:{who} {key}: {err['msg']}{more}")
+    return RuleFileError(f"{path}:{who} {key}: {err['msg'].removeprefix('Value error, ')}{more}")
 
 
 def check_params(where: str, function: str | None, params: dict[str, Any]) -> dict[str, Any]:
@@ -343,6 +337,8 @@ def check_params(where: str, function: str | None, params: dict[str, Any]) -> di
         return registry.validate_params(function, params)
     except KeyError as exc:
         raise RuleFileError(f"{where}: function: {exc.args[0]}") from None
+    except registry.UnknownParams as exc:
+        raise RuleFileError(f"{where}: {exc}") from None
     except ValidationError as exc:
         # a misspelt key is also a missing one: name the key as written first
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")

@@ -23,9 +23,12 @@ def build_config(args: argparse.Namespace):
     from pydantic import ValidationError
 
     from ..config import Config
+    from ..safeload import DataFileError
 
     try:
         cfg = Config.from_file(args.config) if args.config else Config()
+    except DataFileError:
+        raise  # already one line that names the file
     except FileNotFoundError:
         raise ValueError(f"{args.config}: no such configuration file") from None
     except ValidationError as exc:

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import pathlib
 import sys
 
 
@@ -22,22 +20,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _read_context(path: str) -> dict:
-    p = pathlib.Path(path)
-    try:
-        raw = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ValueError(f"--context {path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"--context {path}: cannot read: {exc}") from None
-    try:
-        if p.suffix.lower() == ".json":
-            data = json.loads(raw)
-        else:
-            import yaml
+    """A --context file through the one bounded loader (safeload.py): JSON by its suffix, else YAML."""
+    from ..safeload import DataFileError, load
 
-            data = yaml.safe_load(raw)
-    except Exception as exc:  # JSON or YAML syntax
-        raise ValueError(f"--context {path}: {' '.join(str(exc).split())}") from None
+    try:
+        data = load(path)
+    except DataFileError as exc:
+        raise ValueError(f"--context {exc}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -22,11 +22,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..evaluation import load_items, score
 
-    try:
-        items = [it for f in args.files for it in load_items(f)]
-    except (OSError, ValueError) as exc:
-        print(f"apologylint: {exc}", file=sys.stderr)
-        return 2
+    # a file that cannot be read is one line on stderr and exit 2, and the others are still scored
+    items, status = [], 0
+    for f in args.files:
+        try:
+            items.extend(load_items(f))
+        except (OSError, ValueError) as exc:
+            print(f"apologylint: {_one_line(exc, f)}", file=sys.stderr)
+            status = 2
+    if not items:
+        return 2 if status else _nothing()
     linter = make_linter(args)
     if linter is None:
         return 2
@@ -39,4 +44,14 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(result.table(), indent=2))
     else:
         print(result.format())
-    return 0
+    return status
+
+
+def _one_line(exc: Exception, path: str) -> str:
+    msg = " ".join(str(getattr(exc, "strerror", None) or exc).split())
+    return msg if msg.startswith(str(path)) else f"{path}: {msg}"
+
+
+def _nothing() -> int:
+    print("apologylint: nothing to score: the files hold no labelled messages", file=sys.stderr)
+    return 2

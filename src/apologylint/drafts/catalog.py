@@ -204,12 +204,13 @@ class Scenario:
 
 
 def _read_yaml(path: pathlib.Path) -> Any:
-    import yaml
+    """A scenarios.yaml through the one bounded loader (safeload.py)."""
+    from ..safeload import DataFileError, load
 
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DraftError(f"{path}: cannot read: {' '.join(str(exc).split())}") from None
+        return load(path)
+    except DataFileError as exc:
+        raise DraftError(str(exc)) from None
 
 
 def _load_file(path: pathlib.Path) -> CatalogFile:

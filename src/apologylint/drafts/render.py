@@ -1,7 +1,8 @@
 """Rendering a scenario: the sandboxed Jinja environment, the seeded wording picker, and tidying.
 
 Templates run in a `SandboxedEnvironment` with `StrictUndefined`, so a user template cannot reach
-Python internals and a misspelt variable is an error, not an empty string. Templates whose name
+Python internals and a misspelt variable is an error, not an empty string; each render has a
+budget of loops, size, call depth and time (sandbox.py), so it cannot hang or flood either. Templates whose name
 ends in .html.j2 (or .html/.htm/.xml) autoescape; the HTML output of any draft goes through
 `_html.html.j2`, so what a customer typed into a field is escaped there.
 
@@ -10,15 +11,19 @@ key), so a seed always gives the same reply and different seeds vary each part i
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import pathlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .catalog import DraftError, DraftContext, Scenario, load_catalog, shipped_dir
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .sandbox import TemplateLimits
 
 PARTS_TEMPLATE = "_parts.j2"
 HTML_TEMPLATE = "_html.html.j2"
@@ -116,14 +121,16 @@ def tidy(text: str) -> str:
 class Renderer:
     """The scenario catalog and a Jinja environment over the template folders (user folders first)."""
 
-    def __init__(self, template_dirs: Iterable[str | pathlib.Path] = ()) -> None:
-        from jinja2 import FileSystemLoader, StrictUndefined
-        from jinja2.sandbox import SandboxedEnvironment
+    def __init__(self, template_dirs: Iterable[str | pathlib.Path] = (), limits: "TemplateLimits | None" = None) -> None:
+        from jinja2 import StrictUndefined
+
+        from .sandbox import BoundedEnvironment, BoundedLoader, TemplateLimits
 
         self.user_dirs = tuple(pathlib.Path(d) for d in template_dirs)
+        self.limits = limits or TemplateLimits()
         self.catalog = load_catalog(self.user_dirs)
-        self.env = SandboxedEnvironment(
-            loader=FileSystemLoader([*self.user_dirs, shipped_dir()]),
+        self.env = BoundedEnvironment(
+            loader=BoundedLoader([*self.user_dirs, shipped_dir()]),
             undefined=StrictUndefined,
             autoescape=_autoescape,
             trim_blocks=True,
@@ -154,6 +161,23 @@ class Renderer:
         return sc.validate_context(dict(context))
 
     # -- rendering ------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _guarded(self, name: str) -> Iterator[None]:
+        """One render on its budget; what a runaway template raises becomes a template error
+        that names it (sandbox.py bounds most of it before Python has to)."""
+        from .sandbox import budget
+
+        try:
+            with budget(self.limits, name):
+                yield
+        except DraftError:
+            raise
+        except RecursionError:
+            raise DraftError(f"template error: {name}: calls nest too deeply (a macro that calls itself?)") from None
+        except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError, MemoryError) as exc:
+            # what template code raises is the template's error, not an internal one
+            raise DraftError(f"template error: {name}: {exc.__class__.__name__}: {' '.join(str(exc).split())}".rstrip(": ")) from None
+
     def _variables(self, sc: Scenario, ctx: DraftContext, seed: int, trace: Trace | None) -> dict[str, Any]:
         variables = {**ctx.model_dump(), "scenario": sc.name, "apologize": sc.apologize}
         variables["pick"] = make_picker(seed, sc.name, trace)
@@ -168,7 +192,7 @@ class Renderer:
         except TemplateNotFound as exc:
             raise DraftError(f"template '{exc.name}' not found in {', '.join(map(str, [*self.user_dirs, shipped_dir()]))}") from None
         except TemplateError as exc:
-            raise DraftError(_template_error(exc)) from None
+            raise DraftError(_template_error(exc, name)) from None
 
     def render(
         self,
@@ -182,17 +206,22 @@ class Renderer:
         """The draft for a scenario and a context; `format` is "text" or "html"."""
         from jinja2 import TemplateError
 
+        from .sandbox import collect
+
         sc = self.scenario(scenario)
         ctx = self.context(scenario, context)
         seed = default_seed(sc.name, ctx) if seed is None else seed
         try:
-            tmpl = self._template(sc.template)
-            text = tidy(tmpl.render(self._variables(sc, ctx, seed, trace)))
+            with self._guarded(sc.template):
+                tmpl = self._template(sc.template)
+                text = tidy(collect(tmpl.generate(self._variables(sc, ctx, seed, trace))))
             if format == "html":
                 paragraphs = [p.splitlines() for p in text.split("\n\n")]
-                return self._template(HTML_TEMPLATE).render(paragraphs=paragraphs, channel=ctx.channel, scenario=sc.name)
+                with self._guarded(HTML_TEMPLATE):
+                    html = self._template(HTML_TEMPLATE)
+                    return collect(html.generate(paragraphs=paragraphs, channel=ctx.channel, scenario=sc.name))
         except TemplateError as exc:
-            raise DraftError(_template_error(exc)) from None
+            raise DraftError(_template_error(exc, sc.template)) from None
         if format != "text":
             raise DraftError(f"unknown format '{format}' (text or html)")
         return text
@@ -202,13 +231,14 @@ class Renderer:
         from jinja2 import TemplateError
 
         try:
-            module = self._template(PARTS_TEMPLATE).make_module({"pick": make_picker(seed, "parts")})
-            macro = getattr(module, name, None)
-            if macro is None:
-                raise DraftError(f"template error: {PARTS_TEMPLATE} has no macro '{name}'")
-            return tidy(str(macro(*args)))
+            with self._guarded(PARTS_TEMPLATE):
+                module = self._template(PARTS_TEMPLATE).make_module({"pick": make_picker(seed, "parts")})
+                macro = getattr(module, name, None)
+                if macro is None:
+                    raise DraftError(f"template error: {PARTS_TEMPLATE} has no macro '{name}'")
+                return tidy(str(macro(*args)))
         except TemplateError as exc:
-            raise DraftError(_template_error(exc)) from None
+            raise DraftError(_template_error(exc, PARTS_TEMPLATE)) from None
 
     def render_part(self, scenario: str, context: dict[str, Any] | DraftContext, part: str, *, seed: int = 0) -> str:
         """One block of a scenario's template on its own (the rewrite inserts parts this way)."""
@@ -216,33 +246,40 @@ class Renderer:
 
         sc = self.scenario(scenario)
         ctx = self.context(scenario, context)
+        from .sandbox import collect
+
         try:
-            tmpl = self._template(sc.template)
-            block = tmpl.blocks.get(part)
-            if block is None:
-                return ""
-            out = "".join(block(tmpl.new_context(self._variables(sc, ctx, seed, None))))
+            with self._guarded(sc.template):
+                tmpl = self._template(sc.template)
+                block = tmpl.blocks.get(part)
+                if block is None:
+                    return ""
+                out = collect(block(tmpl.new_context(self._variables(sc, ctx, seed, None))))
         except TemplateError as exc:
-            raise DraftError(_template_error(exc)) from None
+            raise DraftError(_template_error(exc, sc.template)) from None
         return tidy(out)
 
 
 @lru_cache(maxsize=8)
-def _renderer(dirs: tuple[pathlib.Path, ...]) -> Renderer:
-    return Renderer(dirs)
+def _renderer(dirs: tuple[pathlib.Path, ...], limits: "TemplateLimits | None") -> Renderer:
+    return Renderer(dirs, limits)
 
 
-def renderer(templates: Iterable[str | pathlib.Path] | None = None) -> Renderer:
+def renderer(templates: Iterable[str | pathlib.Path] | None = None, limits: "TemplateLimits | None" = None) -> Renderer:
     """A (cached) Renderer over the shipped templates and any user template folders, searched first.
 
     `apologylint.drafts.renderer` is this function; it lives here so that the rest of the drafts
     package (the rewriter) can share the cache without importing the package's `__init__`."""
-    return _renderer(tuple(pathlib.Path(d) for d in templates or ()))
+    return _renderer(tuple(pathlib.Path(d) for d in templates or ()), limits)
 
 
-def _template_error(exc: Exception) -> str:
+def _template_error(exc: Exception, template: str | None = None) -> str:
+    """One line: "template error: late-delivery.j2:4: ..."; `template` names the one rendering
+    when the error itself does not say (an undefined variable, a limit)."""
     where = ""
     name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    if not name and template:
+        name = template
     line = getattr(exc, "lineno", None)
     if name:
         where = f"{pathlib.Path(name).name}{f':{line}' if line else ''}: "

@@ -93,6 +93,8 @@ def _load(name: str | None) -> Language:
             return nlp
         except (OSError, ImportError) as exc:
             errors.append(f"{candidate}: {exc.__class__.__name__}")
+        except Exception as exc:  # an importable package that is not a pipeline: `--model pydantic`
+            errors.append(f"{candidate}: not a spaCy pipeline ({exc.__class__.__name__}: {' '.join(str(exc).split())[:120]})")
     raise ModelNotFound(
         "no spaCy English pipeline could be loaded ("
         + "; ".join(errors)
