@@ -42,3 +42,16 @@ def test_lints_with_sockets_disabled_and_empty_home(tmp_path):
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     assert proc.stdout.decode().strip() == "offline-ok"
     assert not (tmp_path / "nltk").exists()
+
+
+def test_the_suite_itself_has_sockets_disabled_and_an_empty_home():
+    """pytest-socket is on in the default configuration, so every test proves it runs offline."""
+    import socket
+
+    import pytest_socket
+
+    with __import__("pytest").raises(pytest_socket.SocketBlockedError):
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    home = os.environ["HOME"]
+    assert os.path.basename(home).startswith("apologylint-home-")
+    assert not any(os.path.exists(os.path.join(home, p)) for p in (".config", ".cache", ".local", "nltk_data"))
