@@ -82,7 +82,7 @@ def make_picker(seed: int, scenario: str, trace: Trace | None = None) -> Callabl
     def pick(key: str, *options: str) -> str:
         if not options:
             raise DraftError(f"pick('{key}') needs at least one wording")
-        digest = hashlib.blake2b(f"{seed}\x00{scenario}\x00{key}".encode(), digest_size=8).digest()
+        digest = hashlib.blake2b(f"{seed}\x00{scenario}\x00{key}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
         i = int.from_bytes(digest, "big") % len(options)
         if trace is not None:
             trace.picks.append((key, i, len(options)))
@@ -94,7 +94,7 @@ def make_picker(seed: int, scenario: str, trace: Trace | None = None) -> Callabl
 def default_seed(scenario: str, context: DraftContext) -> int:
     """Without --seed, the wording follows from the context: stable for one case, varied across cases."""
     data = json.dumps(context.model_dump(), sort_keys=True, ensure_ascii=False)
-    return int.from_bytes(hashlib.blake2b(f"{scenario}\x00{data}".encode(), digest_size=4).digest(), "big")
+    return int.from_bytes(hashlib.blake2b(f"{scenario}\x00{data}".encode("utf-8", "surrogatepass"), digest_size=4).digest(), "big")
 
 
 _SPACE_BEFORE = re.compile(r"[ \t]+([,.;:!?)])")
