@@ -293,3 +293,10 @@ LATE_AND_UNANSWERED = "My order is two weeks late and nobody answers the phone."
 )
 def test_what_the_issue_found_misread(linter, reply, category, expected):
     assert (category in linter.lint(reply, LATE_AND_UNANSWERED).categories) == expected
+
+
+def test_a_refusal_joined_to_a_done_action_leaves_the_action_a_way_forward(linter):
+    # the "but" clause is beside the refusal, not said inside it: the voucher is sent
+    report = linter.lint("We can't refund the ticket, but I've sent you a £20 voucher.", "My train was cancelled and I want my money back")
+    rules = {f.rule for f in report.findings}
+    assert "AL601" not in rules and "AL312" not in rules

@@ -463,8 +463,8 @@ def frame_commitments(
         if t.dep_ in ("acl", "relcl", "pcomp", "csubj", "advcl") or (t.dep_ in ("xcomp", "ccomp") and t._.tense != "future"):
             continue
         if any(a._.clause and (a._.polarity == "negative" or a._.question or a._.conditional or a._.modality in ("hypothetical", "hope")
-                               or (_lemma(a) in ("hope", "wish", "doubt") and a._.agent == "speaker")) for a in t.ancestors):
-            continue  # "I don't think she'll approve it", "I hope she'll approve it"
+                               or (_lemma(a) in ("hope", "wish", "doubt") and a._.agent == "speaker")) for a in _embedding_clauses(t)):
+            continue  # "I don't think she'll approve it", "I hope she'll approve it"; not "we can't X, but I've Y"
         lemma = _lemma(t)
         looks_into = lemma == "look" and any(c.lower_ in ("into", "at") for c in t.children)  # "we'll look into it": no mood
         if (lemma in stative_set and not looks_into) or (lemma == "do" and not any(c.dep_ == "dobj" for c in t.children)):
