@@ -300,3 +300,26 @@ def test_a_refusal_joined_to_a_done_action_leaves_the_action_a_way_forward(linte
     report = linter.lint("We can't refund the ticket, but I've sent you a £20 voucher.", "My train was cancelled and I want my money back")
     rules = {f.rule for f in report.findings}
     assert "AL601" not in rules and "AL312" not in rules
+
+
+@pytest.mark.parametrize("reply, customer", [
+    # a cause of something good, not of the failure
+    ("Because a slot opened up this afternoon, we can now fit your boiler service in at 3pm.", "Can't you come sooner? No heating"),
+    # evidence for what went wrong is not its cause
+    ("Our tracking shows the parcel hasn't moved since Monday, so something has gone wrong.", "where is my parcel"),
+    # a fault placed on our side is owned
+    ("The booking on our end had the wrong date saved, which is why the room was given away.", "You gave my room away!"),
+    # a delivery that is planned is no hand-off of blame
+    ("Your replacement router is due to be delivered by our courier on Thursday.", "My router is dead"),
+    # others who had the same trouble are not its cause
+    ("A handful of users noticed the same glitch last night.", "The app logged me out and deleted my draft"),
+    # an instruction to use any branch is not 'everyone has this problem'
+    ("Exchanges are easy, just bring it to any of our stores with the receipt.", "How do I swap this jumper for a bigger size?"),
+])
+def test_structures_that_are_no_excuse(linter, reply, customer):
+    assert "excuse" not in linter.lint(reply, customer).categories
+
+
+def test_a_cause_the_customer_gave_is_theirs_not_an_external_excuse(linter):
+    report = linter.lint("the address you entered at checkout was incomplete, that's why it came back", "where is my parcel??")
+    assert "excuse" not in report.categories

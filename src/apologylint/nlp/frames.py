@@ -294,9 +294,16 @@ def question(sent) -> bool:
 
 
 # ------------------------------------------------------------------------------------ causes
+#: verbs of what evidence says: "tracking shows it hasn't moved, so something's gone wrong" infers, not causes
+EVIDENCE_VERBS = {"show", "indicate", "suggest", "confirm", "match", "prove", "say", "read", "state", "list"}
+
+
 def _mark_cause(cause: Token, effect: Token, marker: str) -> None:
     if cause.i == effect.i or cause._.cause_of >= 0:
         return
+    if cause._.clause and lemma(cause) in EVIDENCE_VERBS and cause._.agent in ("thing", "third", "none") \
+            and any(c.dep_ in ("ccomp", "dobj") for c in cause.children):
+        return  # what the tracking shows is evidence; "the roofer didn't show" is a cause
     cause._.cause_of = effect.i
     cause._.cause_marker = marker
     cause._.owned = owned(cause)
@@ -316,6 +323,12 @@ def owned(cause: Token) -> bool:
                     return True
     if not cause._.clause and role(cause) != "third" and any(c.dep_ == "poss" and c.lower_ in ("our", "my") for c in cause.children):
         return True  # "because of our outage": a cause of ours, named as ours
+    for x in cause.subtree:
+        if x.lower_ in ("side", "end", "part") and x.head.lower_ == "on" and any(c.lower_ in ("our", "my") for c in x.children) \
+                and (not cause._.clause or clause_of(x).i == cause.i):
+            before = {w.lower_ for w in x.doc[max(x.head.i - 3, x.sent.start) : x.head.i]}
+            if not before & {"not", "n't", "nothing", "no", "never"}:  # not "not anything on our end"
+                return True  # "the claim form on our side had the wrong box ticked": ours, said where it happened
     if cause._.clause:
         agent = cause._.agent
         if agent == "speaker" and lemma(cause) not in UNDERGO | MENTAL and not passive(cause):

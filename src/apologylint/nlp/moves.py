@@ -110,6 +110,8 @@ def whose(cause: Token) -> str:
         # "because your bank declined it" is the customer's side; "because you asked" their choice
         return "customer"
     head = cause if not cause._.clause else (cause.doc[cause._.agent_i] if cause._.agent_i >= 0 else next((c for c in cause.children if c.dep_ == "nsubjpass"), None))
+    if head is not None and any(c.dep_ in ("relcl", "acl") and c._.agent == "customer" and not passive(c) for c in head.children):
+        return "customer"  # "the meter reading you gave us was wrong": what the customer did or gave
     yours = head is not None and any(c.dep_ == "poss" and c.lower_ in ("your", "ur") for c in head.children)
     if yours and (not cause._.clause or (passive(cause) and cause._.polarity == "negative")):
         # "your delay in signing made us lose the slot", "your railcard was not presented, which meant ...":
@@ -231,6 +233,8 @@ def _everyone_does_it(t: Token) -> bool:
 
     if not any(universal(x) for x in own) or t._.polarity != "positive" or lemma(t) in ("happen", "get"):
         return False
+    if t._.agent_i < 0 or t._.tense == "imperative" or (t.tag_ == "VB" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)):
+        return False  # "returns are simple, just drop it at any Post Office": an instruction, not what everyone suffers
     comps = [c for c in t.children if c.dep_ in ("acomp", "attr")]
     normal = lemma(t) == "be" and any(lemma(c) in NORMAL or any(lemma(g) in NORMAL for g in c.children) for c in comps)
     habit = lemma(t) in ("have", "do", "charge", "overbook", "happen", "vary", "get", "experience", "take")
@@ -278,6 +282,8 @@ def _not_able(t: Token) -> bool:
 
 
 #: what would show that something happened: "there is no record of a call"
+#: the people a reply's customer is one of: "the customer's responsibility", "a few users saw this"
+CUSTOMER_NOUNS = {"customer", "client", "passenger", "guest", "member", "buyer", "user", "cardholder", "owner", "shopper", "subscriber", "patient", "resident", "traveller", "traveler", "people", "person", "household", "diner", "rider", "account holder", "policyholder"}
 EVIDENCE_NOUNS = {"record", "trace", "evidence", "sign", "log", "note", "proof"}
 EVIDENCE_FORMS = {"show", "shows", "showed", "confirm", "confirms", "confirmed", "indicate", "indicates", "indicated", "prove", "proves", "proved", "state", "states"}
 
@@ -366,7 +372,11 @@ def _as_the_terms_say(t: Token) -> bool:
 def _remedy(t: Token) -> bool:
     """What we do about it: "your flight was cancelled, so I've rebooked you" gives the failure as
     the reason for the fix, which is no excuse."""
-    return t._.agent == "speaker" and t._.polarity == "positive" and t._.tense in ("perfect", "future", "past", "present") and not failure_clause(t) and lemma(t) not in UNDERGO
+    if t._.agent != "speaker" or t._.polarity != "positive":
+        return False
+    if t._.modality == "ability" and not t._.question and not any(x.lower_ == "only" for x in t.children):
+        return True  # "thanks to a cancellation, we can now see you at 9:15": what we can do for them
+    return t._.tense in ("perfect", "future", "past", "present") and not failure_clause(t) and lemma(t) not in UNDERGO
 
 
 def _advice(t: Token) -> bool:
@@ -542,7 +552,7 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         if t.lower_ == "as" and t.i + 2 < len(doc) and doc[t.i + 1].lower_ in ("you", "u") and lemma(doc[t.i + 2]) in ("agree", "accept", "confirm", "consent", "acknowledge", "sign") and not t.head._.question:
             yield Move("correction", doc[t.i : t.i + 3], {"how": "you agreed"})  # "as you agreed at checkout"
         if lemma(t) in ("responsibility", "fault", "duty", "job") and t.pos_ == "NOUN" and not clause_of(t)._.question and any(
-            c.dep_ == "poss" and (c.lower_ in ("your", "ur") or lemma(c) in ("customer", "passenger", "guest", "member", "buyer", "user", "cardholder", "owner")) for c in t.children
+            c.dep_ == "poss" and (c.lower_ in ("your", "ur") or lemma(c) in CUSTOMER_NOUNS) for c in t.children
         ) and clause_of(t)._.polarity == "positive" and not _in_apology(t, apology_tokens):
             yield Move("blame", doc[t.left_edge.i : t.i + 1], {"how": "on you"})  # "it's the customer's responsibility", "that's your job"
         if not t._.clause or t._.question:
@@ -572,7 +582,9 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         if (agent == "third" or thing_failed) and lemma(t) != "do" and (t._.tense in ("past", "perfect") or state) and failure_clause(t) and not t._.conditional and t._.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
             subj_i = t._.agent_i
             doer = doc[subj_i] if subj_i >= 0 else t
-            if not any(c.lower_ == "your" for c in doer.children) and doer.lower_ not in ("they", "them") or t.tag_ in ("VBD", "VBN"):
+            if lemma(doer) in CUSTOMER_NOUNS or any(lemma(o) in CUSTOMER_NOUNS for p in doer.children if p.lower_ == "of" for o in p.children):
+                pass  # "only a few customers experienced this": others in the customer's place, not the cause
+            elif not any(c.lower_ == "your" for c in doer.children) and doer.lower_ not in ("they", "them") or t.tag_ in ("VBD", "VBN"):
                 yield _external(t, "doer", "doer", "third")
         # trouble we had or that there was: "we're experiencing technical difficulties", "there's a shortage
         # of crew", "this is a known issue with iOS 18": trouble given as what happened, not owned
@@ -593,8 +605,10 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         # the job handed to a party: "assistance bookings are handled by the airport's provider"
         progressive = any(c.dep_ == "auxpass" and c.lower_ == "being" for c in t.children)
         habitual = t._.tense == "present" and not progressive and lemma(t) not in UNDERGO and agent in ("third", "thing")  # "prices are set by our pricing system"
-        handed = agent == "third" and lemma(t) in HANDOFF_VERBS and not (t._.tense in ("past", "perfect") and lemma(t) in REMEDY_VERBS)  # not "delivered by DPD yesterday"
-        if passive(t) and (handed or habitual) and not t._.conditional and not _in_apology(t, apology_tokens):
+        planned = t._.tense in ("future", "nonfinite") or (t.dep_ == "xcomp" and lemma(t.head) in ("due", "schedule", "set", "expect", "book"))
+        handed = (agent == "third" and lemma(t) in HANDOFF_VERBS and not planned  # not "due to be delivered by Royal Mail on 6 June": a plan
+                  and not (t._.tense in ("past", "perfect") and lemma(t) in REMEDY_VERBS))  # not "delivered by DPD yesterday"
+        if passive(t) and (handed or habitual) and not planned and not t._.conditional and not _in_apology(t, apology_tokens):
             yield _external(t, "handled by", "hand-off", "third")
         # a rule as the doer, or an obligation on us: "regulations require us to", "we have to follow"
         subj = doc[t._.agent_i] if t._.agent_i >= 0 else None
