@@ -291,14 +291,14 @@ def _report_text(report, message) -> str:
     body = report.model_copy(update={"findings": findings, "path": "body"})
     out = io.StringIO()
     reporters.text(body, out, show_suggestions=True)
-    html = origin.part.content_type == "text/html"
+    where = "the HTML body's text as read (not the markup)" if origin.part.content_type == "text/html" else (
+        "the body as your editor shows it (headers not counted)"
+    )
     out.write(
-        f"apologylint: the message was NOT sent: {len(findings)} finding(s), at least one at or above "
-        f"'{report.fail_on}'. body:LINE:COLUMN counts from the first line of the "
-        + ("HTML body's text as read (not of the markup)" if html else "body, as your editor shows it below the headers")
-        + ".\n"
-        f"apologylint: edit the draft and send again, or send it as it is with {SKIP_ENV}=1 or an "
-        f"'{SKIP_HEADER}: skip' header (the header goes out with the message).\n"
+        f"apologylint: the message was NOT sent: {len(findings)} finding(s), at least one at or above '{report.fail_on}'.\n"
+        f"apologylint: body:LINE:COLUMN is a line of {where}.\n"
+        f"apologylint: edit the draft and send again, or send it as it is with {SKIP_ENV}=1\n"
+        f"apologylint: or an '{SKIP_HEADER}: skip' header (the header goes out with the message).\n"
     )
     return out.getvalue()
 
