@@ -41,6 +41,15 @@ _SIGNATURES = (
 )
 
 
+#: deeper elements are unwrapped into their ancestor at this depth before anything else: no
+#: layout nests this deep, and inscriptis renders the tree recursively (RecursionError near 1,000)
+MAX_DEPTH = 100
+
+
+class HtmlTooDeep(ValueError):
+    """The markup nests deeper than the HTML parser can follow, so its text cannot be read."""
+
+
 @dataclass
 class HtmlText:
     text: str  # what is left, as text
@@ -56,10 +65,19 @@ def to_text(html: str, strip: bool = True) -> HtmlText:
     html = html.replace("\x00", "")
     if not html.strip():
         return HtmlText("")
+    # huge_tree lifts libxml2's default limit of 256 nested elements, past which the parser drops
+    # everything deeper without raising (the body read as empty); past its own hard limit the
+    # parser still stops, and that is an error here, never an empty body
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        doc = lxml.html.document_fromstring(html)
+        doc = lxml.html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError):
         return HtmlText("")
+    for entry in parser.error_log:
+        if entry.type_name == "ERR_RESOURCE_LIMIT" or "excessive depth" in entry.message.lower():
+            detail = entry.message.split(",")[0].strip().rstrip(".")  # "Excessive depth in document: 2048"
+            raise HtmlTooDeep(f"the HTML nests elements too deeply to read its text ({detail})")
+    _flatten(doc)
     if not strip:
         return HtmlText(_render(doc))
 
@@ -90,6 +108,21 @@ def to_text(html: str, strip: bool = True) -> HtmlText:
     texts = [_render(q) for q in quoted_parts]
     result.quoted = "\n\n".join(t for t in texts if t.strip()) or None
     return result
+
+
+def _flatten(doc) -> None:
+    """Unwrap every element nested deeper than MAX_DEPTH (its text and children move up)."""
+    from lxml import etree
+
+    depth = {doc: 0}
+    deep = []
+    for el in doc.iterdescendants(etree.Element):
+        d = depth[el.getparent()] + 1
+        depth[el] = d
+        if d > MAX_DEPTH:
+            deep.append(el)
+    for el in reversed(deep):  # deepest first: each one's content lands in its parent
+        el.drop_tag()
 
 
 def _is_marker(el) -> bool:

@@ -46,8 +46,11 @@ def body_part(msg: EmailMessage, raw: bytes) -> Part:
     """The part a person reads: text/plain if there is one, else text/html; attachments skipped."""
     part = msg.get_body(preferencelist=("plain", "html"))
     if part is None:
-        kinds = sorted({p.get_content_type() for p in msg.walk() if not p.is_multipart()})
-        raise BodyError("no text/plain or text/html body to lint" + (f" (parts: {', '.join(kinds)})" if kinds else ""))
+        kinds = sorted(set(_own_parts(msg)))
+        why = "no text/plain or text/html body to lint" + (f" (parts: {', '.join(kinds)})" if kinds else "")
+        if any(k.startswith("message/") for k in kinds):
+            why += "; attached messages are not linted"
+        raise BodyError(why)
     ctype = part.get_content_type()
     cte = str(part.get("content-transfer-encoding", "") or "").strip().lower() or "7bit"
     offset = _payload_offsets(msg, raw).get(id(part))
@@ -79,6 +82,17 @@ def body_part(msg: EmailMessage, raw: bytes) -> Part:
         else:
             locator = FixedLocator(first_line)
     return Part(ctype, codec, cte, text, locator, first_line)
+
+
+def _own_parts(msg: Message):
+    """Content types of the message's own leaf parts; an attached message (message/rfc822) is one
+    part, not descended into (``walk()`` would list the text inside it)."""
+    if msg.get_content_maintype() == "message" or not msg.is_multipart():
+        yield msg.get_content_type()
+        return
+    for sub in msg.get_payload():
+        if isinstance(sub, Message):
+            yield from _own_parts(sub)
 
 
 # -- where the part is in the file --------------------------------------------------------------

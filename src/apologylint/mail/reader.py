@@ -25,6 +25,17 @@ class Origin:
     part: Part
     segments: Segments
     set_aside: list[SetAside] = field(default_factory=list)
+    body: str = ""  # the decoded body the linted text was cut from (an HTML body as rendered text)
+
+    def body_position(self, offset: int) -> tuple[int, int]:
+        """(line, column) of an offset into the linted text, counted in the decoded body: the line
+        a person sees in their editor's body (no headers, no MIME, no transfer encoding)."""
+        from ..text import LineIndex
+
+        index = getattr(self, "_body_index", None)
+        if index is None:
+            index = self._body_index = LineIndex(self.body)
+        return index.position(max(0, min(self.segments.to_body(offset), len(self.body))))
 
     @property
     def locator(self) -> LineLocator | ByteLocator | FixedLocator:
@@ -97,6 +108,8 @@ def _message(part: Part, path: str) -> Message:
         return _extract(part, path)
     except InputError:
         raise
+    except html_mod.HtmlTooDeep as exc:
+        raise InputError(f"{path}: {exc}") from None
     except (Exception, RecursionError) as exc:  # a library tripping on odd markup: one line, no traceback
         raise InputError(f"{path}: cannot extract the text ({type(exc).__name__}: {_one_line(exc)})") from None
 
@@ -121,7 +134,7 @@ def _extract(part: Part, path: str) -> Message:
     if not text.strip():
         why = "everything in it is quoted history or signature" if set_aside else "the body is empty"
         raise NothingToLint(f"{path}: nothing to lint: {why}")
-    origin = Origin(part, segments, set_aside)
+    origin = Origin(part, segments, set_aside, body)
     return Message(path, text, in_reply_to=customer_text(quoted_html or lay.quoted), origin=origin)
 
 
