@@ -17,7 +17,8 @@ CONDITIONS: dict[str, Callable[["Exchange"], bool]] = {
     # something to put right, or something the customer asked us to do ("can you resend my code?")
     # a plain question or request, with no problem to put right: it needs an answer or a step
     "asked-only": lambda ex: ex.context is not None and not ex.problem and ex.customer.kind in ("question", "request") and bool(ex.customer.questions),
-    "asked-or-problem": lambda ex: (ex.problem and ex.customer.kind not in ("praise", "chit-chat")) or ex.customer.kind == "request",
+    # (a refusal needs no sure problem: the kind model's "problem" or "request" is enough, since the reply refuses something)
+    "asked-or-problem": lambda ex: (ex.problem and ex.customer.kind not in ("praise", "chit-chat")) or (ex.context is not None and ex.customer.kind in ("request", "problem")),
 }
 
 

@@ -346,6 +346,8 @@ def commitments(
         if any(a._.agent == "speaker" and (a._.polarity == "negative" or a._.modality in ("hypothetical", "hope") or _lemma(a) in ("hope", "wish", "doubt"))
                for a in _embedding_clauses(t)):
             continue  # "I don't think she'll approve it", "I hope they'll call": no promise
+        if _what_an_apology_is_for(t):
+            continue
         lemma = _lemma(t)
         auxes = [c for c in t.children if c.dep_ in ("aux", "auxpass")]
         aux_words = {c.lower_ for c in auxes} | {_lemma(c) for c in auxes}
@@ -418,6 +420,11 @@ class FrameCommitmentsParams(Params):
     today: SomeWords = Field(description="words that put a past action in the present: today, just, now")
 
 
+def _what_an_apology_is_for(t: Token) -> bool:
+    """"I'm sorry it's been moved": what an apology is for is what happened, not something we did."""
+    return any(_lemma(a) in ("sorry", "apologize", "apologise", "regret", "shame", "pity") for a in _embedding_clauses(t))
+
+
 def _embedding_clauses(t: Token) -> list[Token]:
     """The clauses `t` is said inside ("I don't think [she'll approve it]"), not the ones it is
     joined to ("we can't refund it, but [I've refunded the drink]")."""
@@ -465,6 +472,8 @@ def frame_commitments(
         if any(a._.clause and (a._.polarity == "negative" or a._.question or a._.conditional or a._.modality in ("hypothetical", "hope")
                                or (_lemma(a) in ("hope", "wish", "doubt") and a._.agent == "speaker")) for a in _embedding_clauses(t)):
             continue  # "I don't think she'll approve it", "I hope she'll approve it"; not "we can't X, but I've Y"
+        if _what_an_apology_is_for(t):
+            continue
         lemma = _lemma(t)
         looks_into = lemma == "look" and any(c.lower_ in ("into", "at") for c in t.children)  # "we'll look into it": no mood
         if (lemma in stative_set and not looks_into) or (lemma == "do" and not any(c.dep_ == "dobj" for c in t.children)):

@@ -281,9 +281,11 @@ def _not_able(t: Token) -> bool:
     return False
 
 
-#: what would show that something happened: "there is no record of a call"
+#: verbs of telling someone what they should already know: a closed class of speech acts
+LECTURE_VERBS = {"point", "remind", "stress", "emphasise", "emphasize", "reiterate", "clarify", "highlight", "underline"}
 #: the people a reply's customer is one of: "the customer's responsibility", "a few users saw this"
 CUSTOMER_NOUNS = {"customer", "client", "passenger", "guest", "member", "buyer", "user", "cardholder", "owner", "shopper", "subscriber", "patient", "resident", "traveller", "traveler", "people", "person", "household", "diner", "rider", "account holder", "policyholder"}
+#: what would show that something happened: "there is no record of a call"
 EVIDENCE_NOUNS = {"record", "trace", "evidence", "sign", "log", "note", "proof"}
 EVIDENCE_FORMS = {"show", "shows", "showed", "confirm", "confirms", "confirmed", "indicate", "indicates", "indicated", "prove", "proves", "proved", "state", "states"}
 
@@ -525,6 +527,13 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         # ownership named outright: "our mistake", "a fault on our side", "the responsibility is ours"
         if t.lower_ == "on" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("you", "u") and t.dep_ == "prep" and lemma(t.head) == "be" and not t.head._.question and (t.i + 2 >= len(doc) or doc[t.i + 2].lower_ not in ("to", "and")):
             yield Move("blame", doc[t.head.i : t.i + 2], {"how": "on you"})  # "that one's on you" (not "it's on you to decide")
+        # "it's up to passengers to weigh their bags": a duty laid on the customer (not "up to you whether ...": a choice)
+        if t.lower_ == "up" and t.dep_ == "prep" and lemma(t.head) == "be" and not t.head._.question and not t.head._.conditional and t.head._.polarity == "positive" \
+                and any(o.lower_ in ("you", "u") or lemma(o) in CUSTOMER_NOUNS for c in [*t.children, *t.head.children] if c.lower_ == "to" for o in c.children if o.dep_ == "pobj") \
+                and any(c.dep_ in ("advcl", "xcomp") and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)
+                        and lemma(c) not in ("decide", "choose", "pick", "select", "opt", "determine", "say", "judge", "prefer") for c in t.head.children) \
+                and not _in_apology(t, apology_tokens):
+            yield Move("blame", doc[t.head.i : t.i + 3], {"how": "up to you"})
         step = clause_of(t)
         if lemma(t) in ("end", "side") and any(c.lower_ == "your" for c in t.children) and t.dep_ == "pobj" and t.head.lower_ in ("at", "on", "from") and not step._.question and step._.tense != "imperative" and step._.modality not in ("ability", "permission", "condition"):
             yield Move("blame", doc[t.head.i : t.i + 1], {"how": "your end"})  # "must have gone wrong at your end"
@@ -630,12 +639,14 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         if not t._.conditional and t._.tense != "perfect" and agent in ("speaker", "thing", "none") and lemma(t) not in IDIOMS_OF_DELIGHT and (
             t._.modality == "inability"
             or (agent == "speaker" and t._.modality == "ability" and any(c.lower_ == "only" for c in t.children if c.dep_ == "advmod"))  # "we can only deal with the account holder"
-            or (agent == "speaker" and t._.polarity == "negative" and t._.tense == "present" and lemma(t) in OFFER_VERBS)
+            or (agent == "speaker" and t._.polarity == "negative" and t._.tense in ("present", "future") and t._.modality == "none"
+                and (lemma(t) in OFFER_VERBS or (any(c.dep_ == "dobj" for c in t.children) and lemma(t) in context_words)))  # "we won't be adjusting the price" to "can you adjust it?"
         ) and not _in_apology(t, apology_tokens):
             yield Move("refusal", _clause_span(t), {"by": agent})
         elif lemma(t) == "be" and not t._.conditional and not _in_apology(t, apology_tokens) and agent in ("thing", "none", "speaker") and (
             any(_not_able(c) for c in t.children if c.dep_ in ("acomp", "attr", "oprd"))
             or (t._.polarity == "negative" and any(lemma(c) == "option" for c in t.children if c.dep_ == "attr"))
+            or (t._.polarity == "negative" and agent == "thing" and any(c.lower_ in POSSIBLE for c in t.children if c.dep_ == "acomp"))  # "refunds aren't available for ..."
             or (t._.polarity == "negative" and any(c.lower_ == "in" and any(lemma(o) == "position" for o in c.children) for c in t.children if c.dep_ == "prep"))
         ):
             yield Move("refusal", _clause_span(t), {"by": agent})  # "advance tickets are non-refundable", "we're not in a position to"
@@ -645,7 +656,11 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             yield Move("refusal", _clause_span(t), {"by": "speaker"})  # "that isn't something we can change", "not something we offer"
         # correction, lecture, blame of the customer
         you = t._.agent_i >= 0 and doc[t._.agent_i].lower_ in ("you", "u")
-        reported = t.dep_ in ("relcl", "acl", "pcomp", "advcl") or (t.dep_ == "ccomp" and t.head.pos_ in ("VERB", "AUX", "ADJ"))
+        pointed_out = t.dep_ == "ccomp" and t.head._.agent == "speaker" and lemma(t.head) in LECTURE_VERBS  # "I must point out that you agreed ..."
+        reported = t.dep_ in ("relcl", "acl", "pcomp", "advcl") or (t.dep_ == "ccomp" and t.head.pos_ in ("VERB", "AUX", "ADJ") and not pointed_out)
+        if agent == "speaker" and lemma(t) in LECTURE_VERBS and any(c.dep_ == "ccomp" and c._.agent == "customer" and (c._.tense in ("past", "perfect") or c._.modality == "obligation") for c in t.children) \
+                and (lemma(t) != "point" or any(c.lower_ == "out" for c in t.children)) and not t._.question and not t._.conditional and t._.polarity == "positive":
+            yield Move("correction", _clause_span(t), {"how": "lecture"})  # "I must point out that you ...", "may I remind you that you ..."
         if agent == "customer" and not t._.conditional and not reported and (you or t.dep_ == "xcomp"):
             told = t.dep_ == "xcomp" and t.head._.tense in ("past", "perfect") and t.head._.modality == "obligation"
             hindsight = t._.tense == "perfect" and t._.modality in ("obligation", "hypothetical", "ability")
