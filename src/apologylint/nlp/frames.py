@@ -62,6 +62,8 @@ CAUSAL_PREPS = {("due", "to"), ("owing", "to"), ("because", "of"), ("thanks", "t
 #: verbs whose past is their present form: "let", "put", "hit"
 INVARIANT_PAST = {"let", "put", "hit", "set", "cut", "shut", "cost", "quit", "split", "spread"}
 #: verbs whose subject causes what the verb says: "the storm meant ...", "roadworks held up the van"
+#: verbs of where something came from: "X came / stems / arose from Y" makes Y the cause of X
+ORIGIN_VERBS = {"come", "stem", "arise", "result", "originate", "spring"}
 CAUSING_VERBS = {"mean", "make", "force", "cause", "lead", "result", "slow", "hold", "delay", "set", "affect", "impact", "prevent", "stop", "push", "knock", "hit", "leave", "keep", "disrupt", "hamper", "hinder", "trigger"}
 #: verbs the speaker undergoes rather than does: "we were swamped", "we had a power cut"
 UNDERGO = {"be", "have", "experience", "get", "receive", "see", "face", "deal", "run", "struggle", "suffer", "encounter", "hit", "become", "remain", "stay", "feel", "seem", "find", "lose", "wait", "hear", "rely", "depend"}
@@ -398,6 +400,11 @@ def _link_causes(doc: Doc, sents: list) -> None:
                 if subj._.role == "speaker" or subj.lower_ in SPEAKER_PRONOUNS:
                     continue  # "we delayed the launch": our action, not a cause shifted
                 _mark_cause(subj, t, t.lower_)
+        # "the double charge came from the move to our new system", "it stems from a fault at the depot"
+        if t._.clause and lemma(t) in ORIGIN_VERBS and not passive(t):
+            src = next((o for c in t.children if c.dep_ == "prep" and c.lower_ == "from" for o in c.children if o.dep_ in ("pobj", "pcomp")), None)
+            if src is not None and role(src) != "customer":
+                _mark_cause(src, t, f"{t.lower_} from")
         if t._.clause and t.dep_ == "acl" and t.tag_ == "VBG" and lemma(t) in CAUSING_VERBS and t.head.pos_ in ("NOUN", "PROPN") and role(t.head) != "customer":
             _mark_cause(t.head, t, t.lower_)
         # "with fog closing the airport": an absolute clause of cause

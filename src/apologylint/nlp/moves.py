@@ -371,6 +371,13 @@ def _as_the_terms_say(t: Token) -> bool:
     return False
 
 
+def _named_trouble(n: Token, claims) -> bool:
+    """What went wrong, named: a trouble noun ("the outage"), this/that/it, or what the customer
+    claimed went wrong ("the double charge" to "I've been charged twice"; not "your parcel" to
+    "where is my parcel?")."""
+    return n.lower_ in ("this", "that", "it") or trouble_noun(n) or lemma(n) in claims
+
+
 def _remedy(t: Token) -> bool:
     """What we do about it: "your flight was cancelled, so I've rebooked you" gives the failure as
     the reason for the fix, which is no excuse."""
@@ -519,6 +526,9 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                                             "effect_failure": str(not _advice(effect) and not _remedy(effect) and (
                                                 failure_clause(effect) or failure_clause(t) or trouble_noun(t)
                                                 or (t._.cause_marker in OUTRIGHT_CAUSES and effect._.tense != "future" and effect._.modality in ("none", "inability"))  # "this is due to ...": said of what went wrong
+                                                or (t._.cause_marker.endswith(" by") and passive(effect) and effect._.tense != "future"
+                                                    and any(c.dep_ == "nsubjpass" and c.lower_ in ("this", "that", "it") for c in effect.children))  # "this was triggered by a retry"
+                                                or (t._.cause_marker.endswith(" from") and effect._.agent_i >= 0 and _named_trouble(doc[effect._.agent_i], context_claims))  # "the double charge came from ..."
                                                 or (t._.cause_marker.endswith("is why") and (lemma(effect) == "be" or effect.lower_ in ("s", "'s")) and not any(c._.clause and c.i > effect.i for c in effect.children))  # "..., that's why": what the customer reported
                                             ) or any(failure_clause(c) for c in effect.children if c._.clause and c.dep_ in ("ccomp", "xcomp", "conj") and c.i != t.i and not _remedy(effect))
                                             ).lower()})
