@@ -323,3 +323,23 @@ def test_structures_that_are_no_excuse(linter, reply, customer):
 def test_a_cause_the_customer_gave_is_theirs_not_an_external_excuse(linter):
     report = linter.lint("the address you entered at checkout was incomplete, that's why it came back", "where is my parcel??")
     assert "excuse" not in report.categories
+
+
+@pytest.mark.parametrize("reply, customer", [
+    ("@nina_k replacement kettle sent out today, tracking to follow ^JB", "@ShopCo the kettle you sent me leaks everywhere"),
+    ("@tom_r appointment moved to 10:30 Weds -Maple", "@MapleDental you double booked my slot!!"),
+    ("Hi Raj, that's the duplicate payment refunded now.", "You took my payment twice"),
+    ("Done, membership cancelled and no more payments will be taken.", "pls cancel my membership, I'm moving abroad"),
+    ("Your bill went up because this quarter covered 97 days rather than 90.", "Why has my bill gone up? I haven't used any more."),
+])
+def test_ways_forward_in_the_shapes_short_replies_take(linter, reply, customer):
+    assert "missing-next-step" not in linter.lint(reply, customer).categories
+
+
+@pytest.mark.parametrize("reply, customer", [
+    ("The driver moved on to the next stop.", "Where is my parcel? It says out for delivery since 7am"),
+    ("Morning traffic makes it hard to keep to time, sorry.", "Why is the 42 bus always late?"),
+    ("Your flight was cancelled because of fog at the airport.", "Why was my flight cancelled?? I'm stuck here"),
+])
+def test_no_way_forward_stays_missing(linter, reply, customer):
+    assert "missing-next-step" in linter.lint(reply, customer).categories

@@ -144,6 +144,24 @@ class Exchange:
         return grade_level(self.doc.text)
 
     @cached_property
+    def requested(self) -> frozenset[str]:
+        """The verbs the customer asked us to act on ("pls cancel my membership", "can you move
+        my booking?"): done in the reply, they are what was asked, not what went wrong."""
+        if self.context is None:
+            return frozenset()
+        asked = set()
+        for t in self.context:
+            if t.pos_ != "VERB" or t.tag_ != "VB":
+                continue
+            auxes = {c.lower_ for c in t.children if c.dep_ == "aux"}
+            first = t.i == t.sent.start or t.doc[t.i - 1].lower_ in ("pls", "please", "plz", "kindly", "just")
+            polite = bool(auxes & {"can", "could", "will", "would"}) and any(c.lower_ in ("you", "u") for c in t.children if c.dep_ == "nsubj")
+            wanted = t.dep_ == "xcomp" and t.head.lemma_.lower() in ("want", "need", "like", "love") and "to" in auxes
+            if (first and not auxes) or polite or wanted:  # "pls cancel", "can you move it?", "I'd like to cancel"
+                asked.add(t.lemma_.lower())
+        return frozenset(asked)
+
+    @cached_property
     def praise_only(self) -> bool:
         """The customer wrote to praise or chat, reporting nothing wrong: nothing to apologize for."""
         if self.context is None:

@@ -23,6 +23,7 @@ class ExchangeLike(Protocol):
     first_content_sentence_start: int
     last_content_token: int
     praise_only: bool
+    requested: frozenset[str]
 
     def signal(self, name: str, doc: Doc | None = None) -> list[Span]: ...
 

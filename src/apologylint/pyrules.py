@@ -328,6 +328,8 @@ def commitments(
     """An action somebody will take or has taken for the customer: "we'll refund you today",
     "I've escalated this", "we're looking into it", "the charge has been refunded", "our team
     fixed it this afternoon", "reception can move you tonight", "I'd suggest the travel pass"."""
+    from .nlp.moves import failure_clause
+
     stative_set, done_set, ongoing_set, vague_set, recommend_set = set(stative), set(done), set(ongoing), set(vague), set(recommend)
     nouns, actor_set, customer_future_set, hindsight_set = set(resolution_nouns), set(actors), set(customer_future), set(hindsight)
 
@@ -370,7 +372,8 @@ def commitments(
             kinds.append("future")  # "we'll refund you", "you'll receive an email"
         if "have" in aux_words and t.tag_ in ("VBN", "VBD") and not passive and actor and lemma in done_set:
             kinds.append("perfect")  # "I've escalated this"
-        if lemma in done_set and not customer and (
+        failed = failure_clause(t) and lemma not in ex.requested  # "your flight was cancelled" is what went wrong, unless they asked for it
+        if lemma in done_set and not customer and not failed and (
             (passive and for_the_customer(subj))
             or (t.tag_ == "VBD" and actor and (not objects(t) or any(for_the_customer(o) for o in objects(t))))
         ):
@@ -418,6 +421,7 @@ class FrameCommitmentsParams(Params):
     times: SomeWords = Field(description="words of a particular time: weekdays, months, tomorrow, tonight, am/pm")
     units: SomeWords = Field(description="units that, after a number, make a time: mins, hours, days")
     today: SomeWords = Field(description="words that put a past action in the present: today, just, now")
+    done: SomeWords = Field(description="verbs of an action done for the customer, read in a headline: 'booking moved to Thurs'")
 
 
 def _what_an_apology_is_for(t: Token) -> bool:
@@ -451,7 +455,7 @@ def _specific(n: Token | None) -> bool:
 @function("frame-commitments", params=FrameCommitmentsParams)
 def frame_commitments(
     ex: Exchange, doc: Doc, stative: list[str], investigating: list[str], vague: list[str], habitual: list[str],
-    times: list[str], units: list[str], today: list[str],
+    times: list[str], units: list[str], today: list[str], done: list[str],
 ) -> Iterator[Span]:
     """A way forward read from the frames, whatever the verb: something done for the customer
     ("you've been rebooked", "a taxi is booked", "I've frozen your membership", "the replacement
@@ -461,11 +465,21 @@ def frame_commitments(
     from .nlp.moves import failure_clause
 
     stative_set, looking, vague_set, habit_set = set(stative), set(investigating), set(vague), set(habitual)
-    time_set, unit_set, today_set = set(times), set(units), set(today)
+    time_set, unit_set, today_set, done_set = set(times), set(units), set(today), set(done)
     for t in doc:
+        # "that's the refund done now", "that's your booking sorted": the British way of saying it is done
+        that_is = t.head.head if t.dep_ == "acl" and t.head.dep_ == "attr" else t.head if t.dep_ == "ccomp" else None
+        if t.tag_ in ("VBN", "VBD") and that_is is not None and _lemma(that_is) == "be" and not that_is._.question and that_is._.polarity == "positive" \
+                and any(c.dep_ == "nsubj" and c.lower_ in ("that", "this", "it") for c in that_is.children) and t.i > that_is.i \
+                and not any(x.tag_ in ("WRB", "WP", "WDT") or x.lower_ in ("because", "if") for x in doc[that_is.i : t.i]) and not failure_clause(t):
+            yield _span_of([that_is, t])
+            continue
         if not t._.clause or t._.question or t._.conditional or t._.polarity != "positive":
             continue
-        if t._.modality not in ("none", "ability") or failure_clause(t) or t._.cause_of >= 0:
+        # "should be with you by Thurs": of a thing, "should" expects; it obliges nobody
+        expected = t._.modality == "obligation" and t._.agent in ("thing", "none") and any(c.lower_ == "should" for c in t.children)
+        asked_for = _lemma(t) in ex.requested  # "order cancelled as requested" to "pls cancel my order"
+        if (t._.modality not in ("none", "ability") and not expected) or (failure_clause(t) and not asked_for) or t._.cause_of >= 0:
             continue  # hopes, duties and causes are not promises
         if t.dep_ in ("acl", "relcl", "pcomp", "csubj", "advcl") or (t.dep_ in ("xcomp", "ccomp") and t._.tense != "future"):
             continue
@@ -497,6 +511,14 @@ def frame_commitments(
             or (agent == "speaker" and tense == "perfect" and has_object and lemma not in looking)
             or (agent in ("speaker", "third", "thing") and tense == "past" and now and not passive(t) and lemma not in looking)
         )
+        # a headline with the auxiliary left out: "new charger sent out", "booking moved to 14:00 Thurs"
+        headline = (tense == "past" and agent in ("third", "thing") and t.tag_ in ("VBD", "VBN") and lemma in done_set and subj is not None
+                    and (subj.pos_ == "NOUN" or (subj.pos_ == "PROPN" and subj.text.islower()))  # a thing, not "Sarah called in sick"
+                    and not any(c.dep_ == "det" and c.lower_ in ("the", "a", "an") for c in subj.children)  # headlines drop the article: not "the driver moved on"
+                    and not any(c.dep_ in ("dobj", "dative", "ccomp", "xcomp", "acomp") for c in t.children) and t.dep_ == "ROOT")
+        done = done or headline
+        if expected and not timed:
+            continue
         future = tense == "future" and agent in ("speaker", "third") and subj is not None and subj.lower_ not in ("someone", "somebody", "anyone", "they")
         schedule = timed and tense in ("present", "future") and not you and (subj is None or _specific(subj))
         customer_gets = you and tense == "future" and lemma in ("receive", "get", "see", "have", "hear")

@@ -437,9 +437,20 @@ def _mark_answers(doc: Doc, by_sentence: dict[int, list[Move]], questions: list)
     branch to branch"), which on our corpora was as often an evasion as an answer."""
     asked = set().union(*(_content(q) for q in questions))
     asked_words = {t.lower_ for q in questions for t in q.doc}  # the whole message: "from 2019" echoes its "2019"
+    # a "why" about something that is no failure ("why has my bill gone up?", not "why is the 42 always late?")
+    asked_why = any(
+        any(t.lower_ == "why" for t in q) and not any(failure_clause(t) or lemma(t) in FAULT_STATES or trouble_noun(t) for t in q)
+        for q in questions
+    )
     for sent in doc.sents:
         moves = by_sentence.get(sent.start, [])
         refused = any(m.kind == "refusal" for m in moves) and not any(t.lower_ in ("but", "instead", "however") for t in sent)
+        reasons = [m for m in moves if m.kind == "explanation"]
+        if asked_why and reasons and all(m.detail.get("effect_failure") == "false" for m in reasons) and not refused \
+                and not any(m.kind in ("dispute", "blame", "rule", "correction") for m in moves):
+            # "why has my bill gone up?" / "because it covered 97 days": a reason for what is no failure answers why
+            by_sentence[sent.start].append(Move("answer", sent, {"about": "why"}))
+            continue
         # "why was it cancelled?" / "due to fog": a reason answers why, but resolves nothing
         if refused or frames_question(sent) or any(m.kind in ("explanation", "dispute", "blame", "rule", "correction") for m in moves):
             continue
@@ -598,7 +609,7 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         )
         # "the manufacturer has a fault", "their servers are slow"; "refunds aren't possible" is a refusal
         state = lemma(t) in ("be", "have", "experience", "run") and t._.tense == "present" and t._.modality != "inability"
-        if (agent == "third" or thing_failed) and lemma(t) != "do" and (t._.tense in ("past", "perfect") or state) and failure_clause(t) and not t._.conditional and t._.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
+        if (agent == "third" or thing_failed) and lemma(t) != "do" and lemma(t) not in ex.requested and (t._.tense in ("past", "perfect") or state) and failure_clause(t) and not t._.conditional and t._.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
             subj_i = t._.agent_i
             doer = doc[subj_i] if subj_i >= 0 else t
             if lemma(doer) in CUSTOMER_NOUNS or any(lemma(o) in CUSTOMER_NOUNS for p in doer.children if p.lower_ == "of" for o in p.children):
