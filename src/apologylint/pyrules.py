@@ -404,6 +404,8 @@ def commitments(
             continue
         if any(c.dep_ == "neg" for c in t.children) or question(doc[t.i : t.i + 1], ex):
             continue
+        if any(c.lower_ == "only" for c in t.children if c.dep_ == "advmod"):
+            continue  # "orders can only be cancelled before dispatch": a limit, not an offer
         if lemma == "be" and any(c.dep_ in ("acomp", "attr") for c in t.children):
             continue  # "we'll be happy to help" promises a mood, not an action
         if _is_weak_offer(t, vague_set):
@@ -422,6 +424,18 @@ class FrameCommitmentsParams(Params):
     units: SomeWords = Field(description="units that, after a number, make a time: mins, hours, days")
     today: SomeWords = Field(description="words that put a past action in the present: today, just, now")
     done: SomeWords = Field(description="verbs of an action done for the customer, read in a headline: 'booking moved to Thurs'")
+
+
+#: day and month abbreviations that are also words: "weren't sat together", "the sun", "may I"
+_AMBIGUOUS_TIMES = {"sat", "sun", "wed", "mar", "may", "jan", "dec", "aug", "jun"}
+
+
+def _a_time(x: Token) -> bool:
+    """A time word used as one: "Sat" or "sat 3rd", not "sat together"."""
+    if x.lower_ not in _AMBIGUOUS_TIMES:
+        return True
+    nxt = x.doc[x.i + 1] if x.i + 1 < len(x.doc) else None
+    return x.text[0].isupper() and x.i > x.sent.start or (nxt is not None and nxt.like_num) or x.pos_ == "PROPN"
 
 
 def _what_an_apology_is_for(t: Token) -> bool:
@@ -481,8 +495,8 @@ def frame_commitments(
         asked_for = _lemma(t) in ex.requested  # "order cancelled as requested" to "pls cancel my order"
         if (t._.modality not in ("none", "ability") and not expected) or (failure_clause(t) and not asked_for) or t._.cause_of >= 0:
             continue  # hopes, duties and causes are not promises
-        if t.dep_ in ("acl", "relcl", "pcomp", "csubj", "advcl") or (t.dep_ in ("xcomp", "ccomp") and t._.tense != "future"):
-            continue
+        if t.dep_ in ("acl", "relcl", "pcomp", "csubj", "advcl", "prep") or (t.dep_ in ("xcomp", "ccomp") and t._.tense != "future"):
+            continue  # (a "prep": "your email regarding the visit on 12 October")
         if any(a._.clause and (a._.polarity == "negative" or a._.question or a._.conditional or a._.modality in ("hypothetical", "hope")
                                or (_lemma(a) in ("hope", "wish", "doubt") and a._.agent == "speaker")) for a in _embedding_clauses(t)):
             continue  # "I don't think she'll approve it", "I hope she'll approve it"; not "we can't X, but I've Y"
@@ -494,6 +508,8 @@ def frame_commitments(
             continue
         if lemma == "be" and any(c.dep_ in ("acomp", "attr") for c in t.children) and not any(c.dep_ == "npadvmod" for c in t.children):
             continue  # "we'll be happy to help": a mood
+        if lemma == "have" and t._.tense in ("past", "perfect"):
+            continue  # "we've had a lot more calls": what we went through, not what we did ("the driver will have a sign" is)
         own = [x for x in t.subtree if x.i == t.i or next((a for a in x.ancestors if a._.clause), t).i == t.i]
         if any(_lemma(x) in vague_set for x in own) or any(x.lower_ in habit_set for x in own):
             continue
@@ -501,7 +517,7 @@ def frame_commitments(
             continue  # "only 3 days", "a few minutes", "the warranty only covers 30 days": a limit, not a time
         subj = doc[t._.agent_i] if t._.agent_i >= 0 else next((c for c in t.children if c.dep_ == "nsubjpass"), None)
         patient = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
-        timed = any(x.lower_ in time_set or (x.like_num and x.i + 1 < len(doc) and doc[x.i + 1].lower_ in unit_set) for x in own)
+        timed = any((x.lower_ in time_set and _a_time(x)) or (x.like_num and x.i + 1 < len(doc) and doc[x.i + 1].lower_ in unit_set) for x in own)
         now = any(x.lower_ in today_set or (x.lower_ in ("morning", "afternoon", "evening") and any(c.lower_ == "this" for c in x.children)) for x in own)
         agent, tense = t._.agent, t._.tense
         you = subj is not None and subj.lower_ in ("you", "u") and not passive(t)
