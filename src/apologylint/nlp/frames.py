@@ -27,6 +27,8 @@ pattern), so rules over frames stay data.
 """
 from __future__ import annotations
 
+import re
+
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -460,14 +462,17 @@ def _link_causes(doc: Doc, sents: list) -> None:
 
 
 # ------------------------------------------------------------------------------------ the component
+_DOUBLED_E = re.compile(r"([b-df-hj-np-tv-z])\1e$")
+
+
 def frame_doc(doc: Doc) -> Doc:
     """Set the frame of every clause (see the module docstring). Also make NORM the lower-cased
     lemma, so that lexicon phrases are written as lemmas."""
     for t in doc:
         if t.lower_ == "'ve" and t.lemma_ != "have":
             t.lemma_ = "have"  # "should've": the lemmatizer leaves "'ve" after a modal as it is
-        elif t.lemma_.endswith("lle") and t.lower_.endswith(("lled", "lling")):
-            t.lemma_ = t.lower_[: -3 if t.lower_.endswith("lled") else -4]  # British doubled l: "mislabelled" -> "mislabel", not "mislabelle"
+        elif _DOUBLED_E.search(t.lemma_) and t.lower_.endswith((t.lemma_[:-1].lower() + "ed", t.lemma_[:-1].lower() + "ing")):
+            t.lemma_ = t.lemma_[:-2]  # a doubled consonant: "mislabelled" -> "mislabel", "gutted" -> "gut", not "mislabelle", "gutte"
         t.norm_ = t.lemma_.lower()
     sents = list(doc.sents) if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else [doc[:]]
     for sent in sents:
