@@ -111,6 +111,7 @@ def test_degenerate_shapes_never_raise_and_keep_spans_in_bounds(linter, parts):
     report = linter.lint(text)
     for f in report.findings:
         assert 0 <= f.start <= f.end <= len(text)
+        assert text[f.start : f.end] == f.excerpt
 
 
 # -- inputs that block or mislead ---------------------------------------------------------------
@@ -181,3 +182,49 @@ def test_a_closed_standard_input_is_one_error_and_the_files_are_still_linted(tmp
     assert proc.returncode == 2
     assert b"AL302" in proc.stdout
     assert proc.stderr.decode().strip() == "apologylint: <stdin>: standard input is closed"
+
+
+def test_a_long_paragraph_of_ordinary_sentences_is_not_cut_mid_sentence(linter):
+    # the cap on sentence length is for degenerate text; a 150-token paragraph of real sentences
+    # must read the same as its sentences one per line
+    sentences = [
+        "Thanks for waiting while we looked into your order from last month.",
+        "The parcel left our warehouse on the third and reached the local depot two days later.",
+        "We are not able to offer a refund for the delivery charge on this order.",
+        "If the parcel has not arrived by Friday, just reply to this email and we will send another one.",
+        "I have also added a note to your account so that anyone you speak to can see the history.",
+        "Our team is available from eight until eight on weekdays if you would rather call.",
+        "We know how much you were looking forward to it, and we are sorry it has taken this long.",
+        "The tracking link in your first email should now show the new delivery slot as well.",
+    ]
+    paragraph = " ".join(sentences)
+    assert len(linter.exchange(paragraph).doc) > 130  # past the cap of 120 tokens
+    as_paragraph = {f.rule for f in linter.lint(paragraph, "Where is my parcel? It's been weeks.").findings}
+    one_per_line = {f.rule for f in linter.lint("\n".join(sentences), "Where is my parcel? It's been weeks.").findings}
+    assert as_paragraph == one_per_line
+    doc = linter.exchange(paragraph).doc
+    # every sentence starts after a full stop: none was cut at the 120th token
+    assert all(doc[s.start - 1].text == "." for s in list(doc.sents)[1:]), [s.text[:30] for s in doc.sents]
+
+
+def test_utf16_text_is_judged_by_what_it_decodes_to(tmp_path):
+    # 160,000 characters: 320 KB as UTF-16, under the limit once decoded
+    fits = tmp_path / "fits.txt"
+    fits.write_bytes(("Sorry about the wait. " * 7_300).encode("utf-16"))
+    assert len(fits.read_bytes()) > 200_000
+    assert inputs.read(str(fits)).text.startswith("Sorry about the wait.")
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(("Sorry about the wait. " * 60_000).encode("utf-16"))
+    with pytest.raises(inputs.InputError, match="too large"):
+        inputs.read(str(huge))
+
+
+def test_a_report_that_could_not_be_linted_says_so_in_text_output(linter):
+    import io
+
+    from apologylint import reporters
+
+    report = list(linter.lint_many(["x " * (MAX_CHARS // 2 + 1)]))[0]
+    out = io.StringIO()
+    reporters.text(report, out)
+    assert "not linted" in out.getvalue() and "characters" in out.getvalue()

@@ -157,9 +157,11 @@ QUANT = st.sampled_from(["+", "*", "{1,20}", "{2,}"])
 NESTED = st.builds(lambda a, q1, q2, pre: f"{pre}({a}{q1}){q2}$", ATOMS, QUANT, QUANT, st.sampled_from(["", "^"]))
 ALTERNATED = st.builds(lambda a, b, q: f"^(?:{a}{a}|{b}){q}$", st.sampled_from(["ab", "a", "aa"]), st.sampled_from(["abc", "b"]), QUANT)
 BACKREF = st.builds(lambda a: f"({a}+)\\1", ATOMS)
+#: a fixed count over a quantified body: "(?:a+){6}" is six quantifiers in a row
+FIXED = st.builds(lambda a, q, n, pre: f"{pre}(?:{a}{q}){{{n}}}$", ATOMS, st.sampled_from(["+", "*", "{2,}"]), st.integers(4, 12), st.sampled_from(["", "^"]))
 
 
-@given(st.one_of(NESTED, ALTERNATED, BACKREF))
+@given(st.one_of(NESTED, ALTERNATED, BACKREF, FIXED))
 def test_catastrophic_shapes_are_refused(regex):
     with pytest.raises(UnsafeRegex):
         guarded(regex)

@@ -343,3 +343,36 @@ def test_ways_forward_in_the_shapes_short_replies_take(linter, reply, customer):
 ])
 def test_no_way_forward_stays_missing(linter, reply, customer):
     assert "missing-next-step" in linter.lint(reply, customer).categories
+
+
+# a reviewer's probes of the heuristics above: each finding that must or must not fire
+REVIEW_PROBES = [
+    ("Hi Tom, no, we won't cancel your order. Thanks for checking with us!", 'My payment failed yesterday. Are you going to cancel my order?', '-AL312'),
+    ("So sorry about the logouts. We won't delete your saved designs, they're all safe.", "The app keeps logging me out and I'm scared you'll delete my saved designs.", '-AL312'),
+    ('We will never share your data with third parties.', "Will you share my data with third parties? I'm worried about spam.", '-AL312'),
+    ("Sorry about the double charge, Ann. We won't charge you again next month.", 'You charged me twice this month. Will you charge me twice next month too?', '-AL312'),
+    ("We won't be raising the price when your plan renews, it stays at £12 a month.", "Are you raising the price of my plan? My friend said it's going up.", '-AL312'),
+    ("That's the 14-day window passed I'm afraid.", 'I want to return these boots, I bought them 3 weeks ago.', '+AL601'),
+    ("Sorry, that's the last table gone for Saturday.", 'Can I book a table for 4 this Saturday?', '+AL601'),
+    ('Flight moved to 6am due to air traffic restrictions, sorry.', 'Why did you move my flight to 6am without asking me?', '+AL601'),
+    ("It's there because our courier took it to the wrong hub.", 'Why is my parcel showing in Glasgow? I live in Bristol.', '+AL601'),
+    ('The price changed because our supplier raised their prices.', 'Why did the price change after I ordered?', '+AL601'),
+    ("The error you're seeing comes from an expired login; signing out and back in will clear it. Sorry for the hassle!", 'I keep getting an error when I open my account.', '-AL201'),
+    ('The error comes from an old version of the app. If you update to 5.2 from the app store it goes away.', 'The app shows error 403 every time.', '-AL201'),
+    ("I just want to clarify that you've done nothing wrong here. The card was declined by our payment provider's outage, and I've retried it successfully.", 'Did I do something wrong? My card keeps getting declined.', '-AL314'),
+    ("I'd like to stress that you've been a loyal customer for 8 years and we value that. I've applied a 20% discount to your next renewal.", "I've been with you for 8 years and this is how you treat me?", '-AL314'),
+    ("It's up to you to keep the spare or send it back, whichever is easier. Either way there's no charge.", 'You sent two of the same part, what do I do with the extra?', '-AL314'),
+    ("It's up to you to let us know a date that suits, and the engineer will come then. I'm sorry the first visit was missed.", 'Your engineer never showed up!', '-AL314'),
+    ("Good news: the garden room isn't available to other guests that week, so it's yours.", 'Can we have the garden room for our anniversary week?', '-AL312'),
+    ('The previous owner cancelled the warranty before you bought the car.', "Why isn't my car covered by the warranty?", '+AL204'),
+    ('We will not be offering compensation for the disruption during your stay.', 'Builders were drilling outside our room from 7am every day', '+AL312'),
+    ("we won't be adjusting the price on this one", "bought a laptop Monday, it's 150 cheaper today. can you adjust the price?", '+AL312'),
+    ('the double charge came from the move to our new billing system', 'charged twice. sort it out', '+AL201'),
+    ('I must point out that you agreed to the cancellation terms when you booked.', 'I want a refund', '+AL314'),
+]
+
+
+@pytest.mark.parametrize("reply, customer, expect", REVIEW_PROBES)
+def test_review_probes(linter, reply, customer, expect):
+    rules = {f.rule for f in linter.lint(reply, customer).findings}
+    assert (expect[1:] in rules) == (expect[0] == "+"), (expect, sorted(rules))

@@ -155,7 +155,9 @@ class Exchange:
                 continue
             auxes = {c.lower_ for c in t.children if c.dep_ == "aux"}
             first = t.i == t.sent.start or t.doc[t.i - 1].lower_ in ("pls", "please", "plz", "kindly", "just")
-            polite = bool(auxes & {"can", "could", "will", "would"}) and any(c.lower_ in ("you", "u") for c in t.children if c.dep_ == "nsubj")
+            # "can you move it?" asks; "will you cancel my flight?" fears, and an "if" clause asks nothing
+            polite = bool(auxes & {"can", "could", "would"}) and any(c.lower_ in ("you", "u") for c in t.children if c.dep_ == "nsubj") \
+                and not any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in t.children)
             wanted = t.dep_ == "xcomp" and t.head.lemma_.lower() in ("want", "need", "like", "love") and "to" in auxes
             if (first and not auxes) or polite or wanted:  # "pls cancel", "can you move it?", "I'd like to cancel"
                 asked.add(t.lemma_.lower())

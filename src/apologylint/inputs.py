@@ -43,11 +43,13 @@ def decode(data: bytes, where: str, size: int | None = None) -> str:
     """Text from bytes: UTF-8, or UTF-16/32 when a byte-order mark says so."""
     encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
     if encoding not in (None, "utf-8-sig"):
+        if size is not None and size > len(data):
+            raise too_large(where, size, MAX_BYTES)  # only the first bytes were read
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             raise InputError(f"{where}: starts with a {encoding.upper()} byte-order mark but is not {encoding.upper()} text") from None
-        return decode(text.encode("utf-8", "surrogatepass"), where, size)
+        return decode(text.encode("utf-8", "surrogatepass"), where)
     if not data.strip():
         raise InputError(f"{where}: empty input, nothing to lint")
     if len(data) > MAX_BYTES:
@@ -92,7 +94,9 @@ def read(path: str) -> Message:
             raise InputError(f"<stdin>: cannot read standard input: {getattr(exc, 'strerror', None) or exc}") from None
         return from_bytes(data, "<stdin>")
     p = pathlib.Path(path)
-    limit = (MAX_BYTES if p.suffix.lower() in TEXT_SUFFIXES else MAX_EMAIL_BYTES) + 1
+    # a text file is read up to four times the reply limit: UTF-16 or UTF-32 take two or four bytes
+    # a character, and decode() judges the size of what they decode to
+    limit = (4 * MAX_BYTES if p.suffix.lower() in TEXT_SUFFIXES else MAX_EMAIL_BYTES) + 1
     try:
         mode = p.stat().st_mode
         if stat.S_ISDIR(mode):

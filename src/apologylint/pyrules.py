@@ -485,13 +485,14 @@ def frame_commitments(
         that_is = t.head.head if t.dep_ == "acl" and t.head.dep_ == "attr" else t.head if t.dep_ == "ccomp" else None
         if t.tag_ in ("VBN", "VBD") and that_is is not None and _lemma(that_is) == "be" and not that_is._.question and that_is._.polarity == "positive" \
                 and any(c.dep_ == "nsubj" and c.lower_ in ("that", "this", "it") for c in that_is.children) and t.i > that_is.i \
-                and not any(x.tag_ in ("WRB", "WP", "WDT") or x.lower_ in ("because", "if") for x in doc[that_is.i : t.i]) and not failure_clause(t):
+                and not any(x.tag_ in ("WRB", "WP", "WDT") or x.lower_ in ("because", "if") for x in doc[that_is.i : t.i]) and not failure_clause(t) \
+                and (_lemma(t) in done_set - {"pass", "run", "set", "double", "push", "move"} or t.lower_ in ("done", "sorted")):  # not "that's the 14-day window passed"
             yield _span_of([that_is, t])
             continue
         if not t._.clause or t._.question or t._.conditional or t._.polarity != "positive":
             continue
         # "should be with you by Thurs": of a thing, "should" expects; it obliges nobody
-        expected = t._.modality == "obligation" and t._.agent in ("thing", "none") and any(c.lower_ == "should" for c in t.children)
+        expected = t._.modality == "obligation" and t._.agent in ("thing", "none") and t._.tense != "perfect" and any(c.lower_ == "should" for c in t.children)
         asked_for = _lemma(t) in ex.requested  # "order cancelled as requested" to "pls cancel my order"
         if (t._.modality not in ("none", "ability") and not expected) or (failure_clause(t) and not asked_for) or t._.cause_of >= 0:
             continue  # hopes, duties and causes are not promises
@@ -531,7 +532,8 @@ def frame_commitments(
         headline = (tense == "past" and agent in ("third", "thing") and t.tag_ in ("VBD", "VBN") and lemma in done_set and subj is not None
                     and (subj.pos_ == "NOUN" or (subj.pos_ == "PROPN" and subj.text.islower()))  # a thing, not "Sarah called in sick"
                     and not any(c.dep_ == "det" and c.lower_ in ("the", "a", "an") for c in subj.children)  # headlines drop the article: not "the driver moved on"
-                    and not any(c.dep_ in ("dobj", "dative", "ccomp", "xcomp", "acomp") for c in t.children) and t.dep_ == "ROOT")
+                    and not any(c.dep_ in ("dobj", "dative", "ccomp", "xcomp", "acomp") for c in t.children) and t.dep_ == "ROOT"
+                    and not any(x._.cause_of == t.i for x in t.sent) and (ex.context is None or lemma not in ex.customer.claim_lemmas or lemma in ex.requested))
         done = done or headline
         if expected and not timed:
             continue

@@ -12,6 +12,8 @@ _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 def text(report: Report, out: IO[str], colour: bool = False, show_suggestions: bool = False) -> None:
     """`path:line:col: RULE severity message`, one finding a line."""
     path = report.path or "<text>"
+    if report.error is not None:
+        out.write(f"{path}: not linted: {report.error}\n")
     for f in report.findings:
         if colour:
             sev = f"{_COLOURS[f.severity]}{f.severity}{_RESET}"

@@ -88,9 +88,10 @@ def _fold(ch: str) -> str | None:
     """The Latin letters a reader sees in a non-ASCII character, or None to keep it.
 
     Invisible characters (direction marks and overrides, tag characters, joiners, variation
-    selectors, fillers) and combining marks become nothing; fullwidth and mathematical letters
-    and accented ones become their plain letter; Cyrillic and Greek look-alikes their Latin twin.
-    Text in other scripts is kept: the rules do not read it, and folding it would invent words.
+    selectors, fillers) and combining marks (in any script) become nothing; fullwidth and
+    mathematical letters and accented ones become their plain letter; Cyrillic and Greek letters
+    drawn like Latin ones become their Latin twin wherever they stand (so a Russian word reads as
+    look-alike Latin, which no English rule matches). Other letters are kept as they are.
     """
     if ch in _INVISIBLE:
         return ""

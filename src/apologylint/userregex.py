@@ -88,7 +88,10 @@ def _unbounded(sub: Any) -> int:
                     "use one flat quantifier or a character class"
                 )
             n += hi > SMALL_REPEAT
-        n += sum(_unbounded(s) for s in _children(op, av))
+        inner = sum(_unbounded(s) for s in _children(op, av))
+        if op in _REPEATS and av[1] > 1:
+            inner *= min(av[1], SMALL_REPEAT + 1)  # "(?:a+){6}": six quantifiers in a row, not one
+        n += inner
     return n
 
 

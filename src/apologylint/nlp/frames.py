@@ -64,9 +64,9 @@ CAUSAL_PREPS = {("due", "to"), ("owing", "to"), ("because", "of"), ("thanks", "t
 #: verbs whose past is their present form: "let", "put", "hit"
 INVARIANT_PAST = {"let", "put", "hit", "set", "cut", "shut", "cost", "quit", "split", "spread"}
 #: verbs whose subject causes what the verb says: "the storm meant ...", "roadworks held up the van"
-#: verbs of where something came from: "X came / stems / arose from Y" makes Y the cause of X
-ORIGIN_VERBS = {"come", "stem", "arise", "result", "originate", "spring"}
 CAUSING_VERBS = {"mean", "make", "force", "cause", "lead", "result", "slow", "hold", "delay", "set", "affect", "impact", "prevent", "stop", "push", "knock", "hit", "leave", "keep", "disrupt", "hamper", "hinder", "trigger"}
+#: verbs of where something came from: "X came / stemmed / arose from Y" makes Y the cause of X
+ORIGIN_VERBS = {"come", "stem", "arise", "originate", "spring", "result"}  # ("result in" is a causing verb)
 #: verbs the speaker undergoes rather than does: "we were swamped", "we had a power cut"
 UNDERGO = {"be", "have", "experience", "get", "receive", "see", "face", "deal", "run", "struggle", "suffer", "encounter", "hit", "become", "remain", "stay", "feel", "seem", "find", "lose", "wait", "hear", "rely", "depend"}
 #: verbs of knowing and feeling: "I know you need it Saturday, so ..." owns no mistake
@@ -403,7 +403,7 @@ def _link_causes(doc: Doc, sents: list) -> None:
                     continue  # "we delayed the launch": our action, not a cause shifted
                 _mark_cause(subj, t, t.lower_)
         # "the double charge came from the move to our new system", "it stems from a fault at the depot"
-        if t._.clause and lemma(t) in ORIGIN_VERBS and not passive(t):
+        if t._.clause and lemma(t) in ORIGIN_VERBS and not passive(t) and t._.tense in ("past", "perfect"):  # "the error comes from an old app version" diagnoses
             src = next((o for c in t.children if c.dep_ == "prep" and c.lower_ == "from" for o in c.children if o.dep_ in ("pobj", "pcomp")), None)
             if src is not None and role(src) != "customer":
                 _mark_cause(src, t, f"{t.lower_} from")

@@ -58,15 +58,15 @@ def _line_breaks(doc):
     from spacy.attrs import SENT_START
 
     starts = doc.to_array([SENT_START])
-    since = 0
+    since = 0  # tokens since the last line break, preset start or sentence-final mark
     for i in range(1, len(doc)):
         prev = doc[i - 1]
         since += 1
         if (prev.is_space and "\n" in prev.text) or "\n" in prev.whitespace_ or since >= LONGEST_SENTENCE:
             starts[i] = 1
             since = 0
-        elif starts[i] == 1:
-            since = 0
+        elif starts[i] == 1 or prev.text in (".", "!", "?", "...", "?!", "!!"):
+            since = 0  # a paragraph of ordinary sentences is never cut: the parser ends them itself
     doc.from_array([SENT_START], starts)
     return doc
 

@@ -281,10 +281,12 @@ def _not_able(t: Token) -> bool:
     return False
 
 
+#: verbs of giving the customer a remedy: "we won't X" with one of these refuses it, whatever was asked
+GIVING_VERBS = {"offer", "refund", "compensate", "reimburse", "waive", "honour", "honor", "accept", "replace", "exchange"}
 #: verbs of telling someone what they should already know: a closed class of speech acts
 LECTURE_VERBS = {"point", "remind", "stress", "emphasise", "emphasize", "reiterate", "clarify", "highlight", "underline"}
 #: the people a reply's customer is one of: "the customer's responsibility", "a few users saw this"
-CUSTOMER_NOUNS = {"customer", "client", "passenger", "guest", "member", "buyer", "user", "cardholder", "owner", "shopper", "subscriber", "patient", "resident", "traveller", "traveler", "people", "person", "household", "diner", "rider", "account holder", "policyholder"}
+CUSTOMER_NOUNS = {"customer", "client", "passenger", "guest", "buyer", "user", "cardholder", "shopper", "subscriber", "patient", "resident", "traveller", "traveler", "people", "household", "diner", "policyholder"}
 #: what would show that something happened: "there is no record of a call"
 EVIDENCE_NOUNS = {"record", "trace", "evidence", "sign", "log", "note", "proof"}
 EVIDENCE_FORMS = {"show", "shows", "showed", "confirm", "confirms", "confirmed", "indicate", "indicates", "indicated", "prove", "proves", "proved", "state", "states"}
@@ -446,7 +448,9 @@ def _mark_answers(doc: Doc, by_sentence: dict[int, list[Move]], questions: list)
         moves = by_sentence.get(sent.start, [])
         refused = any(m.kind == "refusal" for m in moves) and not any(t.lower_ in ("but", "instead", "however") for t in sent)
         reasons = [m for m in moves if m.kind == "explanation"]
-        if asked_why and reasons and all(m.detail.get("effect_failure") == "false" for m in reasons) and not refused \
+        a_party = any(t.dep_ in ("nsubj", "nsubjpass", "pobj") and t._.role == "third" and not any(c.lower_ in ("this", "last", "next", "each", "every") for c in t.children)
+                      for t in sent) or any(lemma(t) == "control" for t in sent)  # "our supplier raised prices", not "this quarter covered 97 days"
+        if asked_why and reasons and all(m.detail.get("effect_failure") == "false" for m in reasons) and not refused and not a_party \
                 and not any(m.kind in ("dispute", "blame", "rule", "correction") for m in moves):
             # "why has my bill gone up?" / "because it covered 97 days": a reason for what is no failure answers why
             by_sentence[sent.start].append(Move("answer", sent, {"about": "why"}))
@@ -552,7 +556,8 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         if t.lower_ == "up" and t.dep_ == "prep" and lemma(t.head) == "be" and not t.head._.question and not t.head._.conditional and t.head._.polarity == "positive" \
                 and any(o.lower_ in ("you", "u") or lemma(o) in CUSTOMER_NOUNS for c in [*t.children, *t.head.children] if c.lower_ == "to" for o in c.children if o.dep_ == "pobj") \
                 and any(c.dep_ in ("advcl", "xcomp") and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)
-                        and lemma(c) not in ("decide", "choose", "pick", "select", "opt", "determine", "say", "judge", "prefer") for c in t.head.children) \
+                        and lemma(c) not in ("decide", "choose", "pick", "select", "opt", "determine", "say", "judge", "prefer", "let", "tell", "contact", "call", "email", "message")
+                        and not any(x.lower_ in ("or", "whichever", "whatever") for x in c.subtree) for c in t.head.children) \
                 and not _in_apology(t, apology_tokens):
             yield Move("blame", doc[t.head.i : t.i + 3], {"how": "up to you"})
         step = clause_of(t)
@@ -660,14 +665,17 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         if not t._.conditional and t._.tense != "perfect" and agent in ("speaker", "thing", "none") and lemma(t) not in IDIOMS_OF_DELIGHT and (
             t._.modality == "inability"
             or (agent == "speaker" and t._.modality == "ability" and any(c.lower_ == "only" for c in t.children if c.dep_ == "advmod"))  # "we can only deal with the account holder"
-            or (agent == "speaker" and t._.polarity == "negative" and t._.tense in ("present", "future") and t._.modality == "none"
-                and (lemma(t) in OFFER_VERBS or (any(c.dep_ == "dobj" for c in t.children) and lemma(t) in context_words)))  # "we won't be adjusting the price" to "can you adjust it?"
+            or (agent == "speaker" and t._.polarity == "negative" and t._.modality == "none" and (
+                (t._.tense == "present" and lemma(t) in OFFER_VERBS)
+                or (t._.tense == "future" and lemma(t) in GIVING_VERBS)  # "we will not be offering compensation"
+                or (t._.tense in ("present", "future") and lemma(t) in ex.requested)))  # "we won't be adjusting the price" to "can you adjust it?"
         ) and not _in_apology(t, apology_tokens):
             yield Move("refusal", _clause_span(t), {"by": agent})
         elif lemma(t) == "be" and not t._.conditional and not _in_apology(t, apology_tokens) and agent in ("thing", "none", "speaker") and (
             any(_not_able(c) for c in t.children if c.dep_ in ("acomp", "attr", "oprd"))
             or (t._.polarity == "negative" and any(lemma(c) == "option" for c in t.children if c.dep_ == "attr"))
-            or (t._.polarity == "negative" and agent == "thing" and any(c.lower_ in POSSIBLE for c in t.children if c.dep_ == "acomp"))  # "refunds aren't available for ..."
+            or (t._.polarity == "negative" and agent == "thing" and t._.tense == "present" and any(
+                c.lower_ in POSSIBLE and not any(p.lower_ == "to" for p in c.children) for c in t.children if c.dep_ == "acomp"))  # "refunds aren't available for ..." (not "to other guests")
             or (t._.polarity == "negative" and any(c.lower_ == "in" and any(lemma(o) == "position" for o in c.children) for c in t.children if c.dep_ == "prep"))
         ):
             yield Move("refusal", _clause_span(t), {"by": agent})  # "advance tickets are non-refundable", "we're not in a position to"
@@ -679,7 +687,10 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         you = t._.agent_i >= 0 and doc[t._.agent_i].lower_ in ("you", "u")
         pointed_out = t.dep_ == "ccomp" and t.head._.agent == "speaker" and lemma(t.head) in LECTURE_VERBS  # "I must point out that you agreed ..."
         reported = t.dep_ in ("relcl", "acl", "pcomp", "advcl") or (t.dep_ == "ccomp" and t.head.pos_ in ("VERB", "AUX", "ADJ") and not pointed_out)
-        if agent == "speaker" and lemma(t) in LECTURE_VERBS and any(c.dep_ == "ccomp" and c._.agent == "customer" and (c._.tense in ("past", "perfect") or c._.modality == "obligation") for c in t.children) \
+        if agent == "speaker" and lemma(t) in LECTURE_VERBS and any(
+            c.dep_ == "ccomp" and c._.agent == "customer" and (c._.tense in ("past", "perfect") or c._.modality == "obligation")
+            and c._.polarity == "positive" and lemma(c) not in ("be", "have") and not any(x.lower_ in ("nothing", "never", "not", "n't") for x in c.subtree)
+            for c in t.children) \
                 and (lemma(t) != "point" or any(c.lower_ == "out" for c in t.children)) and not t._.question and not t._.conditional and t._.polarity == "positive":
             yield Move("correction", _clause_span(t), {"how": "lecture"})  # "I must point out that you ...", "may I remind you that you ..."
         if agent == "customer" and not t._.conditional and not reported and (you or t.dep_ == "xcomp"):
