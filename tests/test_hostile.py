@@ -228,3 +228,19 @@ def test_a_report_that_could_not_be_linted_says_so_in_text_output(linter):
     out = io.StringIO()
     reporters.text(report, out)
     assert "not linted" in out.getvalue() and "characters" in out.getvalue()
+
+
+def test_eval_does_not_count_an_item_it_could_not_lint(tmp_path):
+    import json as _json
+
+    rows = [
+        {"id": "ok-1", "text": "As I said, calm down.", "in_reply_to": None, "expected": ["defensive"]},
+        {"id": "huge-1", "text": "x " * (MAX_CHARS // 2 + 1), "in_reply_to": None, "expected": ["defensive"]},
+    ]
+    f = tmp_path / "set.jsonl"
+    f.write_text("\n".join(_json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    proc = run("eval", str(f))
+    assert proc.returncode == 2
+    assert "huge-1: not scored" in proc.stderr.decode()
+    defensive = next(line for line in proc.stdout.decode().splitlines() if line.startswith("defensive"))
+    assert defensive.split()[1:5] == ["1", "1", "0", "0"]  # support 1, tp 1: the huge item is no miss

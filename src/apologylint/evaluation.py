@@ -65,6 +65,7 @@ def load_items(path: str | pathlib.Path) -> list[Item]:
 class Scores:
     counts: dict[str, dict[str, int]]
     errors: dict[str, list[tuple[str, Item]]] = field(default_factory=dict)
+    skipped: list[tuple[Item, str]] = field(default_factory=list)  # items that could not be linted, with why
 
     def prf(self, cat: str) -> tuple[float, float, float]:
         c = self.counts[cat]
@@ -95,7 +96,11 @@ def score(linter, items: list[Item], categories: tuple[str, ...] = CORE_CATEGORI
     counts = {c: {"support": 0, "tp": 0, "fp": 0, "fn": 0} for c in categories}
     errors: dict[str, list[tuple[str, Item]]] = {c: [] for c in categories}
     reports = linter.lint_many((it.text, it.in_reply_to) for it in items)
+    skipped: list[tuple[Item, str]] = []
     for item, report in zip(items, reports):
+        if report.error is not None:
+            skipped.append((item, report.error))  # not linted: neither a hit nor a miss
+            continue
         got = report.categories
         for cat in categories:
             want, have = cat in item.expected, cat in got
@@ -109,4 +114,4 @@ def score(linter, items: list[Item], categories: tuple[str, ...] = CORE_CATEGORI
             elif want:
                 c["fn"] += 1
                 errors[cat].append(("MISSED", item))
-    return Scores(counts, errors)
+    return Scores(counts, errors, skipped)

@@ -36,6 +36,9 @@ def run(args: argparse.Namespace) -> int:
     if linter is None:
         return 2
     result = score(linter, items)
+    for item, why in result.skipped:
+        print(f"apologylint: {item.id}: not scored: {why}", file=sys.stderr)
+        status = 2
     if args.errors:
         for kind, item in result.errors.get(args.errors, []):
             flat = " | ".join(line.strip() for line in item.text.splitlines() if line.strip())
