@@ -327,3 +327,21 @@ def test_eval_reports_each_bad_file_and_scores_the_others(tmp_path, capsys):
 def test_shipped_rules_pass_the_regex_check():
     rules, signals = load_all()
     assert rules and signals
+
+
+def test_a_fifo_template_is_named_as_not_a_regular_file(tmp_path):
+    import os
+
+    from apologylint.drafts import DraftError
+    from apologylint.drafts.render import Renderer
+    from apologylint.ruleset import data_dir
+
+    shipped = data_dir("templates")
+    for f in shipped.iterdir():
+        if f.is_file():
+            (tmp_path / f.name).write_bytes(f.read_bytes())
+    name = next(f.name for f in shipped.iterdir() if f.suffix == ".j2" and not f.name.startswith("_"))
+    (tmp_path / name).unlink()
+    os.mkfifo(tmp_path / name)
+    with pytest.raises(DraftError, match="not a regular file"):
+        Renderer([tmp_path]).env.get_template(name)

@@ -281,8 +281,8 @@ class BoundedLoader(FileSystemLoader):
         pieces = split_template_path(template)
         for searchpath in self.searchpath:
             filename = posixpath.join(searchpath, *pieces)
-            if os.path.isfile(filename):
-                break
+            if os.path.lexists(filename) and not os.path.isdir(filename):
+                break  # a FIFO or a device is found too, so that safeload names it as not a regular file
         else:
             raise TemplateNotFound(template)
         try:
