@@ -450,7 +450,7 @@ def env(tmp_path):
 
 def test_closed_stderr_through_the_console_script(tmp_path, env):
     """`apologylint sendmail ... 2>&-` with a held message: exit 1, nothing on stdout, report kept."""
-    script = f'exec "$@" 2>&-'
+    script = 'exec "$@" 2>&-'
     cmd = ["sh", "-c", script, "sh", sys.executable, "-m", "apologylint", "sendmail", "--tty", "never", *MARKERS,
            "--", sys.executable, str(FAKE), "-t"]
     proc = subprocess.run(cmd, input=HELD, stdout=subprocess.PIPE, env=env, timeout=300)
