@@ -376,3 +376,15 @@ REVIEW_PROBES = [
 def test_review_probes(linter, reply, customer, expect):
     rules = {f.rule for f in linter.lint(reply, customer).findings}
     assert (expect[1:] in rules) == (expect[0] == "+"), (expect, sorted(rules))
+
+
+@pytest.mark.parametrize("reply, sympathy", [
+    ("I'm so sorry to hear your parcel is late.", "true"),
+    ("Sorry to see the app crashed again.", "true"),
+    ("Sorry about the late parcel.", "false"),
+    ("Sorry, we were too slow to reply.", "false"),
+])
+def test_an_apology_of_sympathy_is_marked_in_the_reading(linter, reply, sympathy):
+    # the rewriter keeps "sorry to hear" when it drops extra apologies: it reads this, not a regex
+    apologies = [m for s in linter.lint(reply, "my parcel is late").moves for m in s.moves if m.kind == "apology"]
+    assert apologies and {m.detail.get("sympathy") for m in apologies} == {sympathy}

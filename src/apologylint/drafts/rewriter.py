@@ -85,7 +85,6 @@ _VAGUE = re.compile(r"\b(sometime|at some point|in due course|as soon as possibl
 _PERSON = re.compile(r"\b(manager|supervisor|colleague|driver|engineer|technician|agent|rider|courier|staff member|team leader|"
                      r"member of staff|landlord|owner|advisor|adviser)\b", re.I)
 _PRONOUN = re.compile(r"\b(she|he|her|him|his|hers|she'll|he'll|she's|he's|she'd|he'd)\b", re.I)
-_SYMPATHY = re.compile(r"\bsorry to (hear|see|read|learn)\b", re.I)
 
 
 @dataclass
@@ -250,12 +249,12 @@ class Rewriter:
             for j in (spanned if len(spanned) > 1 else [i] if i is not None else []):
                 by_sentence.setdefault(j, []).append(f)
         apologize = self.renderer.scenario(sc_name).apologize
-        apology_sents = _apology_sentences(an, report)  # the linter's reading, not a pattern of ours
+        apology_sents = _apology_sentences(an, report, sympathy=False)  # the linter's reading, not a pattern of ours
         if not apologize:
             # the scenario says no mistake of ours happened (the customer's own slip, a rule they
             # dislike): an apology would admit one, so it is repaired as the over-apology it is
             for i, sent in enumerate(an.sentences):
-                if i not in by_sentence and i in apology_sents and not _SYMPATHY.search(sent.text):
+                if i not in by_sentence and i in apology_sents:
                     by_sentence[i] = [_flag_word(self._rule_id("apology-without-failure"), "over-apology", sent, _APOLOGY_WORD)]
         edits: dict[int, str | None] = {}
         if by_sentence:
@@ -455,9 +454,9 @@ class Rewriter:
         if "missing-empathy" in missing and sc.apologize and report.counts.apologies:
             # an apology that names nothing ("Sorry for the late reply."): the scenario's says what
             part = self.scenario_part(sc_name, "apology", seed)
-            said = _apology_sentences(an, report)
+            said = _apology_sentences(an, report, sympathy=False)
             for i, x in enumerate(an.sentences):
-                if part and i in said and not _SYMPATHY.search(x.text) and _words(x.text) <= 12:
+                if part and i in said and _words(x.text) <= 12:
                     if not ({f.key for f in facts(x.text)} - {f.key for f in facts(_text_without(an, i))}):
                         result.replaced.append((x.text, part))
                         return rebuild(an, {i: part})
@@ -496,8 +495,8 @@ class Rewriter:
     def _extra_apologies(self, an: Anatomy, report: "Report") -> list[int]:
         """Every apology sentence but the one to keep: the longest that names what happened (it
         counts as empathy on its own and has no finding), else the first."""
-        said = _apology_sentences(an, report)
-        apologies = [i for i, x in enumerate(an.sentences) if i in said and not _SYMPATHY.search(x.text)]
+        said = _apology_sentences(an, report, sympathy=False)
+        apologies = [i for i, x in enumerate(an.sentences) if i in said]
         repeated = [i for i, x in enumerate(an.sentences) if _REPEATED_APOLOGY.search(x.text)]
         if len(apologies) < 2:
             return repeated  # "Sorry, sorry, sorry about ...": one sentence, several apologies
@@ -545,9 +544,11 @@ class Rewriter:
         return self.renderer.render_macro(name, seed=seed)
 
 
-def _apology_sentences(an: Anatomy, report: "Report") -> set[int]:
-    """The sentences where the linter read an apology (report.moves), by their index in `an`."""
-    spans = [(m.start, m.end) for s in (report.moves or []) for m in s.moves if m.kind == "apology"]
+def _apology_sentences(an: Anatomy, report: "Report", sympathy: bool = True) -> set[int]:
+    """The sentences where the linter read an apology (report.moves), by their index in `an`;
+    with `sympathy=False`, not those whose apologies are all sympathy ("sorry to hear that")."""
+    spans = [(m.start, m.end) for s in (report.moves or []) for m in s.moves
+             if m.kind == "apology" and (sympathy or m.detail.get("sympathy") != "true")]
     return {i for i, x in enumerate(an.sentences) if any(a < x.end and x.start < b for a, b in spans)}
 
 

@@ -520,6 +520,9 @@ def _mark_apologies_for_asking(by_sentence: dict[int, list[Move]]) -> None:
             if we_ask is None:  # once per sentence: a run of apologies would rescan it for each
                 we_ask = any(lemma(t) == "ask" and t._.agent == "speaker" and t._.modality == "obligation" for t in m.span.sent if t._.clause)
             m.detail["for"] = "asking" if bare and (but_asks or we_ask) else ""
+            # "sorry to hear / see / read / learn ...": sympathy for what happened, which admits nothing
+            m.detail["sympathy"] = "true" if any(c.dep_ in ("xcomp", "advcl") and lemma(c) in ("hear", "see", "read", "learn")
+                                                  and any(a.lower_ == "to" for a in c.children) for c in root.children) else "false"
 
 
 def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
