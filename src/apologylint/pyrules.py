@@ -372,8 +372,8 @@ def commitments(
             kinds.append("future")  # "we'll refund you", "you'll receive an email"
         if "have" in aux_words and t.tag_ in ("VBN", "VBD") and not passive and actor and lemma in done_set:
             kinds.append("perfect")  # "I've escalated this"
-        failed = failure_clause(t) and lemma not in ex.requested  # "your flight was cancelled" is what went wrong, unless they asked for it
-        if lemma in done_set and not customer and not failed and (
+        # "your flight was cancelled" is what went wrong, unless they asked for it (checked last: it costs most)
+        if lemma in done_set and not customer and not (failure_clause(t) and lemma not in ex.requested) and (
             (passive and for_the_customer(subj))
             or (t.tag_ == "VBD" and actor and (not objects(t) or any(for_the_customer(o) for o in objects(t))))
         ):
@@ -482,8 +482,10 @@ def frame_commitments(
     time_set, unit_set, today_set, done_set = set(times), set(units), set(today), set(done)
     for t in doc:
         # "that's the refund done now", "that's your booking sorted": the British way of saying it is done
-        that_is = t.head.head if t.dep_ == "acl" and t.head.dep_ == "attr" else t.head if t.dep_ == "ccomp" else None
-        if t.tag_ in ("VBN", "VBD") and that_is is not None and _lemma(that_is) == "be" and not that_is._.question and that_is._.polarity == "positive" \
+        that_is = None
+        if t.tag_ in ("VBN", "VBD"):
+            that_is = t.head.head if t.dep_ == "acl" and t.head.dep_ == "attr" else t.head if t.dep_ == "ccomp" else None
+        if that_is is not None and _lemma(that_is) == "be" and not that_is._.question and that_is._.polarity == "positive" \
                 and any(c.dep_ == "nsubj" and c.lower_ in ("that", "this", "it") for c in that_is.children) and t.i > that_is.i \
                 and not any(x.tag_ in ("WRB", "WP", "WDT") or x.lower_ in ("because", "if") for x in doc[that_is.i : t.i]) and not failure_clause(t) \
                 and (_lemma(t) in done_set - {"pass", "run", "set", "double", "push", "move"} or t.lower_ in ("done", "sorted")):  # not "that's the 14-day window passed"

@@ -448,10 +448,8 @@ def _mark_answers(doc: Doc, by_sentence: dict[int, list[Move]], questions: list)
         moves = by_sentence.get(sent.start, [])
         refused = any(m.kind == "refusal" for m in moves) and not any(t.lower_ in ("but", "instead", "however") for t in sent)
         reasons = [m for m in moves if m.kind == "explanation"]
-        a_party = any(t.dep_ in ("nsubj", "nsubjpass", "pobj") and t._.role == "third" and not any(c.lower_ in ("this", "last", "next", "each", "every") for c in t.children)
-                      for t in sent) or any(lemma(t) == "control" for t in sent)  # "our supplier raised prices", not "this quarter covered 97 days"
-        if asked_why and reasons and all(m.detail.get("effect_failure") == "false" for m in reasons) and not refused and not a_party \
-                and not any(m.kind in ("dispute", "blame", "rule", "correction") for m in moves):
+        if asked_why and reasons and all(m.detail.get("effect_failure") == "false" for m in reasons) and not refused \
+                and not any(m.kind in ("dispute", "blame", "rule", "correction") for m in moves) and not _names_a_party(sent):
             # "why has my bill gone up?" / "because it covered 97 days": a reason for what is no failure answers why
             by_sentence[sent.start].append(Move("answer", sent, {"about": "why"}))
             continue
@@ -477,6 +475,13 @@ def _mark_answers(doc: Doc, by_sentence: dict[int, list[Move]], questions: list)
         # "refunds are something we take seriously" reuse them and answer nothing
         if polar or (figure and not (moves and all(m.kind in BARE_MOVES for m in moves))):
             by_sentence.setdefault(sent.start, []).append(Move("answer", sent, {"about": ", ".join(sorted(about)) or words[0].lower_}))
+
+
+def _names_a_party(sent: Span) -> bool:
+    """A party or "our control" in the sentence: "our supplier raised prices" (not "this quarter
+    covered 97 days") gives a reason that shifts the cause, which answers no why."""
+    return any(t.dep_ in ("nsubj", "nsubjpass", "pobj") and t._.role == "third" and not any(c.lower_ in ("this", "last", "next", "each", "every") for c in t.children)
+               for t in sent) or any(lemma(t) == "control" for t in sent)
 
 
 def _their_own_doing(span: Span) -> bool:
