@@ -218,6 +218,62 @@ def read_moves(doc: Doc, ex) -> list[tuple[Span, list[Move]]]:
 NORMAL = {"normal", "standard", "common", "usual", "typical", "same", "universal", "inevitable"}
 
 
+#: words of a large amount (a closed class): "a high number of", "record demand", "lots of"
+AMOUNT_WORDS = {"high", "higher", "large", "larger", "huge", "heavy", "heavier", "record", "unprecedented", "increased", "unusual",
+                "exceptional", "massive", "big", "bigger", "extra", "additional", "enormous", "overwhelming", "unexpected", "sudden", "unusually"}
+#: nouns that are themselves an amount: "a lot of", "a surge in", "an influx of"
+AMOUNT_NOUNS = {"lot", "lots", "load", "loads", "ton", "tons", "influx", "surge", "spike", "rush", "flood", "wave", "flurry", "deluge", "avalanche", "backlog", "pile"}
+#: what a comparison is measured against when it pleads the unforeseen: "longer than expected"
+EXPECTATION_WORDS = {"expect", "anticipate", "predict", "forecast", "plan", "usual", "normal", "think", "foresee", "hope", "imagine", "ever", "average", "handle", "cope", "manage", "process", "deal"}
+
+
+def _amount(n: Token) -> bool:
+    """A noun phrase that says how much there was: "a huge number of orders", "lots of staff", "record
+    demand", "an influx of bookings", "higher call volumes"."""
+    if n.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return False
+    if lemma(n) in AMOUNT_NOUNS and (lemma(n) in ("backlog", "influx", "surge", "spike", "rush", "flurry") or any(c.lower_ in ("of", "in") for c in n.children)):
+        return True
+    return any(c.dep_ == "amod" and (c.lower_ in AMOUNT_WORDS or any(g.lower_ in AMOUNT_WORDS for g in c.children if g.dep_ == "advmod")) for c in n.children)
+
+
+def _a_great_deal(t: Token, agent: str) -> bool:
+    """Volume as what happened to us: "we're receiving a high number of enquiries", "our team is
+    dealing with an unusually high volume of contacts", "there's been a lot of demand". The noun
+    counted is open-class; what says it was a lot is a closed class. Not what we sent or gave."""
+    lem = lemma(t)
+    if t._.polarity != "positive":
+        return False
+    temporary = t._.tense in ("past", "perfect") or t.tag_ in ("VBG", "VBN") or any(
+        x.lower_ in ("currently", "moment", "now", "today", "tonight", "week", "weekend", "month", "lately", "recently", "season", "morning", "afternoon")
+        for x in t.subtree if clause_of(x).i == t.i)
+    if not temporary:
+        return False  # "we get a lot of questions about this", "there's a lot of info on our site": how things are, not what went wrong
+    if agent == "speaker" and (lem in UNDERGO or lem in ("receive", "handle", "process", "work", "deal", "manage", "field", "catch")):
+        objs = [c for c in t.children if c.dep_ in ("dobj", "attr")]
+        objs += [o for c in t.children if c.dep_ == "prep" and c.lower_ in ("with", "through", "on") for o in c.children if o.dep_ == "pobj"]
+        objs += [o for c in t.children if c.dep_ == "prt" and c.lower_ == "up" for p in c.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
+        return any(_amount(o) for o in objs)
+    if lem == "be" and any(c.dep_ == "expl" for c in t.children):
+        return any(_amount(c) for c in t.children if c.dep_ in ("attr", "nsubj"))
+    return False
+
+
+def _more_than_expected(t: Token) -> bool:
+    """A comparison with what was expected or normal, said of what went wrong: "it sold out faster than
+    expected", "it's taking longer than usual", "demand was higher than we planned for"."""
+    for c in t.subtree:
+        if c.lower_ != "than" or c.i == 0 or t.doc[c.i - 1].tag_ not in ("JJR", "RBR"):
+            continue
+        comparative = t.doc[c.i - 1]
+        if clause_of(comparative).i != t.i:
+            continue
+        after = t.doc[c.i + 1 : min(c.i + 5, t.sent.end)]
+        if any(lemma(x) in EXPECTATION_WORDS or x.lower_ in EXPECTATION_WORDS for x in after) and not any(x.lower_ in ("you", "your") for x in after[:2]):
+            return True
+    return False
+
+
 def _everyone_does_it(t: Token) -> bool:
     """A failure presented as what everyone has: "every network has dead spots", "bugs slip into
     every release", "all airlines overbook", "that's normal for any online game"."""
@@ -575,7 +631,7 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             yield Move("ownership", doc[t.head.head.i : t.i + 1], {"how": "on us"})  # "that's on us"
         if t.pos_ in ("NOUN", "PRON", "ADJ") and (lemma(t) in OWNED_NOUNS or t.lower_ in ("ours", "mine")):
             poss = {c.lower_ for c in t.children if c.dep_ == "poss"}
-            on_our_side = any(c.dep_ == "prep" and any(o.dep_ == "pobj" and any(p.lower_ in ("our", "my") for p in o.children) for o in c.children) for c in t.children)
+            on_our_side = any(c.dep_ == "prep" and any(o.dep_ == "pobj" and lemma(o) in ("part", "side", "end") and any(p.lower_ in ("our", "my") for p in o.children) for o in c.children) for c in t.children)
             denied = any(c.dep_ == "det" and c.lower_ == "no" for x in [t, *t.ancestors][:3] for c in x.children)
             disowned = t.lower_ in ("ours", "mine") and t.i > 0 and doc[t.i - 1].lower_ in ("than", "not", "n't", "of")  # "rather than ours", "not ours"
             if (poss & {"our", "my"} or on_our_side or t.lower_ in ("ours", "mine")) and not t._.question and not denied and not disowned:
@@ -635,6 +691,11 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             trouble = _trouble_had(t, agent)
             if trouble is not None:
                 yield _external(t, "trouble", "doer", agent)
+            elif ex.worded_problem and t._.modality == "none" and _a_great_deal(t, agent):
+                yield _external(t, "volume", "volume", agent)  # "we're handling a huge number of enquiries", "there's been a lot of demand"
+        if ex.worded_problem and t._.tense in ("present", "past", "perfect") and not t._.conditional and t._.modality == "none" and not _in_apology(t, apology_tokens) \
+                and t._.agent != "customer" and _more_than_expected(t):
+            yield _external(t, "than expected", "unforeseen", agent)  # "it sold out faster than anyone expected", "it's taking longer than usual"
         # "the update was rolled out by our vendor": a party did what went wrong (not "your parcel was
         # delivered by DPD" or "refunded by our finance team", which say what was done for the customer)
         if passive(t) and agent == "third" and t._.tense in ("past", "perfect") and t._.polarity == "positive" and not t._.conditional and ex.worded_problem \
