@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .frames import INABILITY_WORDS, UNDERGO, clause_of, lemma, passive, role
+from .frames import INABILITY_WORDS, MENTAL, UNDERGO, clause_of, lemma, passive, role
 from .frames import question as frames_question
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -348,6 +348,46 @@ EVIDENCE_NOUNS = {"record", "trace", "evidence", "sign", "log", "note", "proof"}
 EVIDENCE_FORMS = {"show", "shows", "showed", "confirm", "confirms", "confirmed", "indicate", "indicates", "indicated", "prove", "proves", "proved", "state", "states"}
 
 
+#: verbs that report what someone says happened (a closed class)
+REPORTING_VERBS = {"say", "confirm", "state", "report", "advise", "insist", "maintain", "claim", "assure", "recall", "remember", "swear"}
+#: the speaker's certainty: "I'm sure", "I'm confident"
+CERTAIN = {"sure", "confident", "certain", "positive", "convinced"}
+
+
+def _what_happened(c: Token) -> bool:
+    """A reported clause that says what happened, and not that it went wrong (unless what went wrong
+    was the customer's doing): "he knocked and waited", "you weren't in", not "the parcel was lost"."""
+    return (c._.clause and c.dep_ in ("ccomp", "xcomp") and c._.tense in ("past", "perfect") and c._.modality == "none"
+            and not c._.conditional and lemma(c) not in MENTAL
+            and ((c._.agent == "customer" and (c._.polarity == "negative" or failure_clause(c))) or (c._.agent != "customer" and not failure_clause(c))))
+
+
+def _their_word(t: Token) -> bool:
+    """A party's own account set against the customer's: "our driver has confirmed he knocked",
+    "the store manager says she was polite", "the engineer insists he attended". The party is
+    anyone but us speaking for ourselves ("we can confirm your refund went through" reports our act)
+    and the customer; what they report is the customer's story retold the other way."""
+    if lemma(t) not in REPORTING_VERBS or not t._.clause or t._.polarity != "positive" or t._.question or t._.conditional:
+        return False
+    if t._.tense not in ("past", "perfect", "present") or t._.modality != "none" or t._.agent_i < 0:
+        return False
+    who = t.doc[t._.agent_i]
+    if who.lower_ in ("i", "we", "you", "u", "it", "this", "that") or role(who) == "customer":
+        return False
+    if who.pos_ not in ("NOUN", "PROPN") and who.lower_ not in ("he", "she", "they"):
+        return False
+    return any(_what_happened(c) for c in t.children)
+
+
+def _sure_they_did_right(t: Token) -> bool:
+    """The speaker vouching for a party against the customer: "I'm sure the driver did his best",
+    "I'm confident the staff acted correctly". Not a promise ("I'm sure we can sort this")."""
+    if lemma(t) != "be" or t._.agent != "speaker" or t._.polarity != "positive" or t._.question or t._.conditional:
+        return False
+    sure = [c for c in t.children if c.dep_ == "acomp" and c.lower_ in CERTAIN]
+    return any(_what_happened(c) and c._.agent == "third" and c._.polarity == "positive" for s_ in sure for c in [*s_.children, *t.children])
+
+
 def _records_say(t: Token) -> bool:
     """"Our records show it was delivered", "the driver's photo confirms ...": a witness of ours
     (any noun) testifying that something happened, told to a customer who says it did not."""
@@ -358,7 +398,11 @@ def _records_say(t: Token) -> bool:
         return False
     after = t.doc[t.i + 1 : min(t.sent.end, t.i + 9)]
     said_happened = any(x.tag_ == "VBN" and x.i > 0 and t.doc[x.i - 1].lower_ in ("was", "were", "been", "had", "has") for x in after) or any(x.tag_ == "VBD" for x in after)
-    return said_happened and not any(x.dep_ == "neg" for x in after)
+    # "the depot confirmed the van broke down" agrees with the customer; "our logs show it was down for
+    # barely 3 hours" says it was less than they say
+    owned_up = any(x._.clause and x._.agent != "customer" and failure_clause(x) for x in after) and not any(
+        x.lower_ in ("barely", "only", "just", "merely", "hardly", "briefly") for x in after)
+    return said_happened and not owned_up and not any(x.dep_ == "neg" for x in after)
 
 
 def _not_the_customers(t: Token, context_words: set[str]) -> bool:
@@ -638,6 +682,8 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                 yield Move("ownership", doc[t.left_edge.i : t.i + 1], {"how": "named"})
         if ex.worded_problem and lemma(t) in ("deny", "dispute", "refute", "insist", "maintain") and t._.clause and t._.agent in ("third", "speaker") and not t._.question and not t._.conditional and t._.polarity == "positive":
             yield Move("dispute", _clause_span(t), {"how": "denies it"})  # "he denies being rude", "the driver insists he knocked"
+        if ex.worded_problem and (_their_word(t) or _sure_they_did_right(t)) and not _in_apology(t, apology_tokens):
+            yield Move("dispute", _clause_span(t), {"how": "their word"})  # "the driver says he knocked", "I'm sure the driver did his best"
         if ex.worded_problem and _records_say(t):
             yield Move("dispute", doc[t.i - 1 : t.sent.end], {"how": "records"})
         if ex.worded_problem and lemma(t) in EVIDENCE_NOUNS and any(c.lower_ in ("no", "any") for c in t.children if c.dep_ == "det") and not _in_apology(t, apology_tokens):
