@@ -372,6 +372,8 @@ def _their_word(t: Token) -> bool:
     if t._.tense not in ("past", "perfect", "present") or t._.modality != "none" or t._.agent_i < 0:
         return False
     who = t.doc[t._.agent_i]
+    if who.lower_ in ("who", "that") and t.dep_ == "relcl":
+        who = t.head  # "the store manager, who says she was polite"
     if who.lower_ in ("i", "we", "you", "u", "it", "this", "that") or role(who) == "customer":
         return False
     if who.pos_ not in ("NOUN", "PROPN") and who.lower_ not in ("he", "she", "they"):
