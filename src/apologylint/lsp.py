@@ -387,7 +387,9 @@ def hover_markdown(located: list[Located], rules: dict[str, Any]) -> str:
         f = loc.finding
         head = f"**{f.rule}** `{f.name}` ({f.category}, {f.severity}): {f.message}"
         rule = rules.get(f.rule)
-        parts.append(head + ("\n\n" + render(rule) if rule is not None else ""))
+        # explain's first line is "name (id)", which the head already says
+        doc = render(rule).split("\n", 1)[-1].lstrip("\n") if rule is not None else ""
+        parts.append(head + ("\n\n" + doc if doc else ""))
     return "\n\n---\n\n".join(parts)
 
 
@@ -588,10 +590,15 @@ def make_server(settings: Settings) -> ApologyServer:
 
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: ApologyServer, params: lsp.InitializeParams) -> None:
+        from .cli.common import build_config
+
         try:
-            ls.settings = ls.settings.with_options(parse_options(params.initialization_options))
-        except ValueError as exc:
-            ls._pending_notice = f"apologylint: {exc}; using the command line's settings"
+            settings = ls.settings.with_options(parse_options(params.initialization_options))
+            build_config(settings.args)  # a missing or broken config file is said now, once
+        except Exception as exc:  # ValueError, DataFileError: one line either way
+            ls._pending_notice = f"apologylint: {exc}".splitlines()[0] + "; using the command line's settings"
+        else:
+            ls.settings = settings
 
     @server.feature(lsp.INITIALIZED)
     def initialized(ls: ApologyServer, params: lsp.InitializedParams) -> None:
