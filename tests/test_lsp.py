@@ -232,6 +232,18 @@ async def test_a_text_too_long_is_a_log_line_and_the_server_goes_on(client: Lang
     assert by_rule(diags, "AL302")
 
 
+@aio
+async def test_odd_documents_never_stop_the_server(client: LanguageClient):
+    for text, language in (("", "plaintext"), (" \n\r\n\t", "plaintext"), ("\x00\x01\ud800 \udfff", "plaintext"),
+                           ("> all of it quoted\n> nothing new\n", "mail"), ("<p><b></b></p>", "html"), ("{{ x }}{% if %}", "jinja")):
+        uri, diags = await open_doc(client, text, language)
+        assert isinstance(diags, list)
+    nowhere = lsp.TextDocumentIdentifier(uri="file:///never/opened.txt")
+    assert await client.text_document_hover_async(lsp.HoverParams(text_document=nowhere, position=lsp.Position(line=0, character=0))) is None
+    _, diags = await open_doc(client, AS_I_SAID)
+    assert by_rule(diags, "AL302")
+
+
 # -- hover ------------------------------------------------------------------------------------------
 @aio
 async def test_hover_explains_the_rule(client: LanguageClient):

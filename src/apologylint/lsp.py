@@ -498,7 +498,7 @@ class ApologyServer(LanguageServer):
             ex, located = None, []
         except Exception as exc:  # a bug of ours: one line in the editor's log, and the server goes on
             self.log(f"apologylint: internal error linting {uri}: {type(exc).__name__}: {exc}".splitlines()[0], lsp.MessageType.Error)
-            return
+            ex, located = None, []  # the old findings would point into a text that is gone
         state = self.docs.get(uri)
         if state is None or self.workspace.get_text_document(uri).source != source:
             return  # closed, or changed: the newer lint publishes
