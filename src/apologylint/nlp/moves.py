@@ -234,6 +234,8 @@ def _amount(n: Token) -> bool:
         return False
     if lemma(n) in AMOUNT_NOUNS and (lemma(n) in ("backlog", "influx", "surge", "spike", "rush", "flurry") or any(c.lower_ in ("of", "in") for c in n.children)):
         return True
+    if any(x.lower_ in ("times", "twice", "double", "triple", "treble") for x in n.doc[n.left_edge.i : n.i]):
+        return True  # "four times its normal volume", "double the usual number of calls"
     return any(c.dep_ == "amod" and (c.lower_ in AMOUNT_WORDS or any(g.lower_ in AMOUNT_WORDS for g in c.children if g.dep_ == "advmod")) for c in n.children)
 
 
@@ -503,12 +505,26 @@ def _nouns(span) -> set[str]:
     return {lemma(x) for x in span if (x.pos_ in ("NOUN", "PROPN") or (x.pos_ == "VERB" and lemma(x) not in UNDERGO | {"do", "make", "go", "take", "come"})) and not x.is_stop}
 
 
+def _a_mechanism(m: Move) -> bool:
+    """A cause that names no party: how a thing came to fail ("the promo code expired", "the surname
+    didn't match your passport"), as opposed to who let the customer down."""
+    if m.detail.get("link") != "cause" or m.detail.get("whose") not in ("external", "customer"):
+        return False
+    cause = m.span.root
+    if not cause._.clause or cause._.agent not in ("thing", "none", "customer"):
+        return False
+    if m.detail.get("marker") in OUTRIGHT_CAUSES or any(x.lower_ in ("our", "we", "us", "my", "ours") for x in m.span):
+        return False  # "caused by the migration", "our payments software re-ran": a cause named as such, or ours
+    return not any(role(x) in ("third", "speaker") for x in m.span if x.pos_ in ("NOUN", "PROPN", "PRON"))
+
+
 def _mark_causes_for_the_fix(by_sentence: dict[int, list[Move]]) -> None:
     """An explanation is "for the fix" when what it names is what the customer is asked to act on:
     "the payment failed because the card expired; add a new card under Billing". The request is a
     clause of its own: one whose words include the cause is the cause's own sentence misread."""
     moves = [m for ms in by_sentence.values() for m in ms]
     asks = [_clause_span(clause_of(m.span.root)) for m in moves if m.kind == "instruction"]
+    fixed = any(m.kind in ("instruction", "resolution") for m in moves)
     for m in moves:
         if m.kind == "explanation":
             asked = set()
@@ -518,7 +534,7 @@ def _mark_causes_for_the_fix(by_sentence: dict[int, list[Move]]) -> None:
             named = _nouns(m.span)
             # "the bank declined the payment" ... "pay with the link": the same word, or one word's stem
             shared = any(a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a))) for a in named for b in asked)
-            m.detail["for_the_fix"] = str(shared).lower()
+            m.detail["for_the_fix"] = str(shared or (fixed and _a_mechanism(m))).lower()
 
 
 CLOCK = re.compile(r"^\d{1,2}[:.]\d\d([ap]m)?$")
