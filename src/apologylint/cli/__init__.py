@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sendmail": ("sendmail", "lint a message on its way to sendmail: -- /usr/sbin/sendmail [ARGS...]"),
     "draft": ("draft", "render a balanced reply from a scenario template"),
     "rewrite": ("rewrite", "turn a flawed draft into a balanced one"),
+    "test-rules": ("test_rules", "run the bad/good examples of a rule pack's rules (default: the shipped rules)"),
 }
 
 EPILOG = "subcommands:\n" + "\n".join(f"  {name:<10} {help_}" for name, (_, help_) in SUBCOMMANDS.items()) + (

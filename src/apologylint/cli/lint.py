@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from .common import Unreadable, add_config_options, make_linter, read_or_report
