@@ -27,8 +27,7 @@ def text(report: Report, out: IO[str], colour: bool = False, show_suggestions: b
         else:
             out.write(f"{path}:{f.line}:{f.column}: {f.rule} {f.severity} {f.message}\n")
         if source is not None and source.text is not None:
-            numbered = source.origin is None  # an email's body lines are not the file's lines
-            for row in snippet(source.text, f.start, f.end, numbered=numbered, colour=_COLOURS[f.severity] if colour else None):
+            for row in snippet(source.text, f.start, f.end, colour=_COLOURS[f.severity] if colour else None, line_of=_file_lines(source)):
                 out.write(row + "\n")
         if show_suggestions and f.suggestion:
             out.write(f"    {_DIM if colour else ''}suggestion: {f.suggestion}{_RESET if colour else ''}\n")
@@ -136,7 +135,17 @@ def _render_line(line: str, lo: int, hi: int, keep_start: bool) -> tuple[str, st
     return pre + shown + post, carets
 
 
-def snippet(text: str, start: int, end: int, numbered: bool = True, colour: str | None = None) -> list[str]:
+def _file_lines(source: Linted):
+    """The gutter's numbers: a plain file's own lines; an email's file lines where the body maps
+    line for line (7bit, 8bit, quoted-printable), none where it does not (base64, HTML)."""
+    if source.origin is None:
+        return None
+    if not source.origin.locator.exact:
+        return lambda offset: None
+    return lambda offset: source.origin.position(offset)[0]
+
+
+def snippet(text: str, start: int, end: int, numbered: bool = True, colour: str | None = None, line_of=None) -> list[str]:
     """The rows that show text[start:end] in place, ruff-style:
 
         |
@@ -145,8 +154,8 @@ def snippet(text: str, start: int, end: int, numbered: bool = True, colour: str 
         |
 
     Every line the span touches gets its carets; a span over more than MAX_LINES lines shows the
-    first two and the last, with "..." for the rest. `numbered` puts the line numbers of `text`
-    in the gutter (false for an email, whose body lines are not the file's)."""
+    first two and the last, with "..." for the rest. `numbered` puts line numbers in the gutter:
+    those of `text`, or `line_of(offset of the line's start)` when given (None: no number)."""
     start = max(0, min(start, len(text)))
     end = max(start, min(end, len(text)))
     bounds = []  # (line number, line start, line end without its break)
@@ -162,7 +171,13 @@ def snippet(text: str, start: int, end: int, numbered: bool = True, colour: str 
     rows_for: list[tuple[int, int, int] | None] = list(touched)
     if len(touched) > MAX_LINES:
         rows_for = [touched[0], touched[1], None, touched[-1]]
-    width = len(str(touched[-1][0])) if numbered else 1
+    def number(b: tuple[int, int, int]) -> str:
+        if not numbered:
+            return ""
+        n = b[0] if line_of is None else line_of(b[1])
+        return "" if n is None else str(n)
+
+    width = max([1] + [len(number(b)) for b in touched])
     bar = " " * width + " |"
     rows = [bar]
     for b in rows_for:
@@ -178,7 +193,7 @@ def snippet(text: str, start: int, end: int, numbered: bool = True, colour: str 
         if end > start and hi == lo and b is not first:
             continue  # the span ends at this line's start: nothing of it is on the line
         shown, carets = _render_line(line, lo, hi, keep_start=b is first)
-        gutter = str(n).rjust(width) if numbered else " " * width
+        gutter = number(b).rjust(width)
         rows.append(f"{gutter} | {shown}".rstrip())
         rows.append(f"{bar} {colour}{carets}{_RESET}" if colour else f"{bar} {carets}")
     rows.append(bar)
