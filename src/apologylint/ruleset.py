@@ -129,6 +129,19 @@ class PackInfo(BaseModel):
     version: str = Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,39}$", description="the pack's version, e.g. 1.2.0")
     description: str | None = None
 
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_written(cls, v: Any) -> Any:
+        """YAML reads `version: 2` as a number and `version: 1.10` as the float 1.1: the first is
+        taken as written, the second refused rather than silently changed."""
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, int):
+            return str(v)
+        if isinstance(v, float):
+            raise ValueError(f"YAML reads {v!r} as a number; write the version in quotes, e.g. '{v}'")
+        return v
+
     @property
     def namespace(self) -> str:
         """The prefix of its rules' ids: ACME for a pack named acme."""
