@@ -150,6 +150,7 @@ def log(items: list[Linted], rules: list[Any], unreadables: list[tuple[str, str]
     from .. import __version__
 
     page = home_page()
+    rules = sorted(rules, key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(rules)}
     descriptors = [rule_descriptor(r, None, (r.id in active) if active is not None else None) for r in rules]
     driver: dict[str, Any] = {"name": "apologylint", "version": __version__, "semanticVersion": __version__, "rules": descriptors}
