@@ -18,6 +18,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "draft": ("draft", "render a balanced reply from a scenario template"),
     "rewrite": ("rewrite", "turn a flawed draft into a balanced one"),
     "lsp": ("lsp", "run the editor server (Language Server Protocol over stdio)"),
+    "test-rules": ("test_rules", "run the bad/good examples of a rule pack's rules (default: the shipped rules)"),
 }
 
 EPILOG = "subcommands:\n" + "\n".join(f"  {name:<10} {help_}" for name, (_, help_) in SUBCOMMANDS.items()) + (
