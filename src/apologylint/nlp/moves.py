@@ -392,6 +392,28 @@ def _sure_they_did_right(t: Token) -> bool:
     return any(_what_happened(c) and c._.agent == "third" and c._.polarity == "positive" for s_ in sure for c in [*s_.children, *t.children])
 
 
+def _had_you(t: Token) -> bool:
+    """The customer's act in a counterfactual: "if you'd read the email, you'd have seen ...", "had you
+    told the driver, we could have sorted it". The condition is in the pluperfect ("had" before or after
+    the subject), and the sentence says what would have followed ("would / could / might have").
+    Not a polite condition ("if you'd like a refund") nor a state ("had you been home")."""
+    if t.pos_ != "VERB" or lemma(t) in UNDERGO or passive(t) or t._.question:
+        return False
+    aux = [c for c in t.children if c.dep_ == "aux" and c.lower_ in ("had", "'d", "d")]
+    subj = [c for c in t.children if c.dep_ == "nsubj" and c.lower_ in ("you", "u")]
+    if not aux or not subj:
+        return False
+    inverted = aux[0].i < subj[0].i and aux[0].lower_ == "had"
+    if not (inverted or any(c.dep_ == "mark" and c.lower_ == "if" for c in t.children)):
+        return False
+    sent = t.sent
+    def then_have(x: Token) -> bool:
+        after = [y.lower_ for y in t.doc[x.i + 1 : min(x.i + 3, sent.end)] if y.lower_ not in ("n't", "not", "never")]
+        return bool(after) and after[0] in ("have", "'ve", "of")
+
+    return any(x.lower_ in ("would", "could", "might", "'d", "wouldn't", "couldn't") and then_have(x) for x in sent if x.i != aux[0].i)
+
+
 def _records_say(t: Token) -> bool:
     """"Our records show it was delivered", "the driver's photo confirms ...": a witness of ours
     (any noun) testifying that something happened, told to a customer who says it did not."""
@@ -826,6 +848,8 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             for c in t.children) \
                 and (lemma(t) != "point" or any(c.lower_ == "out" for c in t.children)) and not t._.question and not t._.conditional and t._.polarity == "positive":
             yield Move("correction", _clause_span(t), {"how": "lecture"})  # "I must point out that you ...", "may I remind you that you ..."
+        if agent == "customer" and _had_you(t) and not _in_apology(t, apology_tokens):
+            yield Move("blame", doc[t.left_edge.i : t.sent.end], {"how": "had you"})  # "had you told the driver, we could've sorted it"
         if agent == "customer" and not t._.conditional and not reported and (you or t.dep_ == "xcomp"):
             told = t.dep_ == "xcomp" and t.head._.tense in ("past", "perfect") and t.head._.modality == "obligation"
             hindsight = t._.tense == "perfect" and t._.modality in ("obligation", "hypothetical", "ability")
