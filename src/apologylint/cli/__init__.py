@@ -1,7 +1,7 @@
 """`apologylint`: lint files (the default), or run a subcommand.
 
 Each subcommand lives in its own module with `configure(parser)` and `run(args) -> int`; this
-module only dispatches, so `--help`, `rules` and `explain` never import spaCy.
+module only dispatches, so `--help`, `rules`, `explain` and `config` never import spaCy.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sendmail": ("sendmail", "lint a message on its way to sendmail: -- /usr/sbin/sendmail [ARGS...]"),
     "draft": ("draft", "render a balanced reply from a scenario template"),
     "rewrite": ("rewrite", "turn a flawed draft into a balanced one"),
+    "config": ("config", "show the settings in force for a file and the configuration files they came from"),
 }
 
 EPILOG = "subcommands:\n" + "\n".join(f"  {name:<10} {help_}" for name, (_, help_) in SUBCOMMANDS.items()) + (

@@ -33,7 +33,7 @@ def lint_email(message: EmailInput, in_reply_to: str | None = None, linter: "Lin
         linter = default_linter()
     if in_reply_to is not None:
         msg.in_reply_to = in_reply_to
-    report = linter.lint(msg.text, msg.in_reply_to)
+    report = linter.lint(msg.text, msg.in_reply_to, syntax=msg.syntax, directives=msg.directives)
     report.path = path
     return msg.relocate(report)  # type: ignore[return-value]
 
