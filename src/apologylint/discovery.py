@@ -151,7 +151,7 @@ def _validation_line(exc: ValidationError, spelt: dict[str, str]) -> str:
     if loc:
         loc[0] = spelt.get(loc[0], loc[0])
     if err["type"] == "extra_forbidden":
-        return f"unknown key '{'.'.join(loc)}'"
+        return f"{'.'.join(loc[:-1])}: unknown key '{loc[-1]}'" if len(loc) > 1 else f"unknown key '{loc[0]}'"
     got = err.get("input")
     detail = f" (got {got!r})" if isinstance(got, (str, int, float, bool)) and len(repr(got)) <= 60 else ""
     msg = err["msg"].removeprefix("Value error, ")

@@ -90,8 +90,7 @@ class Configs:
                 if not str(exc).startswith("configuration: "):
                     raise  # a rule pack's own error names its file
                 where = display(settings.sources[0])
-                if settings.sources[0].name == "pyproject.toml":
-                    where += ": [tool.apologylint]"
+                where += ": [tool.apologylint]" if settings.sources[0].name == "pyproject.toml" else ":"
                 raise RuleFileError(f"{where} {str(exc).removeprefix('configuration: ')}") from None
             self._checked.add(str(settings.sources[0]))
         cfg = with_flags(settings.config, self.args)
