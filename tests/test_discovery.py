@@ -355,7 +355,12 @@ def test_config_command_does_not_import_spacy(tmp_path):
     write(tmp_path / ".apologylint.toml", 'fail-on = "info"\n')
     code = ("import sys; from apologylint.cli import main; rc = main(['config']); "
             "sys.exit(3 if 'spacy' in sys.modules else rc)")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, timeout=60)
+    import os
+
+    import apologylint
+
+    env = {**os.environ, "PYTHONPATH": str(Path(apologylint.__file__).resolve().parents[1])}  # this checkout, from any folder
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, timeout=60, env=env)
     assert proc.returncode == 0, proc.stderr.decode()
 
 

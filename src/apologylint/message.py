@@ -38,15 +38,6 @@ class Message:
     #: HTML file's comments, which the conversion to text drops); apologylint.suppress.Directive
     directives: list = field(default_factory=list)
 
-    def lint_input(self, in_reply_to: str | None = None) -> Any:
-        """What `Linter.lint_many` takes for this message: the text, the context (`in_reply_to`
-        when given, else the message's own), its path, syntax and directives."""
-        from .linter import LintInput
-
-        context = in_reply_to if in_reply_to is not None else self.in_reply_to
-        return LintInput(text=self.text, in_reply_to=context, path=None if self.path.startswith("<") else self.path,
-                         syntax=self.syntax, directives=self.directives)
-
     def relocate(self, report: "Report") -> "Report":
         """The report with line/column pointing into the original file (an EmailReport for mail)."""
         return report if self.origin is None else self.origin.relocate(report, self)

@@ -138,6 +138,17 @@ def linters_for(args: argparse.Namespace, messages: list):
         return None
 
 
+def lint_input(msg, in_reply_to: str | None = None, text: str | None = None):
+    """What `Linter.lint_many` takes for a message read from a file: its text (or `text`), the
+    context (`in_reply_to` when given, else the message's own), its path (for per-file-ignores),
+    the comment syntax of its kind and the directives read outside its text."""
+    from ..linter import LintInput
+
+    context = in_reply_to if in_reply_to is not None else msg.in_reply_to
+    return LintInput(text=msg.text if text is None else text, in_reply_to=context,
+                     path=None if msg.path.startswith("<") else msg.path, syntax=msg.syntax, directives=msg.directives)
+
+
 def lint_in_order(messages: list, linters: list, context: str | None):
     """(message, report) in input order, each message linted by its own Linter; the messages of
     one Linter go through `lint_many` together (one nlp.pipe), and with one Linter for all, as a
@@ -148,7 +159,7 @@ def lint_in_order(messages: list, linters: list, context: str | None):
 
     def run(indices: list[int]):
         linter = linters[indices[0]]
-        return zip(indices, linter.lint_many(messages[n].lint_input(context) for n in indices))
+        return zip(indices, linter.lint_many(lint_input(messages[n], context) for n in indices))
 
     if len(groups) <= 1:
         for n, report in run(list(range(len(messages)))) if messages else ():

@@ -129,5 +129,7 @@ class _Honouring:
         self.linter, self.msg = linter, msg
 
     def lint(self, text: str, in_reply_to: str | None = None):
-        item = self.msg.lint_input(in_reply_to).model_copy(update={"text": text, "in_reply_to": in_reply_to})
+        from .common import lint_input
+
+        item = lint_input(self.msg, text=text).model_copy(update={"in_reply_to": in_reply_to})
         return next(self.linter.lint_many([item]))
