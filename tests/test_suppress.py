@@ -331,3 +331,15 @@ def test_team_phrase_and_suppression_together(here, capsys):
     write(here / "r.md", text)
     code, out, _ = cli(capsys, "r.md", "--select", "AL990")
     assert findings(out) == [(1, text.find("circle") + 1, "AL990")]
+
+
+def test_an_unterminated_or_overlong_comment_is_prose():
+    from apologylint.suppress import MAX_DIRECTIVE
+
+    text = "<!-- apologylint: disable=AL302\n" + BAD
+    assert prepare(text, "markdown").directives == [] and prepare(text, "markdown").text == text
+    long = "<!-- apologylint: disable=" + "AL302," * (MAX_DIRECTIVE // 6 + 1) + " -->\n" + BAD
+    assert prepare(long, "markdown").directives == []
+    many = "<!-- apologylint:" * 5000  # no '-->' anywhere: nothing to read, and read quickly
+    assert prepare(many, "markdown").directives == []
+    assert prepare("{# apologylint: disable #}", "jinja").directives[0].rules is None

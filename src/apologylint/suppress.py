@@ -43,16 +43,19 @@ ACTIONS = ("disable", "enable", "disable-next-line")
 _BODY = re.compile(r"\s*(?P<action>[A-Za-z][A-Za-z-]*)\s*(?:=\s*(?P<rules>.*?))?\s*", re.DOTALL)
 _RULE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
-_HTML = re.compile(r"<!--[ \t]*apologylint[ \t]*:(?P<body>.*?)-->", re.IGNORECASE | re.DOTALL)
-_JINJA = re.compile(r"\{#[-+]?[ \t]*apologylint[ \t]*:(?P<body>.*?)[-+]?#\}", re.IGNORECASE | re.DOTALL)
+# a directive is short: bounding its body keeps a hostile text of many unterminated
+# "<!-- apologylint:" openings linear, instead of each opening scanning to the end of the text
+MAX_DIRECTIVE = 1000
+_HTML = re.compile(r"<!--[ \t]*apologylint[ \t]*:(?P<body>[^>]{0,%d}?)-->" % MAX_DIRECTIVE, re.IGNORECASE)
+_JINJA = re.compile(r"\{#[-+]?[ \t]*apologylint[ \t]*:(?P<body>[^}]{0,%d}?)[-+]?#\}" % MAX_DIRECTIVE, re.IGNORECASE)
 _HASH = re.compile(r"^[ \t]*#[ \t]*apologylint[ \t]*:(?P<body>[^\n]*)$", re.IGNORECASE | re.MULTILINE)
 
 # HTML: a directive comment becomes START + one private-use character per ASCII character + END
 # (character references, so any charset carries them); plane 16 is private use, and no mail
 # client writes its last characters
 _MARK_START, _MARK_END, _MARK_BASE = "\U0010fff0", "\U0010fff1", 0x100000
-_MARK = re.compile(f"{_MARK_START}(?P<body>[\U00100000-\U0010007f]*){_MARK_END}")
-_HTML_BYTES = re.compile(rb"<!--[ \t]*apologylint[ \t]*:(.*?)-->", re.IGNORECASE | re.DOTALL)
+_MARK = re.compile(f"{_MARK_START}(?P<body>[\U00100000-\U0010007f]{{0,{MAX_DIRECTIVE}}}){_MARK_END}")
+_HTML_BYTES = re.compile(rb"<!--[ \t]*apologylint[ \t]*:([^>]{0,%d}?)-->" % MAX_DIRECTIVE, re.IGNORECASE)
 
 #: the email header; its directives cover the whole message
 HEADER = "X-Apologylint-Disable"
