@@ -416,3 +416,17 @@ def test_flag_phrases_through_the_api_and_select(linter):
     assert {f.rule for f in only.lint(text).findings} == {"AL302"}
     extended = Linter(Config(select=["AL302"], extend_select=["team-phrase"], flag_phrases=["invoice is attached"]))
     assert {f.rule for f in extended.lint(text).findings} == {"AL302", "AL990"}
+
+
+def test_several_configs_in_one_sarif_log(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "a" / ".apologylint.toml", 'select = ["AL302"]\n')
+    write(tmp_path / "b" / ".apologylint.toml", 'select = ["AL304"]\n')
+    files = [write(tmp_path / d / "r.txt", BAD) for d in ("a", "b")]
+    code = main([*map(str, files), "--format", "sarif"])
+    log = json.loads(capsys.readouterr().out)
+    (run,) = log["runs"]
+    assert code == 1
+    assert [r["ruleId"] for r in run["results"]] == ["AL302", "AL304"]
+    ids = {d["id"] for d in run["tool"]["driver"]["rules"]}
+    assert {"AL302", "AL304"} <= ids

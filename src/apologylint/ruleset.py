@@ -17,8 +17,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, 
 from .conditions import CONDITIONS
 from .models import MOVE_KINDS, Severity
 
-RULE_ID = r"^[A-Z]{2,5}[0-9]{3,4}$"
 KEBAB = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+#: a rule pack's name (apologylint-pack.yaml or a `pack:` header); its rules' ids and names are prefixed with it
+PACK_NAME = KEBAB
+#: AL101; a pack's rule as the loader names it: ACME/AL901 (the pack's name, upper case, and a slash)
+RULE_ID = r"^(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*/)?[A-Z]{2,5}[0-9]{3,4}$"
+#: too-many-apologies; a pack's rule: acme/blame-the-weather
+RULE_NAME = r"^(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*/)?[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
 
 #: predicates a span can be required to satisfy or to avoid (implemented in predicates.py)
 Predicate = Literal[
@@ -111,9 +116,41 @@ class FixSpec(BaseModel):
         return self
 
 
+class PackInfo(BaseModel):
+    """What a rule pack says about itself: its name, which namespaces its rules' ids and names so
+    they can never clash with the shipped ones or another pack's, and its version, which reports
+    (SARIF) and `apologylint rules` carry so a team knows which edition of its rules ran.
+
+    Declared in `apologylint-pack.yaml` (or `.yml`) in the pack's folder, or as the `pack:` mapping of a
+    single-file pack (`{pack: {name, version}, rules: [...]}`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(pattern=PACK_NAME, max_length=40, description="kebab-case; its rules become NAME/ID (id in upper case)")
+    version: str = Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,39}$", description="the pack's version, e.g. 1.2.0")
+    description: str | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_written(cls, v: Any) -> Any:
+        """YAML reads `version: 2` as a number and `version: 1.10` as the float 1.1: the first is
+        taken as written, the second refused rather than silently changed."""
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, int):
+            return str(v)
+        if isinstance(v, float):
+            raise ValueError(f"YAML reads {v!r} as a number; write the version in quotes, e.g. '{v}'")
+        return v
+
+    @property
+    def namespace(self) -> str:
+        """The prefix of its rules' ids: ACME for a pack named acme."""
+        return self.name.upper()
+
+
 class RuleBase(Filters):
     id: str = Field(pattern=RULE_ID)
-    name: str = Field(pattern=KEBAB)
+    name: str = Field(pattern=RULE_NAME)
     category: str = Field(pattern=KEBAB)
     severity: Severity = Severity.warning
     message: str = Field(min_length=1)
@@ -123,6 +160,7 @@ class RuleBase(Filters):
     enabled: bool = True
     once: bool = Field(True, description="report only the first match per message")
     fix: FixSpec | None = None
+    pack: PackInfo | None = Field(None, description="the rule pack the rule came from; set by the loader, never written in a rule")
     _source: pathlib.Path | None = PrivateAttr(None)
 
     @field_validator("message")
@@ -356,8 +394,8 @@ def check_params(where: str, function: str | None, params: dict[str, Any]) -> di
         raise RuleFileError(f"{where}: {key}: {msg} ({hint}){more}") from None
 
 
-def _load_list(path: pathlib.Path, adapter: TypeAdapter, what: str) -> list:
-    data = _read_yaml(path)
+def _load_list(path: pathlib.Path, adapter: TypeAdapter, what: str, data: Any = None) -> list:
+    data = _read_yaml(path) if data is None else data
     if not isinstance(data, list):
         raise RuleFileError(f"{path}: a {what} file is a YAML list of {what}s")
     try:
@@ -366,11 +404,73 @@ def _load_list(path: pathlib.Path, adapter: TypeAdapter, what: str) -> list:
         raise _explain(path, data, exc, what) from None
 
 
-def load_rule_file(path: pathlib.Path) -> list[RuleBase]:
-    rules = _load_list(path, _RULES, "rule")
+#: the file that declares a folder's pack (not `pack.yaml`: packs written before packs had names
+#: use that name for a rule file, and they keep loading as they did)
+PACK_FILES = ("apologylint-pack.yaml", "apologylint-pack.yml")
+
+
+def _pack_info(path: pathlib.Path, data: Any, where: str) -> PackInfo:
+    """A pack's declaration validated; an error names the file and the key."""
+    if not isinstance(data, dict):
+        raise RuleFileError(f"{path}: {where}: a mapping with name and version")
+    try:
+        return PackInfo.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or "(entry)"
+        prefix = f"{where}." if where != "(file)" else ""
+        raise RuleFileError(f"{path}: {prefix}{key}: {err['msg'].removeprefix('Value error, ')}") from None
+
+
+def folder_pack(folder: pathlib.Path) -> PackInfo | None:
+    """The pack a folder declares in apologylint-pack.yaml (or .yml), if it declares one."""
+    found = [folder / name for name in PACK_FILES if (folder / name).is_file()]
+    if len(found) > 1:
+        raise RuleFileError(f"{folder}: both {PACK_FILES[0]} and {PACK_FILES[1]}; keep one")
+    if not found:
+        return None
+    return _pack_info(found[0], _read_yaml(found[0]), "(file)")
+
+
+def _namespaced(r: RuleBase, pack: PackInfo) -> RuleBase:
+    r.id = f"{pack.namespace}/{r.id}"
+    r.name = f"{pack.name}/{r.name}"
+    r.pack = pack
+    return r
+
+
+def load_rule_file(path: pathlib.Path, pack: PackInfo | None = None) -> list[RuleBase]:
+    """The rules of one file: a YAML list of rules, or a single-file pack (a mapping with `pack:`
+    and `rules:`). `pack` is the declaration of the folder the file is in; the rules of a pack
+    come back namespaced (ACME/AL901, acme/blame-the-weather)."""
+    data = _read_yaml(path)
+    if isinstance(data, dict):
+        unknown = sorted(set(data) - {"pack", "rules"})
+        if unknown or "pack" not in data:
+            raise RuleFileError(f"{path}: a rule file is a YAML list of rules, or a pack: a mapping with `pack` (name, version) and `rules`"
+                                + (f" (unknown key {unknown[0]!r})" if unknown else ""))
+        header = _pack_info(path, data["pack"], "pack")
+        if pack is not None and header != pack:
+            raise RuleFileError(f"{path}: pack: declares pack '{header.name}' {header.version}, but its folder is pack '{pack.name}' {pack.version}")
+        pack = header
+        data = data.get("rules") or []
+    if isinstance(data, list):
+        for i, entry in enumerate(data):
+            if not isinstance(entry, dict):
+                continue
+            who = entry.get("id") or f"#{i + 1}"
+            if "pack" in entry:
+                raise RuleFileError(f"{path}: rule {who}: pack: set by the pack's declaration (apologylint-pack.yaml, or a pack: header), not per rule")
+            for key in ("id", "name"):
+                if isinstance(entry.get(key), str) and "/" in entry[key]:
+                    raise RuleFileError(f"{path}: rule {who}: {key}: write it without a namespace; "
+                                        "a pack's name (apologylint-pack.yaml: name, version) adds one")
+    rules = _load_list(path, _RULES, "rule", data)
     for r in rules:
         if isinstance(r, PythonRule):
             check_params(f"{path}: rule {r.id}", r.function, r.params)
+        if pack is not None:
+            _namespaced(r, pack)
     return rules
 
 
@@ -408,7 +508,7 @@ def rule_files(paths: list[pathlib.Path]) -> list[pathlib.Path]:
     out: list[pathlib.Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(f for f in p.glob("*.y*ml") if f.name != SIGNALS_FILE))
+            out.extend(sorted(f for f in p.glob("*.y*ml") if f.name != SIGNALS_FILE and f.name not in PACK_FILES))
         else:
             out.append(p)
     return out
@@ -426,12 +526,24 @@ def load_all(extra: tuple[pathlib.Path, ...] = ()) -> tuple[tuple, tuple]:
                 signals[s.name] = s
     rules: list = []
     seen: dict[str, pathlib.Path] = {}
-    for f in rule_files([shipped, *extra]):
-        for r in load_rule_file(f):
+    packs: dict[str, tuple[PackInfo, pathlib.Path]] = {}
+    sources = [(f, None) for f in rule_files([shipped])]
+    for p in extra:
+        folder = folder_pack(p) if p.is_dir() else None
+        sources += [(f, folder) for f in rule_files([p])]
+    for f, folder in sources:
+        for r in load_rule_file(f, folder):
             r._source = f
+            if r.pack is not None:
+                where = f.parent if folder is not None else f
+                known = packs.setdefault(r.pack.name, (r.pack, where))
+                if known[1] != where:
+                    raise RuleFileError(f"{where}: pack '{r.pack.name}' is already loaded from {known[1]}")
             for key in (r.id, r.name):
                 if key in seen:
-                    raise RuleFileError(f"{f}: rule {r.id}: '{key}' is already used in {seen[key]}")
+                    hint = ("; give the pack a name (apologylint-pack.yaml: name, version) so its rules are namespaced"
+                            if r.pack is None and seen[key].parent == shipped else "")
+                    raise RuleFileError(f"{f}: rule {r.id}: '{key}' is already used in {seen[key]}{hint}")
                 seen[key] = f
             needs = getattr(r, "signal", None)
             if needs and needs not in signals:
@@ -441,9 +553,16 @@ def load_all(extra: tuple[pathlib.Path, ...] = ()) -> tuple[tuple, tuple]:
 
 
 def matches(rule: Any, key: str) -> bool:
-    """A selector names a rule by id (any case), id prefix, name or category."""
+    """A selector names a rule by id (any case), id prefix (`AL3`, `acme/`, `acme/AL9`), name,
+    category, or the name of the pack it came from."""
     k = key.strip()
-    return k.upper() == rule.id or k in (rule.name, rule.category) or bool(re.fullmatch(r"[A-Za-z]+[0-9]*", k) and rule.id.startswith(k.upper()))
+    if not k:
+        return False
+    pack = getattr(rule, "pack", None)
+    if pack is not None and k.rstrip("/").lower() == pack.name:
+        return True
+    return k.upper() == rule.id or k in (rule.name, rule.category) or bool(
+        re.fullmatch(r"(?:[A-Za-z][A-Za-z0-9-]*/)?[A-Za-z]*[0-9]*", k) and rule.id.startswith(k.upper()))
 
 
 def selected(rule: Any, select: list[str], ignore: list[str]) -> bool:

@@ -73,8 +73,13 @@ _CONTRACTED = {
     "cant": 3, "couldnt": 6, "wouldnt": 6, "shouldnt": 7, "hasnt": 4, "havent": 5, "hadnt": 4, "wont": 3,
     "youre": 3, "theyre": 4, "im": 1, "ive": 1, "youve": 3, "weve": 2, "theyve": 4, "youll": 3, "theyll": 4, "itll": 2,
 }
-_ITS_IS = {"been", "not", "a", "an", "the", "only", "just", "going", "all", "already", "still", "now", "ok", "okay", "very", "so", "too", "really", "because", "because", "down", "out", "fixed", "sorted", "done", "gone", "normal", "common", "standard", "our", "your", "nothing", "no", "best", "likely", "possible", "up"}
-_CONTRACTION_RE = re.compile(r"\b(" + "|".join(sorted(_CONTRACTED, key=len, reverse=True)) + r"|its(?= (?:" + "|".join(sorted(_ITS_IS)) + r")\b))\b", re.IGNORECASE)
+_ITS_IS = {"been", "not", "a", "an", "the", "only", "just", "going", "all", "already", "still", "now", "ok", "okay", "very", "so", "too", "really", "because", "because", "down", "out", "fixed", "sorted", "done", "gone", "our", "your", "nothing", "no", "likely", "possible", "up"}
+#: adjectives after which "its" is "it's" only when no noun follows: "its normal for ...", not "its normal volume"
+_ITS_IS_ADJ = {"normal", "common", "standard", "best"}
+_ITS_ADJ_END = r"(?=\s*(?:[.,!?;:)]|$)|\s+(?:for|to|that|and|in|on|at|with|here|now|practice|procedure|policy)\b)"
+_CONTRACTION_RE = re.compile(
+    r"\b(" + "|".join(sorted(_CONTRACTED, key=len, reverse=True)) + r"|its(?= (?:" + "|".join(sorted(_ITS_IS)) + r")\b)"
+    + r"|its(?= (?:" + "|".join(sorted(_ITS_IS_ADJ)) + r")" + _ITS_ADJ_END + r"))\b", re.IGNORECASE)
 
 
 def _restore_apostrophes(norm: Normalized) -> Normalized:

@@ -17,6 +17,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "sendmail": ("sendmail", "lint a message on its way to sendmail: -- /usr/sbin/sendmail [ARGS...]"),
     "draft": ("draft", "render a balanced reply from a scenario template"),
     "rewrite": ("rewrite", "turn a flawed draft into a balanced one"),
+    "lsp": ("lsp", "run the editor server (Language Server Protocol over stdio)"),
+    "test-rules": ("test_rules", "run the bad/good examples of a rule pack's rules (default: the shipped rules)"),
     "config": ("config", "show the settings in force for a file and the configuration files they came from"),
 }
 

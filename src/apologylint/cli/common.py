@@ -138,6 +138,30 @@ def linters_for(args: argparse.Namespace, messages: list):
         return None
 
 
+class _RunRules:
+    """What a reporter reads of "the linter" when a run has several: every rule any of them
+    loaded (by id, the first configuration's version), and the ids any of them runs."""
+
+    def __init__(self, linters: list) -> None:
+        seen: dict[str, object] = {}
+        for linter in linters:
+            for rule in linter.rules:
+                seen.setdefault(rule.id, rule)
+        self.rules = list(seen.values())
+        self.active = [r for r in self.rules if any(r.id in {a.id for a in x.active} for x in linters)]
+
+
+def run_rules(args: argparse.Namespace, linters: list):
+    """The one Linter of a run, or a view over its several (see `_RunRules`); with no input
+    read, the working directory's."""
+    distinct = list({id(x): x for x in linters}.values())
+    if len(distinct) == 1:
+        return distinct[0]
+    if not distinct:
+        return Configs(args).linter(None)
+    return _RunRules(distinct)
+
+
 def lint_input(msg, in_reply_to: str | None = None, text: str | None = None):
     """What `Linter.lint_many` takes for a message read from a file: its text (or `text`), the
     context (`in_reply_to` when given, else the message's own), its path (for per-file-ignores),

@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
-from .common import Unreadable, add_config_options, lint_in_order, linters_for, read_or_report
+from .common import Unreadable, add_config_options, lint_in_order, linters_for, read_or_report, run_rules
+from .output import add_output_options
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="*", metavar="FILE", help="reply drafts to lint (.txt, .md, .eml, .html); - reads standard input (text or a MIME message)")
     parser.add_argument("--in-reply-to", metavar="FILE", help="the customer's message the drafts answer")
-    parser.add_argument("--format", choices=["text", "json"], default="text", help="output format (json: one report per line)")
     parser.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour the text output (auto: on a terminal)")
     parser.add_argument("--show-suggestions", action="store_true", help="print each finding's suggestion under it")
     parser.add_argument("--explain-reading", action="store_true", help="before the findings, print how each sentence was read: its moves (apology, explanation and whose cause, refusal, commitment, ...) and the customer's message (kind, claims, severity)")
@@ -21,12 +20,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("--show-settings", action="store_true", help="print the settings in force for the first FILE (or the working directory) and the files they came from, and exit (as `apologylint config`)")
+    add_output_options(parser)
     add_config_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from .. import __version__, reporters
     from ..inputs import InputError, read
+    from . import output
 
     if args.version:
         print(f"apologylint {__version__}")
@@ -38,6 +39,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.files:
         print("apologylint: no input files (give FILE... or - for standard input; --help for usage)", file=sys.stderr)
         return 2
+    if (why := output.problem(args)) is not None:
+        print(f"apologylint: {why}", file=sys.stderr)
+        return 2
     try:
         context = read_or_report(args.in_reply_to, "apologylint", "--in-reply-to ") if args.in_reply_to else None
     except Unreadable:
@@ -45,31 +49,30 @@ def run(args: argparse.Namespace) -> int:
 
     bad_inputs = 0
     messages = []
+    unreadable = []
     for path in args.files:
         try:
             messages.append(read(path))
         except InputError as exc:
             print(f"apologylint: {exc}", file=sys.stderr)
             bad_inputs += 1
+            unreadable.append((path, str(exc)))
     linters = linters_for(args, messages)  # each file's nearest configuration (or --config / --isolated)
     if linters is None:
         return 2
     if args.fix or args.diff:
         return _fix(args, linters, messages, context, bad_inputs)
-    colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     reports = []
-    for msg, report in lint_in_order(messages, linters, context):
-        report = msg.relocate(report)  # emails: line/column in the .eml, quoted message as context
-        report.path = msg.path
-        reports.append(report)
-        if args.format == "json":
-            reporters.json_line(report, sys.stdout)
-        else:
-            if args.explain_reading:
-                reporters.reading(report, sys.stdout)
-            reporters.text(report, sys.stdout, colour=colour, show_suggestions=args.show_suggestions)
-    if args.format == "text" and not args.quiet and reports:
-        reporters.summary(reports, bad_inputs, sys.stderr if not reports else sys.stdout)
+    with output.destination(args.output) as out:
+        reporter = output.reporter(args, run_rules(args, linters), out)
+        for path, why in unreadable:
+            reporter.unreadable(path, why)
+        for msg, report in lint_in_order(messages, linters, context):
+            report = msg.relocate(report)  # emails: line/column in the .eml, quoted message as context
+            report.path = msg.path
+            reports.append(report)
+            reporter.add(reporters.Linted.of(msg, report))
+        reporter.finish()
     if bad_inputs:
         return 2
     return 1 if any(not r.ok for r in reports) else 0

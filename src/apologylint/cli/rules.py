@@ -31,12 +31,16 @@ def run(args: argparse.Namespace) -> int:
         return 2
     rules = sorted((r for r in rules if not args.category or r.category == args.category), key=lambda r: r.id)
     if args.format == "json":
-        print(json.dumps([{"id": r.id, "name": r.name, "category": r.category, "severity": r.severity.value, "kind": r.kind} for r in rules], indent=2))
+        print(json.dumps([{"id": r.id, "name": r.name, "category": r.category, "severity": r.severity.value, "kind": r.kind,
+                           "pack": r.pack.model_dump(exclude_none=True) if r.pack else None} for r in rules], indent=2))
     elif args.format == "markdown":
         print(markdown_table(rules))
     else:
+        w_id = max([8] + [len(r.id) + 2 for r in rules])
+        w_name = max([30] + [len(r.name) + 2 for r in rules])
         for r in rules:
-            print(f"{r.id:<8}{r.name:<30}{r.category:<20}{r.severity.value}")
+            pack = f"  ({r.pack.name} {r.pack.version})" if r.pack else ""
+            print(f"{r.id:<{w_id}}{r.name:<{w_name}}{r.category:<20}{r.severity.value}{pack}")
     return 0
 
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .frames import INABILITY_WORDS, UNDERGO, clause_of, lemma, passive, role
+from .frames import INABILITY_WORDS, MENTAL, UNDERGO, clause_of, lemma, passive, role
 from .frames import question as frames_question
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -218,6 +218,64 @@ def read_moves(doc: Doc, ex) -> list[tuple[Span, list[Move]]]:
 NORMAL = {"normal", "standard", "common", "usual", "typical", "same", "universal", "inevitable"}
 
 
+#: words of a large amount (a closed class): "a high number of", "record demand", "lots of"
+AMOUNT_WORDS = {"high", "higher", "large", "larger", "huge", "heavy", "heavier", "record", "unprecedented", "increased", "unusual",
+                "exceptional", "massive", "big", "bigger", "extra", "additional", "enormous", "overwhelming", "unexpected", "sudden", "unusually"}
+#: nouns that are themselves an amount: "a lot of", "a surge in", "an influx of"
+AMOUNT_NOUNS = {"lot", "lots", "load", "loads", "ton", "tons", "influx", "surge", "spike", "rush", "flood", "wave", "flurry", "deluge", "avalanche", "backlog", "pile"}
+#: what a comparison is measured against when it pleads the unforeseen: "longer than expected"
+EXPECTATION_WORDS = {"expect", "anticipate", "predict", "forecast", "plan", "usual", "normal", "think", "foresee", "hope", "imagine", "ever", "average", "handle", "cope", "manage", "process", "deal"}
+
+
+def _amount(n: Token) -> bool:
+    """A noun phrase that says how much there was: "a huge number of orders", "lots of staff", "record
+    demand", "an influx of bookings", "higher call volumes"."""
+    if n.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return False
+    if lemma(n) in AMOUNT_NOUNS and (lemma(n) in ("backlog", "influx", "surge", "spike", "rush", "flurry") or any(c.lower_ in ("of", "in") for c in n.children)):
+        return True
+    if any(x.lower_ in ("times", "twice", "double", "triple", "treble") for x in n.doc[n.left_edge.i : n.i]):
+        return True  # "four times its normal volume", "double the usual number of calls"
+    return any(c.dep_ == "amod" and (c.lower_ in AMOUNT_WORDS or any(g.lower_ in AMOUNT_WORDS for g in c.children if g.dep_ == "advmod")) for c in n.children)
+
+
+def _a_great_deal(t: Token, agent: str) -> bool:
+    """Volume as what happened to us: "we're receiving a high number of enquiries", "our team is
+    dealing with an unusually high volume of contacts", "there's been a lot of demand". The noun
+    counted is open-class; what says it was a lot is a closed class. Not what we sent or gave."""
+    lem = lemma(t)
+    if t._.polarity != "positive":
+        return False
+    temporary = t._.tense in ("past", "perfect") or t.tag_ in ("VBG", "VBN") or any(
+        x.lower_ in ("currently", "moment", "now", "today", "tonight", "week", "weekend", "month", "lately", "recently", "season", "morning", "afternoon")
+        for x in t.subtree if clause_of(x).i == t.i)
+    if not temporary:
+        return False  # "we get a lot of questions about this", "there's a lot of info on our site": how things are, not what went wrong
+    if agent == "speaker" and (lem in UNDERGO or lem in ("receive", "handle", "process", "work", "deal", "manage", "field", "catch")):
+        objs = [c for c in t.children if c.dep_ in ("dobj", "attr")]
+        objs += [o for c in t.children if c.dep_ == "prep" and c.lower_ in ("with", "through", "on") for o in c.children if o.dep_ == "pobj"]
+        objs += [o for c in t.children if c.dep_ == "prt" and c.lower_ == "up" for p in c.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
+        return any(_amount(o) for o in objs)
+    if lem == "be" and any(c.dep_ == "expl" for c in t.children):
+        return any(_amount(c) for c in t.children if c.dep_ in ("attr", "nsubj"))
+    return False
+
+
+def _more_than_expected(t: Token) -> bool:
+    """A comparison with what was expected or normal, said of what went wrong: "it sold out faster than
+    expected", "it's taking longer than usual", "demand was higher than we planned for"."""
+    for c in t.subtree:
+        if c.lower_ != "than" or c.i == 0 or t.doc[c.i - 1].tag_ not in ("JJR", "RBR"):
+            continue
+        comparative = t.doc[c.i - 1]
+        if clause_of(comparative).i != t.i:
+            continue
+        after = t.doc[c.i + 1 : min(c.i + 5, t.sent.end)]
+        if any(lemma(x) in EXPECTATION_WORDS or x.lower_ in EXPECTATION_WORDS for x in after) and not any(x.lower_ in ("you", "your") for x in after[:2]):
+            return True
+    return False
+
+
 def _everyone_does_it(t: Token) -> bool:
     """A failure presented as what everyone has: "every network has dead spots", "bugs slip into
     every release", "all airlines overbook", "that's normal for any online game"."""
@@ -292,6 +350,48 @@ EVIDENCE_NOUNS = {"record", "trace", "evidence", "sign", "log", "note", "proof"}
 EVIDENCE_FORMS = {"show", "shows", "showed", "confirm", "confirms", "confirmed", "indicate", "indicates", "indicated", "prove", "proves", "proved", "state", "states"}
 
 
+#: verbs that report what someone says happened (a closed class)
+REPORTING_VERBS = {"say", "confirm", "state", "report", "advise", "insist", "maintain", "claim", "assure", "recall", "remember", "swear"}
+#: the speaker's certainty: "I'm sure", "I'm confident"
+CERTAIN = {"sure", "confident", "certain", "positive", "convinced"}
+
+
+def _what_happened(c: Token) -> bool:
+    """A reported clause that says what happened, and not that it went wrong (unless what went wrong
+    was the customer's doing): "he knocked and waited", "you weren't in", not "the parcel was lost"."""
+    return (c._.clause and c.dep_ in ("ccomp", "xcomp") and c._.tense in ("past", "perfect") and c._.modality == "none"
+            and not c._.conditional and lemma(c) not in MENTAL
+            and ((c._.agent == "customer" and (c._.polarity == "negative" or failure_clause(c))) or (c._.agent != "customer" and not failure_clause(c))))
+
+
+def _their_word(t: Token) -> bool:
+    """A party's own account set against the customer's: "our driver has confirmed he knocked",
+    "the store manager says she was polite", "the engineer insists he attended". The party is
+    anyone but us speaking for ourselves ("we can confirm your refund went through" reports our act)
+    and the customer; what they report is the customer's story retold the other way."""
+    if lemma(t) not in REPORTING_VERBS or not t._.clause or t._.polarity != "positive" or t._.question or t._.conditional:
+        return False
+    if t._.tense not in ("past", "perfect", "present") or t._.modality != "none" or t._.agent_i < 0:
+        return False
+    who = t.doc[t._.agent_i]
+    if who.lower_ in ("who", "that") and t.dep_ == "relcl":
+        who = t.head  # "the store manager, who says she was polite"
+    if who.lower_ in ("i", "we", "you", "u", "it", "this", "that") or role(who) == "customer":
+        return False
+    if who.pos_ not in ("NOUN", "PROPN") and who.lower_ not in ("he", "she", "they"):
+        return False
+    return any(_what_happened(c) for c in t.children)
+
+
+def _sure_they_did_right(t: Token) -> bool:
+    """The speaker vouching for a party against the customer: "I'm sure the driver did his best",
+    "I'm confident the staff acted correctly". Not a promise ("I'm sure we can sort this")."""
+    if lemma(t) != "be" or t._.agent != "speaker" or t._.polarity != "positive" or t._.question or t._.conditional:
+        return False
+    sure = [c for c in t.children if c.dep_ == "acomp" and c.lower_ in CERTAIN]
+    return any(_what_happened(c) and c._.agent == "third" and c._.polarity == "positive" for s_ in sure for c in [*s_.children, *t.children])
+
+
 def _records_say(t: Token) -> bool:
     """"Our records show it was delivered", "the driver's photo confirms ...": a witness of ours
     (any noun) testifying that something happened, told to a customer who says it did not."""
@@ -302,7 +402,11 @@ def _records_say(t: Token) -> bool:
         return False
     after = t.doc[t.i + 1 : min(t.sent.end, t.i + 9)]
     said_happened = any(x.tag_ == "VBN" and x.i > 0 and t.doc[x.i - 1].lower_ in ("was", "were", "been", "had", "has") for x in after) or any(x.tag_ == "VBD" for x in after)
-    return said_happened and not any(x.dep_ == "neg" for x in after)
+    # "the depot confirmed the van broke down" agrees with the customer; "our logs show it was down for
+    # barely 3 hours" says it was less than they say
+    owned_up = any(x._.clause and x._.agent != "customer" and failure_clause(x) for x in after) and not any(
+        x.lower_ in ("barely", "only", "just", "merely", "hardly", "briefly") for x in after)
+    return said_happened and not owned_up and not any(x.dep_ == "neg" for x in after)
 
 
 def _not_the_customers(t: Token, context_words: set[str]) -> bool:
@@ -401,12 +505,26 @@ def _nouns(span) -> set[str]:
     return {lemma(x) for x in span if (x.pos_ in ("NOUN", "PROPN") or (x.pos_ == "VERB" and lemma(x) not in UNDERGO | {"do", "make", "go", "take", "come"})) and not x.is_stop}
 
 
+def _a_mechanism(m: Move) -> bool:
+    """A cause that names no party: how a thing came to fail ("the promo code expired", "the surname
+    didn't match your passport"), as opposed to who let the customer down."""
+    if m.detail.get("link") != "cause" or m.detail.get("whose") not in ("external", "customer"):
+        return False
+    cause = m.span.root
+    if not cause._.clause or cause._.agent not in ("thing", "none", "customer"):
+        return False
+    if m.detail.get("marker") in OUTRIGHT_CAUSES or any(x.lower_ in ("our", "we", "us", "my", "ours") for x in m.span):
+        return False  # "caused by the migration", "our payments software re-ran": a cause named as such, or ours
+    return not any(role(x) in ("third", "speaker") for x in m.span if x.pos_ in ("NOUN", "PROPN", "PRON"))
+
+
 def _mark_causes_for_the_fix(by_sentence: dict[int, list[Move]]) -> None:
     """An explanation is "for the fix" when what it names is what the customer is asked to act on:
     "the payment failed because the card expired; add a new card under Billing". The request is a
     clause of its own: one whose words include the cause is the cause's own sentence misread."""
     moves = [m for ms in by_sentence.values() for m in ms]
     asks = [_clause_span(clause_of(m.span.root)) for m in moves if m.kind == "instruction"]
+    fixed = any(m.kind in ("instruction", "resolution") for m in moves)
     for m in moves:
         if m.kind == "explanation":
             asked = set()
@@ -416,7 +534,7 @@ def _mark_causes_for_the_fix(by_sentence: dict[int, list[Move]]) -> None:
             named = _nouns(m.span)
             # "the bank declined the payment" ... "pay with the link": the same word, or one word's stem
             shared = any(a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a))) for a in named for b in asked)
-            m.detail["for_the_fix"] = str(shared).lower()
+            m.detail["for_the_fix"] = str(shared or (fixed and _a_mechanism(m))).lower()
 
 
 CLOCK = re.compile(r"^\d{1,2}[:.]\d\d([ap]m)?$")
@@ -575,13 +693,15 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             yield Move("ownership", doc[t.head.head.i : t.i + 1], {"how": "on us"})  # "that's on us"
         if t.pos_ in ("NOUN", "PRON", "ADJ") and (lemma(t) in OWNED_NOUNS or t.lower_ in ("ours", "mine")):
             poss = {c.lower_ for c in t.children if c.dep_ == "poss"}
-            on_our_side = any(c.dep_ == "prep" and any(o.dep_ == "pobj" and any(p.lower_ in ("our", "my") for p in o.children) for o in c.children) for c in t.children)
+            on_our_side = any(c.dep_ == "prep" and any(o.dep_ == "pobj" and lemma(o) in ("part", "side", "end") and any(p.lower_ in ("our", "my") for p in o.children) for o in c.children) for c in t.children)
             denied = any(c.dep_ == "det" and c.lower_ == "no" for x in [t, *t.ancestors][:3] for c in x.children)
             disowned = t.lower_ in ("ours", "mine") and t.i > 0 and doc[t.i - 1].lower_ in ("than", "not", "n't", "of")  # "rather than ours", "not ours"
             if (poss & {"our", "my"} or on_our_side or t.lower_ in ("ours", "mine")) and not t._.question and not denied and not disowned:
                 yield Move("ownership", doc[t.left_edge.i : t.i + 1], {"how": "named"})
         if ex.worded_problem and lemma(t) in ("deny", "dispute", "refute", "insist", "maintain") and t._.clause and t._.agent in ("third", "speaker") and not t._.question and not t._.conditional and t._.polarity == "positive":
             yield Move("dispute", _clause_span(t), {"how": "denies it"})  # "he denies being rude", "the driver insists he knocked"
+        if ex.worded_problem and (_their_word(t) or _sure_they_did_right(t)) and not _in_apology(t, apology_tokens):
+            yield Move("dispute", _clause_span(t), {"how": "their word"})  # "the driver says he knocked", "I'm sure the driver did his best"
         if ex.worded_problem and _records_say(t):
             yield Move("dispute", doc[t.i - 1 : t.sent.end], {"how": "records"})
         if ex.worded_problem and lemma(t) in EVIDENCE_NOUNS and any(c.lower_ in ("no", "any") for c in t.children if c.dep_ == "det") and not _in_apology(t, apology_tokens):
@@ -635,6 +755,11 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             trouble = _trouble_had(t, agent)
             if trouble is not None:
                 yield _external(t, "trouble", "doer", agent)
+            elif ex.worded_problem and t._.modality == "none" and _a_great_deal(t, agent):
+                yield _external(t, "volume", "volume", agent)  # "we're handling a huge number of enquiries", "there's been a lot of demand"
+        if ex.worded_problem and t._.tense in ("present", "past", "perfect") and not t._.conditional and t._.modality == "none" and not _in_apology(t, apology_tokens) \
+                and t._.agent != "customer" and _more_than_expected(t):
+            yield _external(t, "than expected", "unforeseen", agent)  # "it sold out faster than anyone expected", "it's taking longer than usual"
         # "the update was rolled out by our vendor": a party did what went wrong (not "your parcel was
         # delivered by DPD" or "refunded by our finance team", which say what was done for the customer)
         if passive(t) and agent == "third" and t._.tense in ("past", "perfect") and t._.polarity == "positive" and not t._.conditional and ex.worded_problem \
