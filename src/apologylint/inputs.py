@@ -65,18 +65,35 @@ def decode(data: bytes, where: str, size: int | None = None) -> str:
 def from_bytes(data: bytes, where: str, suffix: str = "", size: int | None = None) -> Message:
     """A Message from the bytes of a file (by its suffix) or of standard input (suffix '');
     `size` is the file's real size when `data` is only its first bytes."""
+    from .suppress import syntax_for
+
     suffix = suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return Message(where, decode(data, where, size))
+        return Message(where, decode(data, where, size), syntax=syntax_for(where))
     from . import mail
 
     if suffix in EMAIL_SUFFIXES:
         return mail.read_email(data, where)
     if suffix in HTML_SUFFIXES:
-        return mail.read_html(data, where)
+        return _html(data, where)
     if mail.looks_like_email(data):
         return mail.read_email(data, where)
-    return Message(where, decode(data, where, size))
+    return Message(where, decode(data, where, size), syntax=syntax_for(where))
+
+
+def _html(data: bytes, where: str) -> Message:
+    """An HTML file, its `<!-- apologylint: ... -->` comments carried through the conversion to
+    text and read back as directives (see `apologylint.suppress`); the text is the converted text
+    with them blanked, so positions are unchanged."""
+    from . import mail, suppress
+
+    msg = mail.read_html(suppress.mark_html(data), where)
+    prep = suppress.prepare(msg.text, "html")
+    msg.text, msg.directives, msg.syntax = prep.text, prep.directives, "none"
+    msg.in_reply_to = suppress.strip_marks(msg.in_reply_to)
+    if msg.origin is not None:
+        msg.origin.body = suppress.prepare(msg.origin.body, "html").text
+    return msg
 
 
 #: how long a pipe given by name may stay silent before it is given up on

@@ -8,13 +8,31 @@ from __future__ import annotations
 import itertools
 from typing import Iterable, Iterator, Sequence, Union
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from .config import Config
 from .fixes import make_fix
-from .models import Counts, CustomerEvidence, CustomerReadingModel, Finding, MoveEvidence, Readability, Report, SentenceMoves
+from .models import Counts, CustomerEvidence, CustomerReadingModel, Finding, MoveEvidence, Readability, Report, SentenceMoves, Severity
 from .ruleset import TUNABLE, RuleFileError, load_all, matches, selected
 from .text import LineIndex, content_bounds, normalize
 
-Item = Union[str, tuple[str, "str | None"]]
+
+
+class LintInput(BaseModel):
+    """One text to lint with what the linter should know about where it came from: its path (for
+    `per-file-ignores`), the comment syntax its suppression comments are written in, and
+    directives read elsewhere (an email's `X-Apologylint-Disable` header, HTML comments)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    text: str
+    in_reply_to: str | None = None
+    path: str | None = Field(None, description="the file the text came from; `per-file-ignores` match it")
+    syntax: str | None = Field(None, description="suppress.SYNTAXES; None: the syntax given to lint_many")
+    directives: list = Field(default_factory=list, description="suppress.Directive objects read outside the text")
+
+
+Item = Union[str, tuple[str, "str | None"], LintInput]
 
 
 class _Placeholders(dict):
@@ -54,14 +72,18 @@ class Linter:
             config = Config.model_validate(config)
         self.config = config
         rules, signals = load_all(tuple(config.rule_paths))
-        for key in [*config.select, *config.ignore]:
-            if not any(matches(r, key) for r in rules):
-                raise RuleFileError(f"configuration: select/ignore '{key}' matches no rule id, name, prefix or category")
+        builtins = _builtin_rules()
+        for what, keys in (("select/ignore", [*config.select, *config.extend_select, *config.ignore]),
+                           *((f"per-file-ignores '{glob}'", keys) for glob, keys in config.per_file_ignores.items())):
+            for key in keys:
+                if not any(matches(r, key) for r in [*rules, *builtins]):
+                    raise RuleFileError(f"configuration: {what}: '{key}' matches no rule id, name, prefix or category")
         for key in config.rules:
             if not any(key.upper() == r.id or key == r.name for r in rules):
                 raise RuleFileError(f"configuration: rules.{key}: no rule has this id or name")
         self.rules = [self._configured(r) for r in rules]
-        self.active = [r for r in self.rules if r.enabled and selected(r, config.select, config.ignore)]
+        self.active = [r for r in self.rules if r.enabled and selected(r, config.effective_select, config.ignore)]
+        self._all_rules = [*self.rules, *builtins]
         self.signals = signals
         self._compiled = None
         self._nlp = None
@@ -105,31 +127,87 @@ class Linter:
         return self._compiled
 
     # -- linting -------------------------------------------------------------------------------
-    def lint(self, text: str, in_reply_to: str | None = None) -> Report:
-        """The report on one reply; raises TextTooLong for a text no reply could be."""
-        report = next(self.lint_many([(text, in_reply_to)]))
+    def lint(self, text: str, in_reply_to: str | None = None, *, syntax: str | None = "text", path: str | None = None,
+             directives: Sequence = ()) -> Report:
+        """The report on one reply; raises TextTooLong for a text no reply could be. The keywords
+        are those of `LintInput` (see `lint_many`)."""
+        item = LintInput(text=text, in_reply_to=in_reply_to, path=path, syntax=syntax, directives=list(directives))
+        report = next(self.lint_many([item]))
         if report.error is not None:
             raise TextTooLong(report.error)
         return report
 
-    def lint_many(self, items: Iterable[Item]) -> Iterator[Report]:
-        """Reports in input order; items are texts or (text, in_reply_to) pairs.
+    def lint_many(self, items: Iterable[Item], *, syntax: str | None = "text") -> Iterator[Report]:
+        """Reports in input order; items are texts, (text, in_reply_to) pairs or `LintInput`s.
+
+        Suppression comments in each text are honoured in the comment syntax `syntax` names
+        ("text", the default: `# apologylint: ...` lines, only when the configuration has
+        `hash_comments`; "markdown" and "html": `<!-- apologylint: ... -->`; "jinja":
+        `{# apologylint: ... #}`; "none": no comment is a directive), or the one a `LintInput`
+        names. They are blanked before the text is parsed, so they are never read as prose and
+        every offset, line and column is that of the text given. A `LintInput`'s `path` applies
+        the configuration's `per-file-ignores`.
 
         An item that cannot be linted (too long) gets a report of its own with `error` set and no
         findings, in its place: one bad input never costs the others theirs.
         """
+        from . import suppress
+
         self.compiled  # compile (and load the pipeline) before the first batch
-        pairs = ((it, None) if isinstance(it, str) else (it[0], it[1]) for it in items)
+        inputs = (
+            LintInput(text=it) if isinstance(it, str)
+            else it if isinstance(it, LintInput)
+            else LintInput(text=it[0], in_reply_to=it[1])
+            for it in items
+        )
         batch_size = self.config.batch_size
         while True:
-            chunk = list(itertools.islice(pairs, batch_size))
+            chunk = list(itertools.islice(inputs, batch_size))
             if not chunk:
                 return
-            errors = [_too_long(text, ctx) for text, ctx in chunk]
-            fine = [item for item, err in zip(chunk, errors) if err is None]
+            errors = [_too_long(it.text, it.in_reply_to) for it in chunk]
+            prepared = [
+                suppress.prepare(it.text, it.syntax or syntax, hash_comments=self.config.hash_comments) if err is None else None
+                for it, err in zip(chunk, errors)
+            ]
+            fine = [(p.text, it.in_reply_to) for it, p, err in zip(chunk, prepared, errors) if err is None]
             exchanges = iter(self._exchanges(fine)) if fine else iter(())
-            for (text, _), err in zip(chunk, errors):
-                yield Report(error=err, fail_on=self.config.fail_on) if err is not None else self._report(text, next(exchanges))
+            for it, prep, err in zip(chunk, prepared, errors):
+                if err is not None:
+                    yield Report(error=err, fail_on=self.config.fail_on)
+                else:
+                    yield self._finish(self._report(prep.text, next(exchanges)), it, prep)
+
+    def _finish(self, report: Report, item: LintInput, prep) -> Report:
+        """The findings made final, once for every rule: the team's flagged phrases added, those
+        inside an allowed word dropped, `per-file-ignores` and then suppression comments applied
+        (with their own findings: an invalid directive always, an unused one when configured).
+        Excerpts are taken from the text as given, since the linter read it with comments blanked."""
+        from . import suppress, vocabulary
+        from .text import LineIndex
+
+        cfg = self.config
+        text = item.text
+        findings = list(report.findings)
+        if not cfg.flag_phrases and not cfg.allow_words and not cfg.per_file_ignores and not prep.directives and not item.directives:
+            return report
+        lines = LineIndex(text)
+        if cfg.flag_phrases and selected(vocabulary.TEAM_PHRASE, cfg.effective_select, cfg.ignore):
+            findings += vocabulary.team_findings(prep.text, cfg.flag_phrases, lines.position)
+        findings = vocabulary.drop_allowed(findings, text, cfg.allow_words)
+        extra = cfg.ignores_for(item.path)
+        if extra:
+            findings = [f for f in findings if selected(vocabulary.BuiltinRule(f.rule, f.name, f.category), [], extra)]
+        directives = sorted([*item.directives, *prep.directives], key=lambda d: d.start)
+        findings, used = suppress.apply(findings, directives)
+        known = lambda key: any(matches(r, key) for r in self._all_rules)  # noqa: E731
+        for d, message, code, name in suppress.problems(directives, used, report_unused=cfg.report_unused_suppressions, known=known):
+            line, column = lines.position(d.start)
+            findings.append(Finding(rule=code, name=name, category=suppress.CATEGORY, severity=Severity.warning, message=message,
+                                    start=d.start, end=d.end, line=line, column=column, excerpt=text[d.start:d.end]))
+        findings = [f if f.excerpt == text[f.start:f.end] else f.model_copy(update={"excerpt": text[f.start:f.end]}) for f in findings]
+        findings.sort(key=lambda f: (f.start, f.rule))
+        return report.model_copy(update={"findings": findings})
 
     def _exchanges(self, chunk: list[tuple[str, str | None]]) -> list:
         """Parse a batch of replies, and each distinct customer message once (one `--in-reply-to`
@@ -261,6 +339,18 @@ def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 1)
 
 
+def _builtin_rules() -> list:
+    """The rules that live in code, not in rules/*.yaml: what select and ignore may name besides
+    the rule files' rules (the team phrase rule, and suppression's own findings)."""
+    from . import suppress, vocabulary
+
+    return [
+        vocabulary.TEAM_PHRASE,
+        vocabulary.BuiltinRule(suppress.UNUSED_ID, suppress.UNUSED_NAME, suppress.CATEGORY),
+        vocabulary.BuiltinRule(suppress.INVALID_ID, suppress.INVALID_NAME, suppress.CATEGORY),
+    ]
+
+
 _default: Linter | None = None
 
 
@@ -276,4 +366,4 @@ def lint(text: str, in_reply_to: str | None = None) -> Report:
     return default_linter().lint(text, in_reply_to)
 
 
-__all__: Sequence[str] = ("Linter", "lint", "default_linter")
+__all__: Sequence[str] = ("Linter", "LintInput", "lint", "default_linter")

@@ -7,7 +7,7 @@ names, and `from apologylint.inputs import InputError` is the documented way to 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,6 +32,11 @@ class Message:
     text: str
     in_reply_to: str | None = None
     origin: Any = None  # apologylint.mail.Origin for emails and HTML
+    #: the comment syntax of its suppression comments (apologylint.suppress.SYNTAXES): by the file's kind
+    syntax: str = "text"
+    #: suppression directives read outside the text (an email's X-Apologylint-Disable header, an
+    #: HTML file's comments, which the conversion to text drops); apologylint.suppress.Directive
+    directives: list = field(default_factory=list)
 
     def relocate(self, report: "Report") -> "Report":
         """The report with line/column pointing into the original file (an EmailReport for mail)."""

@@ -1,7 +1,7 @@
 """`apologylint`: lint files (the default), or run a subcommand.
 
 Each subcommand lives in its own module with `configure(parser)` and `run(args) -> int`; this
-module only dispatches, so `--help`, `rules` and `explain` never import spaCy.
+module only dispatches, so `--help`, `rules`, `explain` and `config` never import spaCy.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "rewrite": ("rewrite", "turn a flawed draft into a balanced one"),
     "lsp": ("lsp", "run the editor server (Language Server Protocol over stdio)"),
     "test-rules": ("test_rules", "run the bad/good examples of a rule pack's rules (default: the shipped rules)"),
+    "config": ("config", "show the settings in force for a file and the configuration files they came from"),
 }
 
 EPILOG = "subcommands:\n" + "\n".join(f"  {name:<10} {help_}" for name, (_, help_) in SUBCOMMANDS.items()) + (

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import Unreadable, add_config_options, make_linter, read_or_report
+from .common import Unreadable, add_config_options, lint_in_order, linters_for, read_or_report, run_rules
 from .output import add_output_options
 
 
@@ -19,6 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--diff", action="store_true", help="print the changes --fix would make as a unified diff, and change nothing (exit 1 if there are any)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--show-settings", action="store_true", help="print the settings in force for the first FILE (or the working directory) and the files they came from, and exit (as `apologylint config`)")
     add_output_options(parser)
     add_config_options(parser)
 
@@ -31,6 +32,10 @@ def run(args: argparse.Namespace) -> int:
     if args.version:
         print(f"apologylint {__version__}")
         return 0
+    if args.show_settings:
+        from .config import show
+
+        return show(args, args.files[0] if args.files else None)
     if not args.files:
         print("apologylint: no input files (give FILE... or - for standard input; --help for usage)", file=sys.stderr)
         return 2
@@ -40,9 +45,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         context = read_or_report(args.in_reply_to, "apologylint", "--in-reply-to ") if args.in_reply_to else None
     except Unreadable:
-        return 2
-    linter = make_linter(args)
-    if linter is None:
         return 2
 
     bad_inputs = 0
@@ -55,14 +57,17 @@ def run(args: argparse.Namespace) -> int:
             print(f"apologylint: {exc}", file=sys.stderr)
             bad_inputs += 1
             unreadable.append((path, str(exc)))
+    linters = linters_for(args, messages)  # each file's nearest configuration (or --config / --isolated)
+    if linters is None:
+        return 2
     if args.fix or args.diff:
-        return _fix(args, linter, messages, context, bad_inputs)
+        return _fix(args, linters, messages, context, bad_inputs)
     reports = []
     with output.destination(args.output) as out:
-        reporter = output.reporter(args, linter, out)
+        reporter = output.reporter(args, run_rules(args, linters), out)
         for path, why in unreadable:
             reporter.unreadable(path, why)
-        for msg, report in zip(messages, linter.lint_many((m.text, context if context is not None else m.in_reply_to) for m in messages)):
+        for msg, report in lint_in_order(messages, linters, context):
             report = msg.relocate(report)  # emails: line/column in the .eml, quoted message as context
             report.path = msg.path
             reports.append(report)
@@ -73,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if any(not r.ok for r in reports) else 0
 
 
-def _fix(args: argparse.Namespace, linter, messages: list, context: str | None, bad_inputs: int) -> int:
+def _fix(args: argparse.Namespace, linters: list, messages: list, context: str | None, bad_inputs: int) -> int:
     """--fix and --diff: only plain text can be written back as it was read; an email or an HTML
     body is reported and left alone."""
     import difflib
@@ -84,13 +89,13 @@ def _fix(args: argparse.Namespace, linter, messages: list, context: str | None, 
 
     changed = 0
     remaining = []
-    for msg in messages:
+    for msg, linter in zip(messages, linters):
         if msg.origin is not None:
             print(f"apologylint: {msg.path}: --fix rewrites plain-text drafts only; an email or HTML file is left unchanged", file=sys.stderr)
             bad_inputs += 1
             continue
         reply_to = context if context is not None else msg.in_reply_to
-        new, fixed, report = fix_and_report(linter, msg.text, reply_to, unsafe=args.unsafe_fixes)
+        new, fixed, report = fix_and_report(_Honouring(linter, msg), msg.text, reply_to, unsafe=args.unsafe_fixes)
         if new != msg.text:
             changed += 1
             if args.diff:
@@ -117,3 +122,17 @@ def _fix(args: argparse.Namespace, linter, messages: list, context: str | None, 
     if args.diff:
         return 1 if changed else 0
     return 1 if any(not r.ok for r in remaining) else 0
+
+
+class _Honouring:
+    """The Linter as `fix_and_report` calls it (`lint(text, in_reply_to)`), with the message's
+    suppression comments and per-file ignores honoured: a silenced finding is never fixed."""
+
+    def __init__(self, linter, msg) -> None:
+        self.linter, self.msg = linter, msg
+
+    def lint(self, text: str, in_reply_to: str | None = None):
+        from .common import lint_input
+
+        item = lint_input(self.msg, text=text).model_copy(update={"in_reply_to": in_reply_to})
+        return next(self.linter.lint_many([item]))

@@ -33,7 +33,10 @@ def lint_email(message: EmailInput, in_reply_to: str | None = None, linter: "Lin
         linter = default_linter()
     if in_reply_to is not None:
         msg.in_reply_to = in_reply_to
-    report = linter.lint(msg.text, msg.in_reply_to)
+    # the X-Apologylint-Disable header, and no comment syntax in a body (the customer sees it);
+    # only passed when it matters, so a linter-like object with lint(text, in_reply_to) still works
+    options = {"syntax": msg.syntax, "directives": msg.directives} if msg.directives or getattr(getattr(linter, "config", None), "hash_comments", False) else {}
+    report = linter.lint(msg.text, msg.in_reply_to, **options)
     report.path = path
     return msg.relocate(report)  # type: ignore[return-value]
 

@@ -8,6 +8,7 @@ from typing import Union
 
 from ..message import MAX_BYTES, MAX_EMAIL_BYTES, InputError, Message
 from ..models import Report
+from ..suppress import HEADER, header_directives
 from . import html as html_mod
 from .locate import ByteLocator, FixedLocator, LineLocator, Segments
 from .mime import BodyError, Part, body_part, choose_codec, looks_like_email, parse
@@ -83,12 +84,17 @@ def read_email(message: EmailInput, path: str = "<message>") -> Message:
     if not looks_like_email(raw):
         raise InputError(f"{path}: not an email message (no header block at the top)")
     try:
-        part = body_part(parse(raw), raw)
+        parsed = parse(raw)
+        part = body_part(parsed, raw)
+        disable = [str(v) for v in parsed.get_all(HEADER, [])]
     except BodyError as exc:
         raise InputError(f"{path}: {exc}") from None
     except Exception as exc:  # the parser is lenient; anything that still breaks is a malformed message
         raise InputError(f"{path}: malformed email ({type(exc).__name__}: {_one_line(exc)})") from None
-    return _message(part, path)
+    msg = _message(part, path)
+    msg.syntax = "none"  # a body's comments are the customer's to see; the header is the directive
+    msg.directives = header_directives(disable)
+    return msg
 
 
 def read_html(data: bytes, path: str = "<html>") -> Message:
