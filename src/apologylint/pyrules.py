@@ -318,14 +318,12 @@ class CommitmentsParams(Params):
     actors: Words = Field(description="people of ours who act for the customer ('our team')")
     customer_future: Words = Field(description="what the customer will get ('you'll receive')")
     hindsight: Words = Field(description="words of advice for next time, not a way forward")
-    effort: Words = Field(description="verbs that report effort or talk, not an act on the customer's case ('I've reviewed your account', 'I've explained this'): a closed class")
 
 
 @function("commitments", params=CommitmentsParams)
 def commitments(
     ex: Exchange, doc: Doc, stative: list[str], done: list[str], ongoing: list[str], vague: list[str],
     recommend: list[str], resolution_nouns: list[str], actors: list[str], customer_future: list[str], hindsight: list[str],
-    effort: list[str],
 ) -> Iterator[Span]:
     """An action somebody will take or has taken for the customer: "we'll refund you today",
     "I've escalated this", "we're looking into it", "the charge has been refunded", "our team
@@ -334,7 +332,6 @@ def commitments(
 
     stative_set, done_set, ongoing_set, vague_set, recommend_set = set(stative), set(done), set(ongoing), set(vague), set(recommend)
     nouns, actor_set, customer_future_set, hindsight_set = set(resolution_nouns), set(actors), set(customer_future), set(hindsight)
-    effort_set = set(effort)
 
     def for_the_customer(tok: Token | None) -> bool:
         """A resolution noun or something of the customer's: "your refund", "the replacement"."""
@@ -376,9 +373,8 @@ def commitments(
         counterfactual = "have" in aux_words and aux_words & {"could", "would", "should", "might", "must", "'d"}
         if counterfactual:
             continue  # "we could've sorted it on the spot", "you should have called": what did not happen
-        if "have" in aux_words and t.tag_ in ("VBN", "VBD") and not passive and actor and (lemma in done_set or (
-                speaker and has_object and not stative_verb and lemma not in effort_set and t._.polarity == "positive" and not failure_clause(t))):
-            kinds.append("perfect")  # "I've escalated this", "I've honoured the sale price": any act of ours done on it
+        if "have" in aux_words and t.tag_ in ("VBN", "VBD") and not passive and actor and lemma in done_set:
+            kinds.append("perfect")  # "I've escalated this" (any act of ours with an object is frame-commitments')
         # "your flight was cancelled" is what went wrong, unless they asked for it (checked last: it costs most)
         if lemma in done_set and not customer and not (failure_clause(t) and lemma not in ex.requested) and (
             (passive and for_the_customer(subj))
