@@ -18,6 +18,16 @@ CONDITIONS: dict[str, Callable[["Exchange"], bool]] = {
     # a plain question or request, with no problem to put right: it needs an answer or a step
     "asked-only": lambda ex: ex.context is not None and not ex.problem and ex.customer.kind in ("question", "request") and bool(ex.customer.questions),
     # (a refusal needs no sure problem: the kind model's "problem" or "request" is enough, since the reply refuses something)
+    # a serious or repeated failure, by the customer's own message (nlp/customer.py, `severity`)
+    "high-severity": lambda ex: ex.context is not None and ex.problem and ex.customer.kind == "problem" and ex.customer.severity == "high",
+    # the customer says a promise or a date was broken ("you promised a callback", "it was due Tuesday")
+    "broken-promise": lambda ex: ex.context is not None and ex.problem and bool(ex.customer.promises),
+    # the customer named what was at stake for them ("for my daughter's wedding")
+    "stakes-named": lambda ex: ex.context is not None and ex.problem and bool(ex.customer.stakes),
+    # the customer's message owns the slip ("my mistake, I typed the wrong postcode"); nothing of ours failed
+    "customer-slip": lambda ex: ex.context is not None and bool(ex.customer.own_slips),
+    # a trivial matter: no problem, or a problem with no severity cue, stake or broken promise
+    "trivial": lambda ex: ex.context is not None and (not ex.problem or ex.customer.severity == "low") and not ex.customer.own_slips,
     "asked-or-problem": lambda ex: (ex.problem and ex.customer.kind not in ("praise", "chit-chat")) or (ex.context is not None and ex.customer.kind in ("request", "problem")),
 }
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .config import Config
 from .fixes import make_fix
 from .models import Counts, CustomerEvidence, CustomerReadingModel, Finding, MoveEvidence, Readability, Report, SentenceMoves, Severity
+from .recovery import recover
 from .ruleset import TUNABLE, RuleFileError, load_all, matches, selected
 from .text import LineIndex, content_bounds, normalize
 
@@ -264,6 +265,7 @@ class Linter:
                     )
                 )
         findings.sort(key=lambda f: (f.start, f.rule))
+        moves = _moves(text, ex)
         return Report(
             findings=findings,
             counts=Counts(
@@ -274,8 +276,9 @@ class Linter:
             ),
             readability=_readability(ex),
             problem=ex.problem,
-            moves=_moves(text, ex),
+            moves=moves,
             customer=_customer(ex),
+            recovery=recover(ex, moves, findings),
             fail_on=self.config.fail_on,
         )
 
@@ -320,6 +323,8 @@ def _customer(ex) -> CustomerReadingModel | None:
         questions=[ev("question", s) for s in c.questions],
         stakes=[ev("stake", s) for s in c.stakes],
         cues=[ev(cue.kind, cue.span) for cue in c.cues],
+        promises=[ev("promise", s) for s in c.promises],
+        own_slips=[ev("own-slip", s) for s in c.own_slips],
     )
 
 

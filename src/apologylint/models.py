@@ -24,6 +24,7 @@ CORE_CATEGORIES = (
 MOVE_KINDS = (
     "greeting", "thanks", "apology", "empathy", "ownership", "explanation", "rule", "refusal", "dispute",
     "correction", "blame", "commitment", "instruction", "question", "resolution", "answer", "sign-off",
+    "amends", "follow-up", "escalation", "personal", "timeline",
 )
 
 
@@ -157,6 +158,28 @@ class CustomerReadingModel(BaseModel):
     questions: list[CustomerEvidence] = Field(default_factory=list)
     stakes: list[CustomerEvidence] = Field(default_factory=list)
     cues: list[CustomerEvidence] = Field(default_factory=list)
+    promises: list[CustomerEvidence] = Field(default_factory=list, description="a promise or date the customer says was broken")
+    own_slips: list[CustomerEvidence] = Field(default_factory=list, description="the customer's own mistake, in their words")
+
+
+class RecoveryComponent(BaseModel):
+    """One part of a recovery message found in the reply, with the spans that show it."""
+
+    name: str
+    weight: int = Field(ge=0, description="what it counts for at this severity (0: not called for)")
+    evidence: list[MoveEvidence] = Field(default_factory=list)
+
+
+class Recovery(BaseModel):
+    """What the reply does to recover this customer (`report.recovery`): the components found, the
+    ones the severity calls for that are missing, and a 0-100 score (see `apologylint explain-score`)."""
+
+    severity: str = Field(description="low, medium or high: the customer's (or, with no message, the reply's)")
+    called_for: list[str] = Field(default_factory=list, description="the components this severity calls for")
+    components: list[RecoveryComponent] = Field(default_factory=list, description="the components found in the reply")
+    missing: list[str] = Field(default_factory=list, description="called for and not found")
+    penalties: list[str] = Field(default_factory=list, description="categories of findings that took points off")
+    score: int = Field(ge=0, le=100)
 
 
 class Report(BaseModel):
@@ -169,6 +192,7 @@ class Report(BaseModel):
     problem: bool = Field(False, description="whether the reply answers a reported problem")
     moves: list[SentenceMoves] = Field(default_factory=list, description="each sentence of the reply and its moves")
     customer: CustomerReadingModel | None = Field(None, description="the reading of the customer's message, when one was given")
+    recovery: Recovery | None = Field(None, description="the recovery analysis: components, what is missing, a score")
     error: str | None = Field(None, description="why the message could not be linted (from lint_many; then there are no findings)")
     fail_on: Severity = Field(Severity.warning, exclude=True)
 

@@ -518,13 +518,14 @@ def frame_commitments(
         if lemma == "have" and t._.tense in ("past", "perfect"):
             continue  # "we've had a lot more calls": what we went through, not what we did ("the driver will have a sign" is)
         own = [x for x in t.subtree if x.i == t.i or next((a for a in x.ancestors if a._.clause), t).i == t.i]
-        if any(_lemma(x) in vague_set for x in own) or any(x.lower_ in habit_set for x in own):
+        # "take it into account", "bear it in mind" (not "lands in your account")
+        if any(_lemma(x) in vague_set and not (x.dep_ == "pobj" and x.head.lower_ != "into" and _lemma(x) == "account") for x in own) or any(x.lower_ in habit_set for x in own):
             continue
         if any(x.lower_ == "only" or (x.lower_ in ("few", "just") and x.head.i != t.i) for x in own):
             continue  # "only 3 days", "a few minutes", "the warranty only covers 30 days": a limit, not a time
         subj = doc[t._.agent_i] if t._.agent_i >= 0 else next((c for c in t.children if c.dep_ == "nsubjpass"), None)
         patient = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
-        timed = any((x.lower_ in time_set and _a_time(x)) or (x.like_num and x.i + 1 < len(doc) and doc[x.i + 1].lower_ in unit_set) for x in own)
+        timed = any((x.lower_ in time_set and _a_time(x)) or (x.like_num and any(y.lower_ in unit_set for y in doc[x.i + 1 : min(x.i + 3, len(doc))])) for x in own)  # "3-5 working days"
         now = any(x.lower_ in today_set or (x.lower_ in ("morning", "afternoon", "evening") and any(c.lower_ == "this" for c in x.children)) for x in own)
         agent, tense = t._.agent, t._.tense
         you = subj is not None and subj.lower_ in ("you", "u") and not passive(t)

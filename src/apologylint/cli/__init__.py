@@ -18,6 +18,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "draft": ("draft", "render a balanced reply from a scenario template"),
     "rewrite": ("rewrite", "turn a flawed draft into a balanced one"),
     "lsp": ("lsp", "run the editor server (Language Server Protocol over stdio)"),
+    "explain-score": ("explain_score", "explain how the recovery score (report.recovery, --recovery) is computed"),
     "test-rules": ("test_rules", "run the bad/good examples of a rule pack's rules (default: the shipped rules)"),
     "config": ("config", "show the settings in force for a file and the configuration files they came from"),
 }

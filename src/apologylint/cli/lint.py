@@ -13,6 +13,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--in-reply-to", metavar="FILE", help="the customer's message the drafts answer")
     parser.add_argument("--color", choices=["auto", "always", "never"], default="auto", help="colour the text output (auto: on a terminal)")
     parser.add_argument("--show-suggestions", action="store_true", help="print each finding's suggestion under it")
+    parser.add_argument("--recovery", action="store_true", help="under each message's findings, print the recovery checklist: the components its severity calls for, found or missing, and the 0-100 score (JSON always carries it; see `apologylint explain-score`)")
     parser.add_argument("--explain-reading", action="store_true", help="before the findings, print how each sentence was read: its moves (apology, explanation and whose cause, refusal, commitment, ...) and the customer's message (kind, claims, severity)")
     parser.add_argument("--fix", action="store_true", help="apply the safe fixes to plain-text drafts in place (standard input: print the fixed text), then report what is left")
     parser.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, also apply fixes that change what the reply says (cut a reason, drop a sentence)")

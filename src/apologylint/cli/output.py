@@ -81,4 +81,5 @@ def reporter(args: argparse.Namespace, linter, out: IO[str]):
     return reporters.make(
         args.format, out, linter.rules, active=active, statistics=args.statistics, colour=colour,
         show_suggestions=args.show_suggestions, full=full, explain_reading=args.explain_reading, quiet=args.quiet,
+        recovery=getattr(args, "recovery", False),
     )

@@ -29,6 +29,14 @@ STAKE_NOUNS = {"wedding", "birthday", "party", "funeral", "trip", "holiday", "va
 #: recall 0.81 on the problems the complaint signal misses (scripts/train_kinds.py)
 SURE = 0.9
 MONEY = re.compile(r"[£$€]\s?\d|\d+\s?(?:quid|dollars|pounds|euros)\b", re.I)
+#: units of how long it has gone on: "two weeks", "for 3 days", "all weekend"
+DURATION_UNITS = {"hour", "hours", "hrs", "day", "days", "week", "weeks", "wks", "month", "months", "year", "years", "weekend", "ages", "forever"}
+#: what a broken promise is said with: "you promised", "it was meant to", "due on Friday", "guaranteed"
+PROMISE_VERBS = {"promise", "guarantee", "assure", "commit", "quote"}
+EXPECTED = {"meant", "supposed", "due", "scheduled", "booked", "expected"}
+#: the customer's own slip: "my mistake", "I typed the wrong address", "I forgot", "by accident"
+OWN_SLIP_NOUNS = {"mistake", "fault", "bad", "error", "oversight"}
+OWN_SLIP_WORDS = {"accidentally", "mistakenly", "stupidly", "wrongly", "inadvertently"}
 
 
 @dataclass
@@ -48,6 +56,8 @@ class CustomerReading:
     stakes: list = field(default_factory=list)  # Span
     cues: list[Cue] = field(default_factory=list)
     claim_lemmas: dict[str, str] = field(default_factory=dict)  # predicate lemma -> polarity
+    promises: list = field(default_factory=list)  # Span: a promise or date the customer says was broken
+    own_slips: list = field(default_factory=list)  # Span: the customer's own mistake, in their words
 
     @property
     def sure_problem(self) -> bool:
@@ -57,12 +67,15 @@ class CustomerReading:
 
     @property
     def severity(self) -> str:
+        """low, medium or high: high with two kinds of cue (a repeat and money lost, a threat and
+        how long it has gone on) or any vulnerability; medium with one cue, a stake or a broken
+        promise; low otherwise, and for anything that is not a problem."""
         kinds = {c.kind for c in self.cues}
         if self.kind != "problem":
             return "low"
         if len(kinds) >= 2 or "vulnerability" in kinds:
             return "high"
-        return "medium" if kinds or self.stakes else "low"
+        return "medium" if kinds or self.stakes or self.promises else "low"
 
 
 def read_customer(doc: Doc | None, complaint: list) -> CustomerReading:
@@ -70,7 +83,7 @@ def read_customer(doc: Doc | None, complaint: list) -> CustomerReading:
     the kind comes from the model in `kinds.py`."""
     if doc is None:
         return CustomerReading(kind="none")
-    claims, questions, stakes, cues = [], [], [], []
+    claims, questions, stakes, cues, promises, slips = [], [], [], [], [], []
     claim_lemmas: dict[str, str] = {}
     for sent in doc.sents:
         if any("?" in t.text for t in sent if t.is_punct):
@@ -96,6 +109,15 @@ def read_customer(doc: Doc | None, complaint: list) -> CustomerReading:
                 stakes.append(doc[t.left_edge.i : t.i + 1])
         if MONEY.search(sent.text):
             cues.append(Cue("money", sent))
+        duration = _how_long(sent)
+        if duration is not None:
+            cues.append(Cue("duration", duration))
+        promise = _broken_promise(sent)
+        if promise is not None:
+            promises.append(promise)
+        slip = _own_slip(sent)
+        if slip is not None:
+            slips.append(slip)
     from .kinds import predict
 
     kind, prob, evidence = predict(doc)
@@ -104,4 +126,52 @@ def read_customer(doc: Doc | None, complaint: list) -> CustomerReading:
         # a complaint word makes it a problem, unless the model is sure it is praise or a plain
         # question: "your rider waited for me in the rain, legend", "is the blue one still in stock?"
         kind, by, evidence, prob = "problem", "words", [s.text for s in complaint[:3]], 1.0
-    return CustomerReading(kind=kind, kind_by=by, kind_evidence=evidence, kind_probability=round(prob, 3), claims=claims, questions=questions, stakes=stakes, cues=cues, claim_lemmas=claim_lemmas)
+    return CustomerReading(kind=kind, kind_by=by, kind_evidence=evidence, kind_probability=round(prob, 3), claims=claims, questions=questions,
+                           stakes=stakes, cues=cues, claim_lemmas=claim_lemmas, promises=promises, own_slips=slips)
+
+
+def _how_long(sent: Span):
+    """How long it has gone on: a number of days or weeks ("2 weeks", "three days late", "for 40 mins"
+    is not: minutes are a wait, not a saga), "all weekend", "since Monday", "for ages"."""
+    for t in sent:
+        low = t.lower_
+        if low in DURATION_UNITS and (any(c.like_num or c.lower_ in ("a", "an", "several", "few", "many", "all", "whole", "entire") for c in t.children)
+                                      or low in ("ages", "forever")):
+            return sent.doc[t.left_edge.i : t.i + 1]
+        if low == "since" and t.i + 1 < sent.end and (sent.doc[t.i + 1].ent_type_ == "DATE" or sent.doc[t.i + 1].lower_ in (
+                "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april",
+                "may", "june", "july", "august", "september", "october", "november", "december", "last")):
+            return sent.doc[t.i : t.i + 2]
+    return None
+
+
+def _broken_promise(sent: Span):
+    """A promise the customer says was broken: "you promised a callback", "it was meant to arrive
+    Tuesday", "due on the 3rd and still nothing", "guaranteed next-day"."""
+    for t in sent:
+        if lemma(t) in PROMISE_VERBS and t.pos_ == "VERB" and t._.agent != "speaker":
+            return sent.doc[t.left_edge.i : t.right_edge.i + 1] if t.dep_ != "ROOT" else sent
+        if t.lower_ in EXPECTED and t.i + 1 < sent.end and sent.doc[t.i + 1].lower_ in ("to", "on", "by", "for", "at") and any(
+                lemma(a) == "be" for a in [t.head, *t.children] if a.i < t.i):
+            return sent
+    return None
+
+
+def _own_slip(sent: Span):
+    """The customer's own mistake in their words: "my mistake", "I typed the wrong postcode", "I
+    forgot my password", "I accidentally ordered two"."""
+    for t in sent:
+        if lemma(t) in OWN_SLIP_NOUNS and any(c.lower_ == "my" for c in t.children if c.dep_ == "poss"):
+            return sent
+        if t.lower_ in OWN_SLIP_WORDS and clause_agent(t) == "speaker":
+            return sent
+        if t._.clause and t._.agent == "speaker" and t._.tense in ("past", "perfect") and not t._.question and (
+                lemma(t) == "forget" or any(a.lower_ == "wrong" and a.dep_ == "amod" for c in t.children if c.dep_ == "dobj" for a in c.children)):
+            return sent
+    return None
+
+
+def clause_agent(t) -> str:
+    from .frames import clause_of
+
+    return clause_of(t)._.agent

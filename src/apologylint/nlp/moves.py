@@ -201,6 +201,9 @@ def read_moves(doc: Doc, ex) -> list[tuple[Span, list[Move]]]:
     if ex.context is not None and ex.customer.questions:
         _mark_answers(doc, by_sentence, ex.customer.questions)
     _mark_apologies_for_asking(by_sentence)
+    _mark_recovery_moves(by_sentence)
+    if ex.context is not None and ex.customer.stakes:
+        _mark_personal(by_sentence, ex.customer.stakes)
     out = []
     for sent in doc.sents:
         moves = by_sentence.get(sent.start, [])
@@ -580,6 +583,66 @@ def _mark_causes_for_the_fix(by_sentence: dict[int, list[Move]]) -> None:
             # "the bank declined the payment" ... "pay with the link": the same word, or one word's stem
             shared = any(a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a))) for a in named for b in asked)
             m.detail["for_the_fix"] = str(shared or (fixed and _a_mechanism(m))).lower()
+
+
+#: what is given beyond the fix (a closed class): a credit, a voucher, an upgrade, a fee waived
+AMENDS_WORDS = {"credit", "voucher", "discount", "compensation", "goodwill", "gesture", "gift", "upgrade", "complimentary", "free",
+                "waive", "points", "giftcard", "coupon", "cashback", "reimburse", "compensate", "bonus", "freebie", "perk"}
+#: verbs of coming back to the customer after the fix: "I'll check in Friday", "we'll keep you posted"
+FOLLOW_UP = {("follow", "up"), ("check", "in"), ("check", "back"), ("touch", "base"), ("keep", "updated"), ("keep", "posted"),
+             ("keep", "informed"), ("make", "sure"), ("check", "that"), ("check", "everything")}
+#: words of a particular time (a closed class): with a commitment, they make it a timeline
+TIME_WORDS = {"today", "tomorrow", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+              "mon", "tue", "tues", "thu", "thur", "thurs", "fri", "noon", "midday", "midnight", "eod", "am", "pm"}
+#: whom a case is escalated to
+SENIOR = {"manager", "supervisor", "senior", "specialist", "lead", "head", "director", "escalation", "complaints", "management"}
+
+
+def _mark_recovery_moves(by_sentence: dict[int, list[Move]]) -> None:
+    """What a recovery adds to a fix, read off the sentences that already promise or do something
+    (a commitment, a resolution, an offer): amends given beyond the fix, a follow-up after it, and
+    an escalation to someone senior. A refusal or a condition in the same sentence gives nothing."""
+    for moves in by_sentence.values():
+        acts = [m for m in moves if m.kind in ("commitment", "resolution", "question")]
+        if not acts or any(m.kind == "refusal" for m in moves):
+            continue
+        sent = acts[0].span.sent
+        clauses = [clause_of(x) for x in sent]
+        # "can I offer you a 20% discount?": an offer asked as a question gives as much as a statement
+        offered = any(lemma(x) in ("offer", "give", "add", "send") and x._.clause and x._.agent == "speaker" for x in sent)
+        if not any(m.kind != "question" for m in acts) and not offered:
+            continue
+        given = [x for x, c in zip(sent, clauses) if (offered or not c._.question) and not c._.conditional and c._.polarity == "positive"]
+        lemmas = {lemma(x) for x in given}
+        added = []
+        amends = [x for x in given if lemma(x) in AMENDS_WORDS or x.lower_ in AMENDS_WORDS
+                  or (x.lower_ == "us" and x.i > 0 and sent.doc[x.i - 1].lower_ == "on" and x.i + 1 < len(sent.doc) and lemma(sent.doc[x.i - 2]) == "be")]
+        if amends:
+            added.append(Move("amends", sent, {"what": amends[0].text}))
+        pairs = {(lemma(x), y.lower_) for x in given for y in sent if 0 < y.i - x.i <= 3}
+        if pairs & FOLLOW_UP:
+            added.append(Move("follow-up", sent, {}))
+        if any(m.kind in ("commitment", "resolution") for m in acts) and any(
+                x.lower_ in TIME_WORDS or x.ent_type_ in ("DATE", "TIME") or CLOCK.match(x.lower_) or re.match(r"^\d{1,2}(?:am|pm)$", x.lower_)
+                for x in given):
+            added.append(Move("timeline", sent, {}))  # "arrives tomorrow by noon", "I'll call you at 4pm"
+        if "escalate" in lemmas or any(lemma(x) in ("pass", "refer", "hand", "forward", "raise", "flag", "send") and any(
+                lemma(o) in SENIOR or any(lemma(c) in SENIOR for c in o.children) for p in x.children if p.lower_ in ("to", "with") for o in p.children) for x in given):
+            added.append(Move("escalation", sent, {}))
+        moves.extend(added)
+
+
+def _mark_personal(by_sentence: dict[int, list[Move]], stakes: list) -> None:
+    """A sentence that acknowledges, apologizes, owns or acts and names what the customer said was at
+    stake for them ("I know the tiles were for your wife's birthday"): empathy at the personal level."""
+    words = {lemma(t) for span in stakes for t in span if t.pos_ in ("NOUN", "PROPN")}
+    for moves in by_sentence.values():
+        acts = [m for m in moves if m.kind in ("empathy", "apology", "ownership", "commitment", "resolution")]
+        if acts:
+            sent = acts[0].span.sent
+            named = [t for t in sent if lemma(t) in words and t.pos_ in ("NOUN", "PROPN")]
+            if named:
+                moves.append(Move("personal", sent, {"stake": named[0].text}))
 
 
 CLOCK = re.compile(r"^\d{1,2}[:.]\d\d([ap]m)?$")

@@ -11,20 +11,20 @@ from typing import IO, Any, Iterable
 
 from .base import Linted, Region, Reporter, fingerprints, relative_path
 from .jsonl import json_line
-from .plain import TextReporter, reading, snippet, summary, text
+from .plain import TextReporter, reading, recovery, snippet, summary, text
 
 #: the values of `--format`; `json` is the older name of `jsonl` (identical output)
 FORMATS = ("text", "json", "jsonl", "sarif", "github", "gitlab", "junit")
 
 __all__ = [
     "FORMATS", "Linted", "Region", "Reporter", "fingerprints", "json_line", "make", "reading",
-    "relative_path", "snippet", "summary", "text",
+    "recovery", "relative_path", "snippet", "summary", "text",
 ]
 
 
 def make(fmt: str, out: IO[str], rules: Iterable[Any] = (), *, active: set[str] | None = None,
          statistics: bool = False, colour: bool = False, show_suggestions: bool = False, full: bool = False,
-         explain_reading: bool = False, quiet: bool = False) -> Reporter:
+         explain_reading: bool = False, quiet: bool = False, recovery: bool = False) -> Reporter:
     """The reporter for `--format fmt` (and `--statistics`), writing to `out`."""
     if statistics:
         from .stats import StatisticsReporter
@@ -34,7 +34,7 @@ def make(fmt: str, out: IO[str], rules: Iterable[Any] = (), *, active: set[str] 
         return StatisticsReporter(out, rules, as_json=fmt != "text")
     if fmt == "text":
         return TextReporter(out, rules, colour=colour, show_suggestions=show_suggestions, full=full,
-                            explain_reading=explain_reading, quiet=quiet)
+                            explain_reading=explain_reading, quiet=quiet, recovery=recovery)
     if fmt in ("json", "jsonl"):
         from .jsonl import JsonLinesReporter
 

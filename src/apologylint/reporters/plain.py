@@ -200,21 +200,47 @@ def snippet(text: str, start: int, end: int, numbered: bool = True, colour: str 
     return rows
 
 
+def recovery(report: Report, out: IO[str]) -> None:
+    """The recovery checklist under a message's findings (`--recovery`): the score and its band,
+    then each component the situation calls for, found or missing, and the points taken off."""
+    from ..recovery import COMPONENTS, band
+
+    rec = report.recovery
+    if rec is None:
+        return
+    path = report.path or "<text>"
+    out.write(f"{path}: recovery {rec.score}/100 ({band(rec.score)}), severity {rec.severity}\n")
+    found = {c.name: c for c in rec.components}
+    for name in COMPONENTS:
+        if name in rec.called_for:
+            c = found.get(name)
+            if c is not None:
+                out.write(f"  [x] {name}: {' '.join(c.evidence[0].excerpt.split())!r}\n")
+            else:
+                out.write(f"  [ ] {name}\n")
+        elif name in found:
+            out.write(f"  (+) {name}: not called for at this severity\n")
+    for cat in rec.penalties:
+        out.write(f"  (-) {cat} in the reply takes points off\n")
+
+
 class TextReporter(Reporter):
     """The default format: concise lines, or the full style with the span shown; the summary
     line at the end unless `quiet`."""
 
     def __init__(self, out: IO[str], rules=(), colour: bool = False, show_suggestions: bool = False,
-                 full: bool = False, explain_reading: bool = False, quiet: bool = False) -> None:
+                 full: bool = False, explain_reading: bool = False, quiet: bool = False, recovery: bool = False) -> None:
         super().__init__(out, rules)
         self.colour, self.show_suggestions, self.full = colour, show_suggestions, full
-        self.explain_reading, self.quiet = explain_reading, quiet
+        self.explain_reading, self.quiet, self.recovery = explain_reading, quiet, recovery
 
     def add(self, item: Linted) -> None:
         super().add(item)
         if self.explain_reading:
             reading(item.report, self.out)
         text(item.report, self.out, colour=self.colour, show_suggestions=self.show_suggestions, source=item if self.full else None)
+        if self.recovery and item.report.error is None:
+            recovery(item.report, self.out)
 
     def finish(self) -> None:
         if not self.quiet and self.items:

@@ -1,0 +1,154 @@
+"""Recovery analysis: what the reply does to recover this customer, and a score for it.
+
+A support scorecard says "empathy: yes/no" after the fact. This reads the components of a recovery
+message off the moves the reading already found (one reading: no detector of its own), judges which
+of them the customer's situation calls for (a question needs an answer; a repeated failure with
+money lost needs amends and a follow-up), and scores the reply 0-100 with the weights in
+`recovery_weights.yaml` (their sources are cited there and in `apologylint explain-score`).
+"""
+from __future__ import annotations
+
+import pathlib
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .models import CORE_CATEGORIES, Finding, MoveEvidence, Recovery, RecoveryComponent, SentenceMoves
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .exchange import Exchange
+
+WEIGHTS_FILE = pathlib.Path(__file__).with_name("recovery_weights.yaml")
+
+#: the components, in the order the checklist prints them
+COMPONENTS = (
+    "acknowledgement", "apology", "responsibility", "empathy", "personal-empathy", "explanation",
+    "repair", "next-step-time", "amends", "follow-up", "thanks", "forgiveness",
+)
+SITUATIONS = ("not-a-problem", "praise", "low", "medium", "high")
+
+#: a request for forgiveness (a closed class of its forms)
+FORGIVE = ("forgive", "another chance", "second chance", "accept our apolog", "accept my apolog")
+
+
+class Band(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    min: int = Field(ge=0, le=100)
+    name: str
+
+
+class Weights(BaseModel):
+    """The shipped weights file, checked when it is first read."""
+
+    model_config = ConfigDict(extra="forbid")
+    weights: dict[str, int]
+    called_for: dict[str, list[str]]
+    penalties: dict[str, int]
+    bands: list[Band]
+
+    @model_validator(mode="after")
+    def _known_names(self) -> "Weights":
+        if set(self.weights) != set(COMPONENTS):
+            raise ValueError(f"weights must name exactly the components {COMPONENTS}")
+        if set(self.called_for) != set(SITUATIONS):
+            raise ValueError(f"called_for must name exactly the situations {SITUATIONS}")
+        for situation, names in self.called_for.items():
+            unknown = set(names) - set(COMPONENTS)
+            if unknown:
+                raise ValueError(f"called_for.{situation}: unknown components {sorted(unknown)}")
+            if any(self.weights[n] <= 0 for n in names):
+                raise ValueError(f"called_for.{situation}: a component called for must weigh more than 0")
+        if set(self.penalties) - set(CORE_CATEGORIES):
+            raise ValueError(f"penalties: unknown categories {sorted(set(self.penalties) - set(CORE_CATEGORIES))}")
+        if [b.min for b in self.bands] != sorted((b.min for b in self.bands), reverse=True) or self.bands[-1].min != 0:
+            raise ValueError("bands must run from the highest minimum down to 0")
+        return self
+
+
+@lru_cache(maxsize=1)
+def weights() -> Weights:
+    from .safeload import load
+
+    return Weights.model_validate(load(WEIGHTS_FILE))
+
+
+def band(score: int) -> str:
+    return next(b.name for b in weights().bands if score >= b.min)
+
+
+def situation(ex: Exchange) -> tuple[str, str]:
+    """(the situation that sets what is called for, the severity to report)."""
+    if ex.context is not None:
+        c = ex.customer
+        if c.kind in ("praise", "chit-chat") and not ex.problem:
+            return "praise", "low"
+        if not ex.problem:
+            return "not-a-problem", "low"
+        sev = c.severity if c.kind == "problem" else "low"
+        return sev, sev
+    # no customer message: a reply that answers a failure is judged as answering a medium one
+    return ("medium", "medium") if ex.problem else ("not-a-problem", "low")
+
+
+def recover(ex: Exchange, moves: list[SentenceMoves], findings: list[Finding]) -> Recovery:
+    """The recovery analysis of one reply. `moves` are the report's sentences (offsets into the
+    text), in the order of `ex.moves`; `findings` are the report's findings."""
+    w = weights()
+    where, severity = situation(ex)
+    called = list(w.called_for[where])
+    if "personal-empathy" in called and not (ex.context is not None and ex.customer.stakes):
+        called.remove("personal-empathy")  # nothing personal was named: nothing to acknowledge personally
+    found = _components(ex, moves, findings)
+    components = [RecoveryComponent(name=n, weight=w.weights[n] if n in called else 0, evidence=found[n]) for n in COMPONENTS if found.get(n)]
+    total = sum(w.weights[n] for n in called)
+    got = sum(w.weights[n] for n in called if found.get(n))
+    cats = {f.category for f in findings}
+    penalties = [c for c in w.penalties if c in cats]
+    score = round(100 * got / total) if total else 100
+    score = max(0, min(100, score - sum(w.penalties[c] for c in penalties)))
+    return Recovery(severity=severity, called_for=called, components=components,
+                    missing=[n for n in called if not found.get(n)], penalties=penalties, score=score)
+
+
+def _components(ex: Exchange, moves: list[SentenceMoves], findings: list[Finding]) -> dict[str, list[MoveEvidence]]:
+    found: dict[str, list[MoveEvidence]] = {n: [] for n in COMPONENTS}
+    flagged = [(f.start, f.end, f.category) for f in findings]
+
+    def flagged_as(m: MoveEvidence, *cats: str) -> bool:
+        return any(c in cats and s < m.end and m.start < e for s, e, c in flagged)
+
+    for (sent, _), sm in zip(ex.moves, moves):
+        kinds = {m.kind for m in sm.moves}
+        for m in sm.moves:
+            k = m.kind
+            if k == "apology" and not flagged_as(m, "non-apology"):
+                found["apology"].append(m)
+                if m.detail.get("sympathy") == "true" or m.detail.get("for"):
+                    found["acknowledgement"].append(m)
+            elif k == "empathy":
+                found["empathy"].append(m)
+                found["acknowledgement"].append(m)
+            elif k == "ownership":
+                found["responsibility"].append(m)
+                found["acknowledgement"].append(m)
+                if m.detail.get("how") in ("we did it", "owned cause"):
+                    found["explanation"].append(m)  # "we sent it to the wrong depot" says what went wrong, and owns it
+            elif k == "explanation" and (m.detail.get("whose") == "ours" or m.detail.get("for_the_fix") == "true") and not flagged_as(m, "excuse"):
+                found["explanation"].append(m)
+            elif k in ("commitment", "resolution", "instruction", "answer") and "refusal" not in kinds:
+                found["repair"].append(m)
+            elif k == "timeline":
+                found["next-step-time"].append(m)
+            elif k == "amends":
+                found["amends"].append(m)
+            elif k in ("follow-up", "escalation"):
+                found["follow-up"].append(m)
+            elif k == "thanks":
+                found["thanks"].append(m)
+            elif k == "personal":
+                found["personal-empathy"].append(m)
+        low = sent.text.lower()
+        if any(f in low for f in FORGIVE):
+            found["forgiveness"].append(MoveEvidence(kind="forgiveness", start=sm.start, end=sm.end, excerpt=sm.text))
+    return found
