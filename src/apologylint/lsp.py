@@ -10,8 +10,12 @@ findings there as they type, the way a code linter's do:
   preferred quick fixes, unsafe ones offered but not preferred, display-only ones never), and a
   "fix all safe" source action.
 
-The Linter is built on the first lint and its pipeline loaded then, in a single worker thread:
-one Linter is not thread-safe, and the event loop must stay free to read the next keystroke.
+Each document is linted with the configuration nearest its file (`cli.common.Configs`, as the
+lint command finds a file's; `--config` or the editor's `config` option for every document), and
+its suppression comments are read in its syntax by the linter (`Extract.syntax`, `directives`).
+A Linter is built per configuration on the first lint that needs it, and the pipeline loaded
+then, in a single worker thread: one Linter is not thread-safe, and the event loop must stay
+free to read the next keystroke.
 Nothing that goes wrong in a lint is allowed to end the server: it becomes a `window/logMessage`
 line (and, for a broken configuration, one `window/showMessage`).
 
