@@ -370,8 +370,11 @@ def commitments(
         kinds = []
         if aux_words & FUTURE_AUX and (customer and lemma in customer_future_set and (has_object or lemma != "get") or not customer and not stative_verb):
             kinds.append("future")  # "we'll refund you", "you'll receive an email"
+        counterfactual = "have" in aux_words and aux_words & {"could", "would", "should", "might", "must", "'d"}
+        if counterfactual:
+            continue  # "we could've sorted it on the spot", "you should have called": what did not happen
         if "have" in aux_words and t.tag_ in ("VBN", "VBD") and not passive and actor and lemma in done_set:
-            kinds.append("perfect")  # "I've escalated this"
+            kinds.append("perfect")  # "I've escalated this" (any act of ours with an object is frame-commitments')
         # "your flight was cancelled" is what went wrong, unless they asked for it (checked last: it costs most)
         if lemma in done_set and not customer and not (failure_clause(t) and lemma not in ex.requested) and (
             (passive and for_the_customer(subj))
@@ -507,8 +510,9 @@ def frame_commitments(
             continue
         lemma = _lemma(t)
         looks_into = lemma == "look" and any(c.lower_ in ("into", "at") for c in t.children)  # "we'll look into it": no mood
-        if (lemma in stative_set and not looks_into) or (lemma == "do" and not any(c.dep_ == "dobj" for c in t.children)):
-            continue
+        settled = passive(t) and lemma in ("confirm", "apply", "set") and _specific(next((c for c in t.children if c.dep_ == "nsubjpass"), None))
+        if (lemma in stative_set and not looks_into and not settled) or (lemma == "do" and not any(c.dep_ == "dobj" for c in t.children)):
+            continue  # ("your booking is now confirmed", "the credit has been applied" are done, though "I can confirm" is talk)
         if lemma == "be" and any(c.dep_ in ("acomp", "attr") for c in t.children) and not any(c.dep_ == "npadvmod" for c in t.children):
             continue  # "we'll be happy to help": a mood
         if lemma == "have" and t._.tense in ("past", "perfect"):
@@ -539,7 +543,8 @@ def frame_commitments(
         done = done or headline
         if expected and not timed:
             continue
-        future = tense == "future" and agent in ("speaker", "third") and subj is not None and subj.lower_ not in ("someone", "somebody", "anyone", "they")
+        future = tense == "future" and agent in ("speaker", "third") and subj is not None and (
+            subj.lower_ not in ("someone", "somebody", "anyone", "they") or (subj.lower_ == "they" and timed))  # "they'll be back first thing tomorrow"
         schedule = timed and tense in ("present", "future") and not you and (subj is None or _specific(subj))
         customer_gets = you and tense == "future" and lemma in ("receive", "get", "see", "have", "hear")
         if done or future or schedule or customer_gets:
@@ -557,10 +562,15 @@ def customer_instructions(ex: Exchange, doc: Doc, marks: list[str], stative: lis
     condition of the fix."""
     mark_set, stative_set = set(marks), set(stative)
     for t in doc:
-        if t.pos_ == "VERB" and t.dep_ == "advcl" and _lemma(t) not in stative_set:
+        if (t.pos_ == "VERB" or t._.clause) and t.dep_ == "advcl" and _lemma(t) not in stative_set:
             subj = subject_of(t)
-            if subj is not None and subj.lower_ == "you" and any(m.lower_ in mark_set for m in t.children if m.dep_ == "mark"):
+            if subj is None or subj.lower_ != "you" or any(c.dep_ == "aux" and c.lower_ in ("had", "'d", "d") for c in t.children):
+                continue  # "if you'd read the email" is a counterfactual, not a step
+            marks_here = {m.lower_ for m in t.children if m.dep_ == "mark"}
+            if marks_here & mark_set:
                 yield _span_of([t])
+            elif "if" in marks_here and t.head._.tense == "future" and t.head._.agent == "speaker" and t.head._.polarity == "positive":
+                yield _span_of([t])  # "if you DM us your account number, we'll look at the bill": the step, and what follows it
 
 
 class QuestionsParams(Params):

@@ -284,6 +284,8 @@ def _everyone_does_it(t: Token) -> bool:
     def universal(x: Token) -> bool:
         if x.lower_ in ("everyone", "everybody", "everywhere"):
             return x.dep_ in ("nsubj", "advmod", "pobj")
+        if x.lower_ in ("entire", "whole") and x.dep_ == "amod" and x.head.dep_ == "pobj" and x.head.head.lower_ in ("across", "throughout"):
+            return True  # "across the entire market", "throughout the whole industry"
         if not (x.dep_ == "det" and x.lower_ in ("all", "every", "any", "most")):
             return False
         n = x.head  # "every bank", "all airlines", "into every release", "for any game": not "every right"
@@ -295,7 +297,7 @@ def _everyone_does_it(t: Token) -> bool:
         return False  # "returns are simple, just drop it at any Post Office": an instruction, not what everyone suffers
     comps = [c for c in t.children if c.dep_ in ("acomp", "attr")]
     normal = lemma(t) == "be" and any(lemma(c) in NORMAL or any(lemma(g) in NORMAL for g in c.children) for c in comps)
-    habit = lemma(t) in ("have", "do", "charge", "overbook", "happen", "vary", "get", "experience", "take")
+    habit = lemma(t) in ("have", "do", "charge", "overbook", "happen", "vary", "get", "experience", "take") or lemma(t) in {"rise", "increase", "climb", "struggle", "face", "suffer", "see", "deal"}
     return normal or habit or failure_clause(t)
 
 
@@ -322,7 +324,7 @@ def _happens_anyway(t: Token) -> bool:
     # "it happens to everyone" comforts a customer about their own slip; that is no excuse
     if t._.modality != "none" or any(c.dep_ == "prep" and c.lower_ == "to" for c in t.children):
         return False
-    often = any(c.lower_ in ("sometimes", "occasionally", "often", "always") or (c.dep_ == "prep" and c.lower_ in ("from", "with")) for c in t.children)
+    often = any(c.lower_ in ("sometimes", "occasionally", "often", "always", "everywhere") or (c.dep_ == "prep" and c.lower_ in ("from", "with", "across", "all")) for c in t.children)
     return things or (subj.lower_ in ("it", "this", "that") and often and subj.dep_ == "nsubj")
 
 
@@ -390,6 +392,27 @@ def _sure_they_did_right(t: Token) -> bool:
         return False
     sure = [c for c in t.children if c.dep_ == "acomp" and c.lower_ in CERTAIN]
     return any(_what_happened(c) and c._.agent == "third" and c._.polarity == "positive" for s_ in sure for c in [*s_.children, *t.children])
+
+
+#: verbs of turning down (a closed class): "declined", "rejected", "refused", "turned down"
+REFUSING_VERBS = {"decline", "reject", "refuse", "deny", "turn", "disallow", "dismiss", "uphold"}
+#: adverbs that say something was done as it should be
+RIGHTLY = {"correctly", "properly", "rightly", "validly", "legitimately", "appropriately", "accurately", "fairly", "lawfully"}
+#: nouns of what a customer asks for: "your request / claim / appeal / application"
+ASK_NOUNS = {"request", "claim", "appeal", "application", "complaint", "refund", "exception", "extension", "case", "query", "dispute", "submission", "petition"}
+
+
+def _theirs_asked(t: Token) -> bool:
+    """The subject of a passive refusal is the customer's ask: "your request has been declined", "the
+    appeal was rejected" ("turned" only with "down"; "upheld" only of a decision against them)."""
+    if lemma(t) == "turn" and not any(c.lower_ == "down" for c in t.children):
+        return False
+    if lemma(t) == "uphold":
+        return False  # "your complaint was upheld" agrees with them
+    subj = [c for c in t.children if c.dep_ == "nsubjpass"]
+    if not subj and t.dep_ == "conj":
+        subj = [c for c in t.head.children if c.dep_ == "nsubjpass"]
+    return any(lemma(n) in ASK_NOUNS for n in subj)  # not "your card was declined": the bank's doing, not an ask refused
 
 
 def _had_you(t: Token) -> bool:
@@ -838,6 +861,15 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             c.dep_ == "attr" and any(r.dep_ == "relcl" and (r._.modality == "ability" or r._.agent == "speaker" and lemma(r) in OFFER_VERBS) for r in c.children) for c in t.children
         ):
             yield Move("refusal", _clause_span(t), {"by": "speaker"})  # "that isn't something we can change", "not something we offer"
+        # "your request has been considered and declined", "the claim was rejected": the customer's ask refused
+        if (passive(t) or (t.dep_ == "conj" and passive(t.head))) and lemma(t) in REFUSING_VERBS and t._.tense in ("past", "perfect", "present") and t._.polarity == "positive" \
+                and not t._.conditional and not t._.question and not _in_apology(t, apology_tokens) and _theirs_asked(t):
+            yield Move("refusal", _clause_span(t), {"by": "speaker"})
+        # "the charge was issued correctly", "the fee was applied properly": what they complain of was done right
+        if ex.worded_problem and passive(t) and t._.tense in ("past", "perfect") and t._.polarity == "positive" and not t._.conditional and not t._.question \
+                and any(c.dep_ == "advmod" and c.lower_ in RIGHTLY for c in t.children) and not _in_apology(t, apology_tokens) \
+                and (not context_words or any(lemma(n) in context_words for n in t.children if n.dep_ == "nsubjpass")):  # what they complained of
+            yield Move("dispute", _clause_span(t), {"how": "nothing wrong"})
         # correction, lecture, blame of the customer
         you = t._.agent_i >= 0 and doc[t._.agent_i].lower_ in ("you", "u")
         pointed_out = t.dep_ == "ccomp" and t.head._.agent == "speaker" and lemma(t.head) in LECTURE_VERBS  # "I must point out that you agreed ..."
