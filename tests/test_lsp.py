@@ -382,3 +382,152 @@ def test_extracts_map_back_to_the_document():
     assert ex.in_reply_to == "Where is my order?"
     a = ex.text.find("As I said")
     assert mail[slice(*ex.span(a, a + 9))] == "As I said"
+
+
+# -- configuration per document, and suppression comments ------------------------------------------
+ANY_INCONVENIENCE_PHRASE = "any inconvenience this may have caused"
+#: AL302 (its own sentence) and AL402 (in a later one): one to silence, one whose place must not move
+TWO_FINDINGS = AS_I_SAID + " We apologize for any inconvenience this may have caused."
+
+
+async def open_file(client: LanguageClient, path: pathlib.Path, text: str, language: str = "plaintext") -> list[lsp.Diagnostic]:
+    """Open a document with a real file: URI (the file need not exist: editors lint unsaved buffers)."""
+    uri = path.as_uri()
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(
+        text_document=lsp.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)))
+    return await diagnostics_for(client, uri, 1)
+
+
+def codes(diags: list[lsp.Diagnostic]) -> set[str]:
+    return {str(d.code) for d in diags}
+
+
+@aio
+async def test_each_document_gets_the_configuration_nearest_its_file(client: LanguageClient, tmp_path):
+    team = tmp_path / "team"
+    (team / "macros" / "late").mkdir(parents=True)
+    (team / ".apologylint.toml").write_text('ignore = ["as-previously-stated"]\n', encoding="utf-8")
+    (tmp_path / "other").mkdir()
+    inside = await open_file(client, team / "macros" / "late" / "reply.txt", AS_I_SAID)
+    outside = await open_file(client, tmp_path / "other" / "reply.txt", AS_I_SAID)
+    assert "AL302" not in codes(inside)  # ignored by the file two folders up
+    assert by_rule(outside, "AL302").range == phrase_range(AS_I_SAID, "As I said")  # no configuration there
+
+
+@aio
+async def test_per_file_ignores_apply_to_the_documents_path(client: LanguageClient, tmp_path):
+    (tmp_path / ".apologylint.toml").write_text('[per-file-ignores]\n"legal/*.txt" = ["AL302"]\n', encoding="utf-8")
+    (tmp_path / "legal").mkdir()
+    assert "AL302" not in codes(await open_file(client, tmp_path / "legal" / "terms.txt", AS_I_SAID))
+    assert "AL302" in codes(await open_file(client, tmp_path / "faq.txt", AS_I_SAID))
+
+
+@aio
+async def test_a_markdown_disable_comment_silences_its_rule_and_moves_nothing(client: LanguageClient, tmp_path):
+    comment = "<!-- apologylint: disable=AL302 -->\n"
+    text = "Hi Sam,\n\n" + comment + TWO_FINDINGS + "\n"
+    diags = await open_file(client, tmp_path / "macro.md", text, "markdown")
+    assert "AL302" not in codes(diags)
+    # the other finding is where its words are in the document, comment and all
+    assert by_rule(diags, "AL402").range == phrase_range(text, ANY_INCONVENIENCE_PHRASE)
+    # the same document without the comment: AL302 is back, AL402 at its own words
+    plain = text.replace(comment, "")
+    diags = await open_file(client, tmp_path / "macro-plain.md", plain, "markdown")
+    assert by_rule(diags, "AL302").range == phrase_range(plain, "As I said")
+    assert by_rule(diags, "AL402").range == phrase_range(plain, ANY_INCONVENIENCE_PHRASE)
+
+
+@aio
+async def test_a_comment_names_rules_as_select_does_and_a_bad_one_is_a_diagnostic(client: LanguageClient, tmp_path):
+    text = "<!-- apologylint: disable=defensive -->\n" + TWO_FINDINGS + "\n<!-- apologylint: disable=no-such-rule -->\n"
+    diags = await open_file(client, tmp_path / "macro.md", text, "markdown")
+    assert "AL302" not in codes(diags) and "AL402" in codes(diags)
+    bad = by_rule(diags, "AL001")
+    assert bad.range == phrase_range(text, "<!-- apologylint: disable=no-such-rule -->")
+
+
+@aio
+async def test_jinja_and_html_comments_are_read_in_their_syntax(client: LanguageClient, tmp_path):
+    jinja = "{# apologylint: disable=AL302 #}\nHi {{ name }},\n\n" + TWO_FINDINGS + "\n"
+    diags = await open_file(client, tmp_path / "late.j2", jinja, "jinja")
+    assert "AL302" not in codes(diags)
+    assert by_rule(diags, "AL402").range == phrase_range(jinja, ANY_INCONVENIENCE_PHRASE)
+    html = "<p>Hi Sam,</p>\n<!-- apologylint: disable=AL302 -->\n<p>" + TWO_FINDINGS + "</p>\n"
+    diags = await open_file(client, tmp_path / "late.html", html, "html")
+    assert "AL302" not in codes(diags)
+    assert by_rule(diags, "AL402").range == phrase_range(html, ANY_INCONVENIENCE_PHRASE)
+    # an HTML comment in a plain Jinja template is the template's text, not a directive
+    mixed = "<!-- apologylint: disable=AL302 -->\n" + AS_I_SAID + "\n"
+    assert "AL302" in codes(await open_file(client, tmp_path / "other.j2", mixed, "jinja"))
+
+
+@aio
+async def test_hash_comments_in_plain_text_only_when_the_configuration_says_so(client: LanguageClient, tmp_path):
+    text = "# apologylint: disable=AL302\n" + TWO_FINDINGS + "\n"
+    (tmp_path / "on").mkdir()
+    (tmp_path / "off").mkdir()
+    (tmp_path / "on" / ".apologylint.toml").write_text("hash-comments = true\n", encoding="utf-8")
+    on = await open_file(client, tmp_path / "on" / "reply.txt", text)
+    assert "AL302" not in codes(on)
+    assert by_rule(on, "AL402").range == phrase_range(text, ANY_INCONVENIENCE_PHRASE)
+    assert "AL302" in codes(await open_file(client, tmp_path / "off" / "reply.txt", text))  # '#' is the reply's text
+
+
+@aio
+async def test_a_mail_buffers_disable_header_is_honoured(client: LanguageClient, tmp_path):
+    mail = "To: sam@example.com\nX-Apologylint-Disable: AL302\nSubject: Re: order\n\nHi Sam,\n\n" + TWO_FINDINGS + "\n"
+    diags = await open_file(client, tmp_path / "mutt-draft", mail, "mail")
+    assert "AL302" not in codes(diags)
+    assert by_rule(diags, "AL402").range == phrase_range(mail, ANY_INCONVENIENCE_PHRASE)
+
+
+@aio
+async def test_the_config_option_overrides_discovery_and_a_broken_discovered_file_is_told(tmp_path):
+    """A second server: initializationOptions' `config` applies to every document, whatever file
+    is nearest; a document under a broken file gets a message naming it, and the server goes on."""
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / ".apologylint.toml").write_text('ignore = ["AL302"]\n', encoding="utf-8")
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / ".apologylint.toml").write_text('slect = ["AL3"]\n', encoding="utf-8")
+    chosen = tmp_path / "chosen.toml"
+    chosen.write_text('select = ["AL3"]\n', encoding="utf-8")
+    config = ClientServerConfig(server_command=COMMAND, server_env=ENV, client_factory=make_client)
+    client = await config.start()
+    try:
+        await client.initialize_session(lsp.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"), initialization_options={"config": str(chosen)}))
+        diags = await open_file(client, tmp_path / "team" / "reply.txt", TWO_FINDINGS)
+        assert codes(diags) == {"AL302"}  # chosen.toml's selection, not team's ignore
+        await client.shutdown_session()
+    finally:
+        await client.stop()
+    client = await config.start()
+    try:
+        await client.initialize_session(lsp.InitializeParams(capabilities=client_capabilities("visual-studio-code")))
+        assert await open_file(client, tmp_path / "broken" / "reply.txt", TWO_FINDINGS) == []
+
+        async def told() -> str:
+            while not client.messages:
+                await asyncio.sleep(0.02)
+            return client.messages[0].message
+        message = await asyncio.wait_for(told(), PATIENCE)
+        assert ".apologylint.toml: unknown key 'slect'" in message
+        assert "AL302" in codes(await open_file(client, tmp_path / "reply.txt", TWO_FINDINGS))  # the server goes on
+        await client.shutdown_session()
+    finally:
+        await client.stop()
+
+
+def test_markup_extraction_keeps_directive_comments_in_place():
+    page = "<p>Hi</p><!-- apologylint: disable=AL302 --><!-- a note --><p>As I said</p>"
+    ex = extract(page, "html")
+    comment = "<!-- apologylint: disable=AL302 -->"
+    a = ex.text.find(comment)
+    assert a >= 0 and "a note" not in ex.text and ex.syntax == "html"
+    assert page[slice(*ex.span(a, a + len(comment)))] == comment
+    tpl = "{# apologylint: disable=AL302 #}{# a note #}As I said"
+    ex = extract(tpl, "jinja")
+    assert ex.text.startswith("{# apologylint: disable=AL302 #}") and "a note" not in ex.text and ex.syntax == "jinja"
+    mail = "To: a@b.example\nX-Apologylint-Disable: AL302,\n hedging\n\nAs I said.\n"
+    ex = extract(mail, "mail")
+    assert [d.rules for d in ex.directives] == [("AL302", "hedging")] and ex.syntax == "none"

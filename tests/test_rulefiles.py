@@ -100,6 +100,8 @@ def test_shipped_rules_cover_the_six_categories():
     assert len({r.id for r in rules}) == len(rules)
     assert {"apology", "empathy", "next-step", "complaint"} <= {s.name for s in signals}
     for r in rules:
+        if r.kind == "builtin":  # AL000, AL001, AL990: about the comments and the team's list, not service recovery
+            continue
         assert "seed" in r.rationale.lower() or "lewicki" in r.rationale.lower(), r.id
 
 

@@ -575,3 +575,76 @@ def test_a_notification_when_a_desktop_can_show_it(monkeypatch, tmp_path):
     assert calls == []
     sendmail._notify(args, "apologylint: message NOT sent", "1 finding(s)")
     assert calls == [["/usr/bin/notify-send", "--app-name=apologylint", "apologylint: message NOT sent", "1 finding(s)"]]
+
+
+# -- suppression and configuration, as the lint command has them -------------------------------------
+def with_header(data: bytes, header: bytes) -> bytes:
+    """The message with one more header line at the top (its bytes otherwise unchanged)."""
+    newline = b"\r\n" if b"\r\n" in data.split(b"\n\n", 1)[0] else b"\n"
+    return header + newline + data
+
+
+@pytest.mark.parametrize("value", [b"TST901", b"calm-down-marker", b"defensive", b""])
+def test_the_disable_header_lets_a_silenced_message_go(outbox, monkeypatch, capsys, value):
+    data = with_header(HELD, b"X-Apologylint-Disable: " + value)
+    assert wrapper(monkeypatch, data, *MARKERS) == 0
+    assert sent(outbox) == [data]  # the header goes out with the message: the bytes are never changed
+
+
+def test_the_disable_header_silences_only_what_it_names(outbox, monkeypatch, capsys):
+    # TST902 is a rule of the pack, but not the one that fires: the marker still holds the message
+    data = with_header(HELD, b"X-Apologylint-Disable: context-marker")
+    assert wrapper(monkeypatch, data, *MARKERS) == 1
+    assert sent(outbox) == []
+    assert re.search(r"^body:\d+:\d+: TST901 error", capsys.readouterr().err, re.M)
+
+
+def test_an_invalid_disable_header_is_reported(outbox, monkeypatch, capsys):
+    data = with_header(HELD, b"X-Apologylint-Disable: no-such-rule")
+    assert wrapper(monkeypatch, data, *MARKERS, "--fail-on", "warning") == 1
+    err = capsys.readouterr().err
+    assert "AL001 warning" in err and "no-such-rule" in err
+
+
+def write_config(folder: pathlib.Path, name: str = ".apologylint.toml", **keys) -> pathlib.Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    body = "".join(f"{k} = {json.dumps(v)}\n" for k, v in keys.items())
+    path = folder / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+MARKER_PACK = str(FIXTURES / "marker-rules.yaml")
+
+
+def test_configuration_is_discovered_from_the_working_directory(outbox, monkeypatch, tmp_path):
+    # the marker pack and the marker ignored, from a file found above the working directory:
+    # without discovery the shipped rules would hold this message ("As I said", "Calm down")
+    write_config(tmp_path / "team", **{"rule-paths": [MARKER_PACK], "select": ["TST901"], "ignore": ["calm-down-marker"]})
+    (tmp_path / "team" / "mail").mkdir()
+    monkeypatch.chdir(tmp_path / "team" / "mail")
+    assert wrapper(monkeypatch, HELD) == 0
+    assert sent(outbox) == [HELD]
+    # the same file without the ignore: the marker holds it, so the discovered file is what decided
+    write_config(tmp_path / "team", **{"rule-paths": [MARKER_PACK], "select": ["TST901"]})
+    assert wrapper(monkeypatch, HELD) == 1
+    assert sent(outbox) == [HELD]
+
+
+def test_config_flag_wins_over_the_discovered_file_and_isolated_reads_none(outbox, monkeypatch, tmp_path):
+    write_config(tmp_path / "cwd", **{"rule-paths": [MARKER_PACK], "select": ["TST901"], "ignore": ["TST901"]})
+    other = write_config(tmp_path / "elsewhere", "strict.toml", **{"rule-paths": [MARKER_PACK], "select": ["TST901"]})
+    monkeypatch.chdir(tmp_path / "cwd")
+    assert wrapper(monkeypatch, HELD, "--config", str(other)) == 1  # the named file, not the discovered one
+    assert wrapper(monkeypatch, HELD, "--isolated", *MARKERS) == 1  # the defaults and the flags only
+    assert wrapper(monkeypatch, HELD) == 0  # and the discovered file ignores the marker
+    assert sent(outbox) == [HELD]
+
+
+def test_a_broken_discovered_configuration_fails_open_with_its_name(outbox, monkeypatch, tmp_path, capsys):
+    write_config(tmp_path / "cwd", slect=["TST901"])
+    monkeypatch.chdir(tmp_path / "cwd")
+    assert wrapper(monkeypatch, HELD) == 0
+    assert sent(outbox) == [HELD]
+    err = capsys.readouterr().err
+    assert ".apologylint.toml: unknown key 'slect'" in err and "NOT linted" in err

@@ -30,7 +30,7 @@ class FlagPhrase(BaseModel):
 
     phrase: str = Field(min_length=1)
     message: str | None = Field(None, description="the finding's message; {phrase} is the phrase as configured")
-    severity: Severity = Severity.warning
+    severity: Severity | None = Field(None, description="default: AL990's severity (warning unless configured)")
 
     @field_validator("phrase")
     @classmethod

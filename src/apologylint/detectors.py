@@ -21,6 +21,7 @@ from .ruleset import (
     Filters,
     LexiconRule,
     MetricRule,
+    MetaRule,
     MoveRule,
     PatternRule,
     PythonRule,
@@ -281,6 +282,14 @@ class MoveDetector(Detector):
             yield Hit(m.span, {"match": m.span.text, **m.detail})
 
 
+class MetaDetector(Detector):
+    """A built-in rule (ruleset.MetaRule): the linter makes its findings once every detector has
+    run (team phrases, suppression comments), so the parse has nothing for it to find."""
+
+    def find(self, ex: Exchange) -> Iterator[Hit]:
+        return iter(())
+
+
 #: the detector class of each rule class (ruleset.RULE_CLASSES); a test checks none is missing
 KINDS: dict[type, type[Detector]] = {
     LexiconRule: SpanDetector,
@@ -291,6 +300,7 @@ KINDS: dict[type, type[Detector]] = {
     ConditionalRule: ConditionalDetector,
     MetricRule: MetricDetector,
     MoveRule: MoveDetector,
+    MetaRule: MetaDetector,
 }
 
 

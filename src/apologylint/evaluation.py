@@ -67,6 +67,24 @@ class Scores:
     errors: dict[str, list[tuple[str, Item]]] = field(default_factory=dict)
     skipped: list[tuple[Item, str]] = field(default_factory=list)  # items that could not be linted, with why
 
+    @classmethod
+    def merge(cls, parts: list["Scores"]) -> "Scores":
+        """The scores of several runs (files scored with different configurations) as one."""
+        if len(parts) == 1:
+            return parts[0]
+        counts: dict[str, dict[str, int]] = {}
+        errors: dict[str, list[tuple[str, Item]]] = {}
+        skipped: list[tuple[Item, str]] = []
+        for part in parts:
+            for cat, c in part.counts.items():
+                total = counts.setdefault(cat, {k: 0 for k in c})
+                for k, v in c.items():
+                    total[k] = total.get(k, 0) + v
+            for cat, errs in part.errors.items():
+                errors.setdefault(cat, []).extend(errs)
+            skipped.extend(part.skipped)
+        return cls(counts, errors, skipped)
+
     def prf(self, cat: str) -> tuple[float, float, float]:
         c = self.counts[cat]
         p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0

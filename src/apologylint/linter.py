@@ -14,7 +14,7 @@ from .config import Config
 from .fixes import make_fix
 from .models import Counts, CustomerEvidence, CustomerReadingModel, Finding, MoveEvidence, Readability, Report, SentenceMoves, Severity
 from .recovery import recover
-from .ruleset import TUNABLE, RuleFileError, load_all, matches, selected
+from .ruleset import META_TUNABLE, TUNABLE, RuleFileError, load_all, matches, selected
 from .text import LineIndex, content_bounds, normalize
 
 
@@ -73,21 +73,39 @@ class Linter:
             config = Config.model_validate(config)
         self.config = config
         rules, signals = load_all(tuple(config.rule_paths))
-        builtins = _builtin_rules()
         for what, keys in (("select/ignore", [*config.select, *config.extend_select, *config.ignore]),
                            *((f"per-file-ignores '{glob}'", keys) for glob, keys in config.per_file_ignores.items())):
             for key in keys:
-                if not any(matches(r, key) for r in [*rules, *builtins]):
+                if not any(matches(r, key) for r in rules):
                     raise RuleFileError(f"configuration: {what}: '{key}' matches no rule id, name, prefix or category")
         for key in config.rules:
             if not any(key.upper() == r.id or key == r.name for r in rules):
                 raise RuleFileError(f"configuration: rules.{key}: no rule has this id or name")
         self.rules = [self._configured(r) for r in rules]
-        self.active = [r for r in self.rules if r.enabled and selected(r, config.effective_select, config.ignore)]
-        self._all_rules = [*self.rules, *builtins]
+        self.active = [r for r in self.rules if r.enabled and self._runs(r)]
+        self._all_rules = self.rules
+        self._by_id = {r.id: r for r in self.rules}
         self.signals = signals
         self._compiled = None
         self._nlp = None
+
+    def _runs(self, rule) -> bool:
+        """Whether an enabled rule runs: selected by `select` and `ignore`, except the built-in
+        rules of suppression (rules/meta.yaml), whose findings are about the comments, not the
+        reply: an invalid comment (AL001) is always reported, an unused one (AL000) when
+        `report-unused-suppressions` asks for it."""
+        from . import suppress
+
+        if rule.id == suppress.INVALID_ID:
+            return True
+        if rule.id == suppress.UNUSED_ID:
+            return self.config.report_unused_suppressions
+        return selected(rule, self.config.effective_select, self.config.ignore)
+
+    def _severity(self, rule_id: str) -> Severity:
+        """A built-in rule's severity as configured (`[rules.AL990] severity = ...`)."""
+        rule = self._by_id.get(rule_id)
+        return rule.severity if rule is not None else Severity.warning
 
     def _configured(self, rule):
         """The rule with the configuration's overrides (by id and by name, merged) applied."""
@@ -99,9 +117,10 @@ class Linter:
             return rule
         from pydantic import ValidationError
 
-        fixed = sorted(set(overrides) - TUNABLE)
+        tunable = META_TUNABLE if rule.kind == "builtin" else TUNABLE
+        fixed = sorted(set(overrides) - tunable)
         if fixed:
-            raise RuleFileError(f"configuration: rule {rule.id}: cannot change {', '.join(fixed)} (tunable: {', '.join(sorted(TUNABLE))})")
+            raise RuleFileError(f"configuration: rule {rule.id}: cannot change {', '.join(fixed)} (tunable: {', '.join(sorted(tunable))})")
         try:
             tuned = type(rule).model_validate({**rule.model_dump(), **overrides})
         except ValidationError as exc:
@@ -193,8 +212,8 @@ class Linter:
         if not cfg.flag_phrases and not cfg.allow_words and not cfg.per_file_ignores and not prep.directives and not item.directives:
             return report
         lines = LineIndex(text)
-        if cfg.flag_phrases and selected(vocabulary.TEAM_PHRASE, cfg.effective_select, cfg.ignore):
-            findings += vocabulary.team_findings(prep.text, cfg.flag_phrases, lines.position)
+        if cfg.flag_phrases and any(r.id == vocabulary.TEAM_PHRASE_ID for r in self.active):
+            findings += vocabulary.team_findings(prep.text, cfg.flag_phrases, lines.position, self._severity(vocabulary.TEAM_PHRASE_ID))
         findings = vocabulary.drop_allowed(findings, text, cfg.allow_words)
         extra = cfg.ignores_for(item.path)
         if extra:
@@ -202,9 +221,12 @@ class Linter:
         directives = sorted([*item.directives, *prep.directives], key=lambda d: d.start)
         findings, used = suppress.apply(findings, directives)
         known = lambda key: any(matches(r, key) for r in self._all_rules)  # noqa: E731
-        for d, message, code, name in suppress.problems(directives, used, report_unused=cfg.report_unused_suppressions, known=known):
+        report_unused = any(r.id == suppress.UNUSED_ID for r in self.active)
+        for d, message, code, name in suppress.problems(directives, used, report_unused=report_unused, known=known):
+            if code not in self._by_id or not self._by_id[code].enabled:
+                continue  # switched off: [rules.AL001] enabled = false
             line, column = lines.position(d.start)
-            findings.append(Finding(rule=code, name=name, category=suppress.CATEGORY, severity=Severity.warning, message=message,
+            findings.append(Finding(rule=code, name=name, category=suppress.CATEGORY, severity=self._severity(code), message=message,
                                     start=d.start, end=d.end, line=line, column=column, excerpt=text[d.start:d.end]))
         findings = [f if f.excerpt == text[f.start:f.end] else f.model_copy(update={"excerpt": text[f.start:f.end]}) for f in findings]
         findings.sort(key=lambda f: (f.start, f.rule))
@@ -342,18 +364,6 @@ def _readability(ex) -> Readability:
 
 def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 1)
-
-
-def _builtin_rules() -> list:
-    """The rules that live in code, not in rules/*.yaml: what select and ignore may name besides
-    the rule files' rules (the team phrase rule, and suppression's own findings)."""
-    from . import suppress, vocabulary
-
-    return [
-        vocabulary.TEAM_PHRASE,
-        vocabulary.BuiltinRule(suppress.UNUSED_ID, suppress.UNUSED_NAME, suppress.CATEGORY),
-        vocabulary.BuiltinRule(suppress.INVALID_ID, suppress.INVALID_NAME, suppress.CATEGORY),
-    ]
 
 
 _default: Linter | None = None

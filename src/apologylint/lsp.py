@@ -10,8 +10,12 @@ findings there as they type, the way a code linter's do:
   preferred quick fixes, unsafe ones offered but not preferred, display-only ones never), and a
   "fix all safe" source action.
 
-The Linter is built on the first lint and its pipeline loaded then, in a single worker thread:
-one Linter is not thread-safe, and the event loop must stay free to read the next keystroke.
+Each document is linted with the configuration nearest its file (`cli.common.Configs`, as the
+lint command finds a file's; `--config` or the editor's `config` option for every document), and
+its suppression comments are read in its syntax by the linter (`Extract.syntax`, `directives`).
+A Linter is built per configuration on the first lint that needs it, and the pipeline loaded
+then, in a single worker thread: one Linter is not thread-safe, and the event loop must stay
+free to read the next keystroke.
 Nothing that goes wrong in a lint is allowed to end the server: it becomes a `window/logMessage`
 line (and, for a broken configuration, one `window/showMessage`).
 
@@ -62,7 +66,8 @@ class InitOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    config: str | None = Field(None, description="settings file (as --config)")
+    config: str | None = Field(None, description="settings file for every document (as --config)")
+    isolated: bool | None = Field(None, description="read no configuration file (as --isolated)")
     model: str | None = None
     select: list[str] | None = None
     ignore: list[str] | None = None
@@ -90,6 +95,10 @@ class Settings:
             value = getattr(options, key)
             if value is not None:
                 setattr(args, attr, value)
+        if options.isolated is not None:
+            args.isolated = options.isolated
+        if options.config is not None and not options.isolated:
+            args.isolated = False  # the editor's file wins over a --isolated on the command line
         return Settings(
             args=args,
             debounce=self.debounce if options.debounce_ms is None else options.debounce_ms / 1000,
@@ -193,13 +202,17 @@ def kind_of(language_id: str | None, uri: str) -> Kind:
 @dataclass
 class Extract:
     """The text that gets linted, and where each of its characters is in the document
-    (`starts[i]`, `ends[i]`; None when the text is the document itself)."""
+    (`starts[i]`, `ends[i]`; None when the text is the document itself), with the comment syntax
+    its suppression comments are read in (suppress.SYNTAXES) and the directives read outside it
+    (a mail buffer's X-Apologylint-Disable header)."""
 
     text: str
     in_reply_to: str | None = None
     starts: list[int] | None = None
     ends: list[int] | None = None
     source: str = ""
+    syntax: str = "text"
+    directives: list = field(default_factory=list)
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         """Document offsets of the linted text's [a, b)."""
@@ -240,8 +253,8 @@ class _Builder:
         self.starts.extend([a] * len(text))
         self.ends.extend([b] * len(text))
 
-    def build(self, in_reply_to: str | None = None) -> Extract:
-        return Extract("".join(self.out), in_reply_to, self.starts, self.ends, self.source)
+    def build(self, in_reply_to: str | None = None, syntax: str = "text", directives: list | None = None) -> Extract:
+        return Extract("".join(self.out), in_reply_to, self.starts, self.ends, self.source, syntax, directives or [])
 
 
 #: elements whose tags break a line where a browser would
@@ -274,10 +287,17 @@ def _placeholder(expr: str) -> str:
 def _markup(source: str, kind: Kind) -> Extract:
     """The text of an HTML page or a Jinja template, markup set aside: tags go (a block tag leaves
     a line break), entities are decoded, script and style go, a `{{ variable }}` reads as its
-    name; whitespace runs read as one space, as a browser shows them."""
+    name; whitespace runs read as one space, as a browser shows them.
+
+    Suppression comments stay, as they are in the document, for the linter to read and blank
+    (`apologylint.suppress`): `<!-- apologylint: ... -->` in HTML, `{# apologylint: ... #}` in a
+    Jinja template (an HTML one too, as the command line reads an .html.j2 file)."""
+    from .suppress import is_directive
+
     b = _Builder(source)
     pos = 0
     html = kind != "jinja"
+    syntax = "html" if kind == "html" else "jinja"
 
     def text(a: int, e: int) -> None:
         if not html:
@@ -293,7 +313,9 @@ def _markup(source: str, kind: Kind) -> Extract:
     for m in _MARKUP[kind].finditer(source):
         text(pos, m.start())
         token = m.group(0)
-        if m.groupdict().get("expr") is not None:
+        if token.startswith(("<!--", "{#")) and is_directive(token, syntax):
+            b.keep(m.start(), m.end())
+        elif m.groupdict().get("expr") is not None:
             b.put(_placeholder(m.group("expr")), m.start(), m.end())
         elif token.startswith("&"):
             b.put(htmllib.unescape(token), m.start(), m.end())
@@ -301,7 +323,7 @@ def _markup(source: str, kind: Kind) -> Extract:
             b.put("\n", m.start(), m.end())
         pos = m.end()
     text(pos, len(source))
-    return b.build()
+    return b.build(syntax=syntax)
 
 
 _HEADER_LINE = re.compile(r"[A-Za-z0-9-]+:[ \t]|[ \t]+\S")
@@ -312,18 +334,29 @@ def _mail(source: str) -> Extract:
     quoted history and the signature set aside as the command line sets them aside in an email,
     and the quoted customer message used as the context, as `apologylint msg.eml` uses it."""
     from .mail.quotes import customer_text, layout
+    from .suppress import HEADER, header_directives
 
     lf = source.replace("\r\n", " \n").replace("\r", "\n")  # same length: offsets stay the document's
     body = 0
     lines = lf.split("\n")
+    disable: list[str] = []  # X-Apologylint-Disable values, as an email's header is read
     if lines and re.match(r"[A-Za-z0-9-]+:[ \t]", lines[0]):
-        at = 0
+        at, ours = 0, False
         for line in lines:
             if not line.strip():
                 body = at + len(line) + 1
                 break
             if not _HEADER_LINE.match(line):
+                disable = []  # no header block after all
                 break
+            if line[:1] in " \t":  # a folded header's next line
+                if ours:
+                    disable[-1] += " " + line.strip()
+            else:
+                name, _, value = line.partition(":")
+                ours = name.strip().lower() == HEADER.lower()
+                if ours:
+                    disable.append(value.strip())
             at += len(line) + 1
     lay = layout(lf[body:])
     b = _Builder(source)
@@ -331,13 +364,27 @@ def _mail(source: str) -> Extract:
         if n:
             b.put("\n\n", body + s, body + s)  # a paragraph break where a block was set aside
         b.keep(body + s, body + e)
-    return b.build(customer_text(lay.quoted))
+    # a body's comments are the customer's to see (syntax "none"); the header is the directive
+    return b.build(customer_text(lay.quoted), syntax="none", directives=header_directives(disable) if body else [])
 
 
-def extract(source: str, kind: Kind) -> Extract:
-    """What the linter reads of a document of this kind."""
+def syntax_of(language_id: str | None, uri: str) -> str:
+    """The comment syntax of a plain-text document: Markdown's `<!-- -->` for a markdown
+    document, else plain text (`# apologylint:` lines when the configuration's `hash-comments`
+    is on), as the command line reads .md and .txt."""
+    from .suppress import syntax_for
+
+    if (language_id or "").lower() in ("markdown", "mdx", "rmd", "quarto"):
+        return "markdown"
+    name = uri.rsplit("/", 1)[-1].split("?", 1)[0]
+    return "markdown" if syntax_for(name) == "markdown" else "text"
+
+
+def extract(source: str, kind: Kind, syntax: str = "text") -> Extract:
+    """What the linter reads of a document of this kind; `syntax` is that of a plain-text
+    document's suppression comments (`syntax_of`); the other kinds have their own."""
     if kind == "text":
-        return Extract(source, source=source)
+        return Extract(source, source=source, syntax=syntax)
     if kind == "mail":
         return _mail(source)
     return _markup(source, kind)
@@ -410,6 +457,7 @@ class DocState:
     text: str | None = None
     located: list[Located] = field(default_factory=list)
     extract: Extract | None = None
+    linter: Any = None  # the Linter of the document's configuration (its rules explain a hover)
 
 
 class ApologyServer(LanguageServer):
@@ -420,9 +468,9 @@ class ApologyServer(LanguageServer):
         self.settings = settings
         self.docs: dict[str, DocState] = {}
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="apologylint-lint")
-        self._linter: Any = None
-        self._linter_error: str | None = None
-        self._told = False  # the broken configuration was shown to the user (once is enough)
+        self._configs: Any = None  # cli.common.Configs: discovery, and a Linter per configuration
+        self.root: str | None = None  # the workspace folder: where a document without a path is configured from
+        self._told: set[str] = set()  # each broken configuration is shown to the user once
         self._pending_notice: str | None = None  # said once the editor has finished initializing
 
     # -- messages to the editor ------------------------------------------------------------------
@@ -434,39 +482,56 @@ class ApologyServer(LanguageServer):
         self.window_show_message(lsp.ShowMessageParams(type=level, message=message))
 
     # -- the linter (worker thread only) -----------------------------------------------------------
+    def path_of(self, uri: str) -> str | None:
+        """The file of a `file:` document; None for an unsaved one (untitled:, and the like)."""
+        if not uri.startswith("file:"):
+            return None
+        from pygls.uris import to_fs_path
+
+        return to_fs_path(uri)
+
     def linter_for(self, uri: str) -> Any:
-        """The Linter for a document. One for every document today; per-file configuration
-        discovery would choose here, by the document's path."""
-        if self._linter is None and self._linter_error is None:
-            from .cli.common import build_config
-            from .linter import Linter
-            from .nlp import ModelNotFound
-            from .ruleset import RuleFileError
-            from .safeload import DataFileError
+        """The Linter for a document, with its configuration found as the command line finds a
+        file's: the nearest `.apologylint.toml` or `pyproject.toml` with `[tool.apologylint]` at
+        or above the document's folder (a document with no path: the workspace folder, else the
+        server's working directory); `--config` or the editor's `config` option for every
+        document instead; none with `--isolated`. The flags and the editor's options go on top.
+        One Linter per distinct configuration, built on first use (they share the pipeline)."""
+        from .cli.common import Configs
+        from .nlp import ModelNotFound
+        from .ruleset import RuleFileError
+        from .safeload import DataFileError
 
-            try:
-                linter = Linter(build_config(self.settings.args))
-                linter.compiled  # load the pipeline and compile the rules now
-                self._linter = linter
-            except (ValueError, RuleFileError, ModelNotFound, DataFileError, OSError) as exc:
-                self._linter_error = f"apologylint: {exc}".splitlines()[0]
-                raise LintFailure(self._linter_error, lsp.MessageType.Error) from None
-        if self._linter is None:
-            raise LintFailure(self._linter_error or "apologylint: no linter", lsp.MessageType.Error)
-        return self._linter
+        if self._configs is None:
+            self._configs = Configs(self.settings.args)
+        path = self.path_of(uri) or self.root
+        try:
+            linter = self._configs.linter(path)
+            linter.compiled  # load the pipeline and compile the rules now
+        except (ValueError, RuleFileError, ModelNotFound, DataFileError, OSError) as exc:
+            raise LintFailure(f"apologylint: {exc}".splitlines()[0], lsp.MessageType.Error) from None
+        return linter
 
-    def lint_text(self, uri: str, source: str, kind: Kind) -> tuple[Extract, list[Located]]:
+    def forget_configuration(self) -> None:
+        """A configuration file was saved: read the files again (and rebuild the Linters) on the
+        next lint. Runs on the lint thread, so no lint sees half of it."""
+        self._configs = None
+
+    def lint_text(self, uri: str, source: str, kind: Kind, syntax: str = "text") -> tuple[Extract, list[Located], Any]:
+        """The extract, the findings in the document and the Linter that made them. Suppression
+        comments are honoured in the document's syntax (`Extract.syntax`) and `per-file-ignores`
+        by its path, as the command line honours them for the file."""
         from .linter import TextTooLong
 
-        ex = extract(source, kind)
+        ex = extract(source, kind, syntax)
         if not ex.text.strip():
-            return ex, []
+            return ex, [], None
         linter = self.linter_for(uri)
         try:
-            report = linter.lint(ex.text, ex.in_reply_to)
+            report = linter.lint(ex.text, ex.in_reply_to, syntax=ex.syntax, path=self.path_of(uri), directives=ex.directives)
         except TextTooLong as exc:
             raise LintFailure(f"apologylint: {uri}: {exc}") from None
-        return ex, locate(ex, report.findings)
+        return ex, locate(ex, report.findings), linter
 
     # -- scheduling (event loop) -------------------------------------------------------------------
     def schedule(self, uri: str, delay: float) -> None:
@@ -484,14 +549,16 @@ class ApologyServer(LanguageServer):
         doc = self.workspace.get_text_document(uri)
         source, version = doc.source, doc.version
         kind = kind_of(doc.language_id, uri)
+        syntax = syntax_of(doc.language_id, uri)
         loop = asyncio.get_running_loop()
+        linter = None
         try:
-            ex, located = await loop.run_in_executor(self._executor, self.lint_text, uri, source, kind)
+            ex, located, linter = await loop.run_in_executor(self._executor, self.lint_text, uri, source, kind, syntax)
         except asyncio.CancelledError:
             raise
         except LintFailure as exc:
-            if exc.level == lsp.MessageType.Error and not self._told:
-                self._told = True
+            if exc.level == lsp.MessageType.Error and str(exc) not in self._told:
+                self._told.add(str(exc))
                 self.tell(str(exc))
             else:
                 self.log(str(exc), exc.level)
@@ -502,7 +569,7 @@ class ApologyServer(LanguageServer):
         state = self.docs.get(uri)
         if state is None or self.workspace.get_text_document(uri).source != source:
             return  # closed, or changed: the newer lint publishes
-        state.text, state.extract, state.located = source, ex, located
+        state.text, state.extract, state.located, state.linter = source, ex, located, linter
         pos = Positions(source, self.workspace.position_encoding)
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[diagnostic(loc, pos) for loc in located], version=version)
@@ -531,9 +598,9 @@ class ApologyServer(LanguageServer):
         state, pos = found
         at = pos.offset(params.position)
         under = [loc for loc in state.located if loc.start <= at < loc.end or loc.start == loc.end == at]
-        if not under or self._linter is None:
+        if not under or state.linter is None:
             return None
-        rules = {r.id: r for r in self._linter.rules}
+        rules = {r.id: r for r in state.linter.rules}
         return lsp.Hover(
             contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=hover_markdown(under, rules)),
             range=pos.range(min(loc.start for loc in under), max(loc.end for loc in under)),
@@ -592,9 +659,14 @@ def make_server(settings: Settings) -> ApologyServer:
     def initialize(ls: ApologyServer, params: lsp.InitializeParams) -> None:
         from .cli.common import build_config
 
+        folders = params.workspace_folders or []
+        root = folders[0].uri if folders else params.root_uri
+        if root:
+            ls.root = ls.path_of(root)
         try:
             settings = ls.settings.with_options(parse_options(params.initialization_options))
-            build_config(settings.args)  # a missing or broken config file is said now, once
+            if getattr(settings.args, "config", None) or getattr(settings.args, "isolated", False):
+                build_config(settings.args)  # a missing or broken config file is said now, once
         except Exception as exc:  # ValueError, DataFileError: one line either way
             ls._pending_notice = f"apologylint: {exc}".splitlines()[0] + "; using the command line's settings"
         else:
@@ -615,7 +687,14 @@ def make_server(settings: Settings) -> ApologyServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: ApologyServer, params: lsp.DidSaveTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri, 0)
+        from .discovery import CONFIG_FILES
+
+        uri = params.text_document.uri
+        if uri.rsplit("/", 1)[-1] in CONFIG_FILES:  # a configuration changed: every open document is linted again with it
+            ls._executor.submit(ls.forget_configuration)
+            for other in list(ls.docs):
+                ls.schedule(other, 0)
+        ls.schedule(uri, 0)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: ApologyServer, params: lsp.DidCloseTextDocumentParams) -> None:

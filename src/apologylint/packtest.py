@@ -3,7 +3,9 @@ example may. The test suite (tests/test_rule_examples.py) and `apologylint test-
 judge an example here, so a pack author's check and ours are the same check.
 
 A rule that is off by default is run switched on, as a user who opts in would run it; every other
-rule runs as configured, so an example is linted exactly as a real reply would be.
+rule runs as configured, so an example is linted exactly as a real reply would be. A built-in rule
+(rules/meta.yaml) is run with the configuration its `example_config` gives (AL990's examples need a
+flagged phrase, AL000's `report-unused-suppressions`).
 """
 from __future__ import annotations
 
@@ -115,11 +117,17 @@ class ExampleRunner:
     def _config(self, **more: Any):
         from .config import Config
 
-        return Config(rule_paths=self.rule_paths, model=self.model, **more)
+        return Config.model_validate({**more, "rule_paths": self.rule_paths, "model": self.model})
 
     def linter_for(self, rule: Any):
         from .linter import Linter
 
+        needs = getattr(rule, "example_config", None)
+        if needs:  # a built-in rule: its examples mean something only with this configuration
+            if rule.id not in self._opted_in:
+                extra = {"rules": {rule.id: {"enabled": True}}} if not rule.enabled else {}
+                self._opted_in[rule.id] = Linter(self._config(**needs, **extra))
+            return self._opted_in[rule.id]
         if rule.enabled:
             if self._base is None:
                 self._base = Linter(self._config())

@@ -252,12 +252,29 @@ class PythonRule(RuleBase):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
+class MetaRule(RuleBase):
+    """A rule whose findings the linter makes itself, after every other rule has run: the team's
+    flagged phrases (AL990, `apologylint.vocabulary`) and suppression's own findings (AL000,
+    AL001, `apologylint.suppress`). Declared in `rules/meta.yaml` like any rule, so `rules`,
+    `explain`, `--select` and the SARIF driver know them the one way they know every rule; only
+    the shipped rules may be of this kind (a pack's would never fire).
+
+    Their examples need a configuration to mean anything (AL990 fires only on configured phrases,
+    AL000 only with `report-unused-suppressions`): `example_config` is the configuration the
+    examples are linted with (`apologylint.packtest`)."""
+
+    kind: Literal["builtin"]
+    example_config: dict[str, Any] = Field(default_factory=dict, description="configuration keys the examples are linted with")
+
+
 Rule = Annotated[
-    Union[LexiconRule, PatternRule, DependencyRule, CountRule, ConditionalRule, MetricRule, MoveRule, PythonRule],
+    Union[LexiconRule, PatternRule, DependencyRule, CountRule, ConditionalRule, MetricRule, MoveRule, PythonRule, MetaRule],
     Field(discriminator="kind"),
 ]
 _RULES = TypeAdapter(list[Rule])
-RULE_CLASSES = (LexiconRule, PatternRule, DependencyRule, CountRule, ConditionalRule, MetricRule, MoveRule, PythonRule)
+RULE_CLASSES = (LexiconRule, PatternRule, DependencyRule, CountRule, ConditionalRule, MetricRule, MoveRule, PythonRule, MetaRule)
+#: what configuration may change on a built-in rule (its logic and message live in code)
+META_TUNABLE = {"severity", "enabled"}
 KIND_NAMES = {cls.model_fields["kind"].annotation.__args__[0] for cls in RULE_CLASSES}
 
 
@@ -534,6 +551,8 @@ def load_all(extra: tuple[pathlib.Path, ...] = ()) -> tuple[tuple, tuple]:
     for f, folder in sources:
         for r in load_rule_file(f, folder):
             r._source = f
+            if isinstance(r, MetaRule) and f.parent != shipped:
+                raise RuleFileError(f"{f}: rule {r.id}: kind: builtin is for apologylint's own rules (rules/meta.yaml); a pack's rule needs a detector kind")
             if r.pack is not None:
                 where = f.parent if folder is not None else f
                 known = packs.setdefault(r.pack.name, (r.pack, where))

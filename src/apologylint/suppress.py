@@ -98,6 +98,14 @@ def syntax_for(path: str | None) -> str:
     return "text"
 
 
+def is_directive(token: str, syntax: str) -> bool:
+    """Whether a whole comment (`<!-- ... -->` for "markdown"/"html", `{# ... #}` for "jinja") is
+    an apologylint directive: what an extractor that drops comments must keep for `prepare`
+    (the editor server's HTML and Jinja reading does)."""
+    pattern = {"markdown": _HTML, "html": _HTML, "jinja": _JINJA}.get(syntax)
+    return pattern is not None and pattern.fullmatch(token) is not None
+
+
 def parse_body(body: str) -> tuple[str, tuple[str, ...] | None, str | None]:
     """(action, rules or None for all, error) of what follows `apologylint:`."""
     m = _BODY.fullmatch(body)
@@ -309,6 +317,6 @@ def problems(directives: Sequence[Directive], used: set[tuple[int, str | None]],
 
 
 __all__ = [
-    "Directive", "HEADER", "INVALID_ID", "Prepared", "SYNTAXES", "UNUSED_ID", "apply", "header_directives", "mark_html",
+    "Directive", "HEADER", "INVALID_ID", "Prepared", "SYNTAXES", "UNUSED_ID", "apply", "header_directives", "is_directive", "mark_html",
     "parse_body", "prepare", "problems", "strip_marks", "syntax_for",
 ]

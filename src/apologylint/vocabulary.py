@@ -66,9 +66,10 @@ def spans(text: str, phrases: Iterable[str], *, ignore_case: bool) -> list[tuple
     return sorted(out)
 
 
-def team_findings(text: str, phrases: Sequence, position) -> list[Finding]:
+def team_findings(text: str, phrases: Sequence, position, severity: Severity = Severity.warning) -> list[Finding]:
     """AL990 findings for each occurrence of a configured `FlagPhrase`; `position(offset)` is the
-    (line, column) of an offset, as the linter counts them."""
+    (line, column) of an offset, as the linter counts them. `severity` is the rule's (its entry in
+    rules/meta.yaml, as configured), for an entry that gives none."""
     out = []
     for entry in phrases:
         for start, end, _ in spans(text, [entry.phrase], ignore_case=True):
@@ -76,7 +77,7 @@ def team_findings(text: str, phrases: Sequence, position) -> list[Finding]:
             template = entry.message or DEFAULT_MESSAGE
             out.append(Finding(
                 rule=TEAM_PHRASE_ID, name=TEAM_PHRASE_NAME, category=TEAM_PHRASE_CATEGORY,
-                severity=Severity(entry.severity), message=template.replace("{phrase}", entry.phrase),
+                severity=Severity(entry.severity) if entry.severity is not None else severity, message=template.replace("{phrase}", entry.phrase),
                 start=start, end=end, line=line, column=column, excerpt=text[start:end],
                 suggestion=None,
             ))

@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 
-from .common import add_config_options, make_linter
+from .common import add_config_options, linters_for
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -20,22 +20,27 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..evaluation import load_items, score
+    from ..evaluation import Scores, load_items, score
 
     # a file that cannot be read is one line on stderr and exit 2, and the others are still scored
-    items, status = [], 0
+    per_file, status = [], 0
     for f in args.files:
         try:
-            items.extend(load_items(f))
+            per_file.append((f, load_items(f)))
         except (OSError, ValueError) as exc:
             print(f"apologylint: {_one_line(exc, f)}", file=sys.stderr)
             status = 2
-    if not items:
+    if not any(items for _, items in per_file):
         return 2 if status else _nothing()
-    linter = make_linter(args)
-    if linter is None:
+    # each file is scored with its nearest configuration, as the lint command lints a file
+    # (--config for all, --isolated for none); files of one configuration share a Linter and a batch
+    linters = linters_for(args, [_Named(f) for f, _ in per_file])
+    if linters is None:
         return 2
-    result = score(linter, items)
+    groups: dict[int, tuple[object, list]] = {}
+    for linter, (_, items) in zip(linters, per_file):
+        groups.setdefault(id(linter), (linter, []))[1].extend(items)
+    result = Scores.merge([score(linter, items) for linter, items in groups.values()])
     for item, why in result.skipped:
         print(f"apologylint: {item.id}: not scored: {why}", file=sys.stderr)
         status = 2
@@ -48,6 +53,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(result.format())
     return status
+
+
+class _Named:
+    """What `linters_for` needs of an input: its path."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
 
 
 def _one_line(exc: Exception, path: str) -> str:

@@ -19,7 +19,8 @@ def render(rule) -> str:
         for ex in items:
             if ex.in_reply_to:
                 out.append(f"    (customer) {ex.in_reply_to}")
-            out.append(textwrap.indent(textwrap.fill(ex.text, 92), "    "))
+            # each line of the example as written (a suppression comment is a line of its own)
+            out.extend(textwrap.indent(textwrap.fill(line, 92), "    ") for line in ex.text.splitlines() if line.strip())
             out.append("")
         return "\n".join(out).rstrip()
 

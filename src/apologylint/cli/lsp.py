@@ -1,5 +1,10 @@
 """`apologylint lsp`: the editor server. This module only reads the flags; the server is
-`apologylint.lsp`, imported when it runs, so `apologylint lsp --help` loads neither pygls nor spaCy."""
+`apologylint.lsp`, imported when it runs, so `apologylint lsp --help` loads neither pygls nor spaCy.
+
+Each document is linted with the configuration nearest to its file, as the lint command lints a
+file; `--config FILE` applies one file to every document and `--isolated` reads none. A broken
+`--config` stops the server before it starts; a broken discovered file is shown in the editor
+when a document under it is linted."""
 from __future__ import annotations
 
 import argparse
@@ -22,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
         print("apologylint lsp: --debounce-ms must be between 0 and 10000", file=sys.stderr)
         return 2
     try:
-        build_config(args)  # a broken --config is one line now, not a silent server
+        if args.config or args.isolated:
+            build_config(args)  # a broken --config is one line now, not a silent server
     except Exception as exc:
         print(f"apologylint: {exc}".splitlines()[0], file=sys.stderr)
         return 2

@@ -30,7 +30,9 @@ def run(args: argparse.Namespace) -> int:
         context = read_or_report(args.in_reply_to, "apologylint rewrite") if args.in_reply_to else None
     except Unreadable:
         return 2
-    linter = make_linter(args)
+    # the draft's nearest configuration (standard input: the working directory's), as the lint
+    # command finds it; --config and --isolated as there
+    linter = make_linter(args, None if args.file == "-" else args.file)
     if linter is None:
         return 2
     try:

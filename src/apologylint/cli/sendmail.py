@@ -13,6 +13,8 @@ draft). Nothing is dropped silently:
   broken configuration, a crash, the lint running past --budget): fail-open by default: sent
   unchanged with a warning; with --fail-closed it is held, exit 2;
 - nothing to lint (an empty body, a forward without a note): sent, and the hook says so;
+- findings the message silences with an `X-Apologylint-Disable: RULE, ...` header (see the
+  README's "Suppressing a finding") do not hold it;
 - skipped on purpose: an `X-Apologylint: skip` header in the message, or APOLOGYLINT_SKIP=1 in
   the environment, sends it without linting (the header is sent as it is: the bytes are never
   changed);
@@ -20,6 +22,10 @@ draft). Nothing is dropped silently:
 
 Every outcome is one line of $XDG_STATE_HOME/apologylint/hook.log (default
 ~/.local/state/apologylint/hook.log), because a client shows nothing of a sendmail that exits 0.
+
+The configuration is the lint command's for standard input: the nearest `.apologylint.toml` (or
+`pyproject.toml` with `[tool.apologylint]`) at or above the working directory the mail client
+starts the wrapper in, `--config FILE` instead, or none with `--isolated`.
 
 The lint runs in a forked child process that the wrapper kills when the budget is spent (a lint
 that loops, eats memory or crashes cannot stall or lose the message). Once decided, the message is
@@ -44,7 +50,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .common import add_config_options, make_linter
+from .common import add_config_options, lint_input, make_linter
 
 SKIP_ENV = "APOLOGYLINT_SKIP"
 SKIP_HEADER = "X-Apologylint"
@@ -263,6 +269,8 @@ def _verdict(data: bytes, args: argparse.Namespace) -> Verdict:
         said = io.StringIO()
         real, sys.stderr = sys.stderr, said
         try:
+            # the working directory's configuration (the nearest .apologylint.toml or pyproject.toml
+            # with [tool.apologylint], as the lint command finds it for standard input), or --config
             linter = make_linter(args)  # prints its own one-line error
         finally:
             sys.stderr = real
@@ -270,7 +278,10 @@ def _verdict(data: bytes, args: argparse.Namespace) -> Verdict:
             lines = [ln for ln in said.getvalue().splitlines() if ln.strip()]
             why = lines[-1].removeprefix("apologylint: ") if lines else "the linter could not be set up"
             return Verdict("problem", f"cannot lint: {why}")
-        report = linter.lint(message.text, message.in_reply_to)
+        # the message's X-Apologylint-Disable header is honoured, as `apologylint msg.eml` honours it
+        report = next(linter.lint_many([lint_input(message)]))
+        if report.error is not None:
+            return Verdict("problem", f"cannot lint this message: {report.error}")
         if report.ok:
             return Verdict("clean")
         return Verdict("held", report=_report_text(report, message), count=len(report.findings))

@@ -75,15 +75,21 @@ def _what(rule: Any) -> str:
         {"count": "N", "max": "the limit", "value": "N", "density": "N"}).strip()
 
 
+def _lines(text: str, sep: str) -> str:
+    """An example's lines, each with its spaces made one, joined by `sep` (an example such as
+    AL000's has a comment on a line of its own)."""
+    return sep.join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
 def _examples_md(items: Any) -> list[str]:
     out = []
     for ex in items:
         if ex.in_reply_to:
             out.append(f"> *Customer:* {' '.join(ex.in_reply_to.split())}")
             out.append(">")
-            out.append(f"> *Reply:* {' '.join(ex.text.split())}")
+            out.append(f"> *Reply:* {_lines(ex.text, '  ' + chr(10) + '> ')}")
         else:
-            out.append(f"> {' '.join(ex.text.split())}")
+            out.append(f"> {_lines(ex.text, '  ' + chr(10) + '> ')}")
         out.append("")
     return out
 
@@ -97,8 +103,8 @@ def help_text(rule: Any) -> tuple[str, str]:
     md += ["## Use instead", ""]
     md += _examples_md(rule.examples.good)
     txt = [f"{rule.name} ({rule.id}): {_what(rule)}", "", f"Why is this bad? {rationale}", "", "Example:"]
-    txt += [f"  {' '.join(ex.text.split())}" for ex in rule.examples.bad]
-    txt += ["", "Use instead:"] + [f"  {' '.join(ex.text.split())}" for ex in rule.examples.good]
+    txt += [f"  {_lines(ex.text, chr(10) + '  ')}" for ex in rule.examples.bad]
+    txt += ["", "Use instead:"] + [f"  {_lines(ex.text, chr(10) + '  ')}" for ex in rule.examples.good]
     if rule.suggestion:
         md += ["## Suggestion", "", rule.suggestion, ""]
         txt += ["", f"Suggestion: {rule.suggestion}"]
