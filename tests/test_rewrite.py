@@ -107,7 +107,8 @@ def test_excuses_and_defensive_lines_are_dropped_whole_when_nothing_is_left(rw):
     draft = ("Hi Sam,\n\nUnfortunately the courier lost your parcel, so there is nothing to track. Please calm down. "
              "You should have checked the size guide before ordering. I'm sorry your order is late. It will arrive on Friday.\n\nBest,\nKim")
     result = rw.rewrite(draft, LATE)
-    assert sentences_of(result.text) == ["I'm sorry your order is late.", "It will arrive on Friday."]
+    # the customer's stake (their daughter's party) is acknowledged in their words (issue 18, AL1002)
+    assert sentences_of(result.text) == ["I'm sorry your order is late.", "I know how much your daughter's party matters.", "It will arrive on Friday."]
     assert {d.category for d in result.dropped} == {"excuse", "defensive"}
 
 

@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..models import Finding, Report
 
 #: categories whose findings are about a part that is absent, not about a sentence
-MISSING = {"missing-empathy", "missing-next-step"}
+MISSING = {"missing-empathy", "missing-next-step", "under-recovery"}
 #: categories whose sentences may be dropped with their facts
 DROPPABLE = {"excuse", "defensive"}
 #: how a sentence is repaired, by category, in order of preference
@@ -162,6 +162,22 @@ def _tidy_sentence(s: str, ending: str = ".") -> str:
     if s and s[-1] not in ".!?" and not re.search(r"(https?://|www\.)\S+$", s):
         s += ending
     return s
+
+
+_TO_YOU = {"my": "your", "our": "your", "me": "you", "us": "you", "i": "you", "mine": "yours", "myself": "yourself"}
+
+
+def _stake_named(report: "Report") -> str | None:
+    """The longest stake the customer named, with their "my" turned to "your" ("my daughter's
+    party" -> "your daughter's party"), or None when none reads cleanly."""
+    if report.customer is None or not report.customer.stakes:
+        return None
+    text = max((e.text for e in report.customer.stakes), key=len)
+    words = [_TO_YOU.get(w.lower(), w) for w in text.split()]
+    out = " ".join(words)
+    if not re.fullmatch(r"[A-Za-z' -]{3,60}", out) or not out.lower().startswith("your "):
+        return None
+    return out
 
 
 def _words(s: str) -> int:
@@ -490,6 +506,18 @@ class Rewriter:
                     return rebuild(an, {vague: part})
                 inserts.setdefault(_last_position(an), []).append(part)
                 result.added.append(part)
+        stake = _stake_named(report) if "under-recovery" in missing and any(f.name == "stakes-ignored" for f in report.findings) else None
+        if stake and stake not in text:
+            # what the customer said was at stake, in their own words turned to "your": no fact invented
+            part = f"I know how much {stake} matters."
+            inserts.setdefault(min(1, len(an.sentences)), []).append(part)
+            result.added.append(part)
+        if "under-recovery" in missing and not inserts and "[[" not in text:
+            # what a serious failure needs beyond the fix (amends, an escalation, a follow-up, a word
+            # about what was at stake) is the agent's to decide: a placeholder marks where it goes
+            part = "[[how we'll make this right]]"
+            inserts.setdefault(_last_position(an), []).append(part)
+            result.added.append(part)
         return rebuild(an, {}, inserts=inserts) if inserts else text
 
     def _extra_apologies(self, an: Anatomy, report: "Report") -> list[int]:
