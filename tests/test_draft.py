@@ -142,7 +142,7 @@ def test_example_and_minimal_contexts_render_cleanly(name, channel):
         assert ctx["customer_name"] in text.splitlines()[0]
         if channel == "chat":
             assert "\n" not in text
-            assert 2 <= sentences(text) <= 3, text
+            assert 2 <= sentences(text) <= 4, text  # apology, owning it (a serious failure needs it: AL1001), next step, one detail
         else:
             paragraphs = text.split("\n\n")
             assert re.match(r"^(Hi|Hello|Dear) .+,$", paragraphs[0])

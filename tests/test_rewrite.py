@@ -103,12 +103,15 @@ def test_extra_apologies_go_and_one_stays(rw, linter):
     assert "I'm sorry your order #4471 is late." in out and "It will arrive on Friday." in out
 
 
-def test_excuses_and_defensive_lines_are_dropped_whole_when_nothing_is_left(rw):
+def test_excuses_and_defensive_lines_are_dropped_whole_when_nothing_is_left(rw, linter):
     draft = ("Hi Sam,\n\nUnfortunately the courier lost your parcel, so there is nothing to track. Please calm down. "
              "You should have checked the size guide before ordering. I'm sorry your order is late. It will arrive on Friday.\n\nBest,\nKim")
     result = rw.rewrite(draft, LATE)
-    # the customer's stake (their daughter's party) is acknowledged in their words (issue 18, AL1002)
-    assert sentences_of(result.text) == ["I'm sorry your order is late.", "I know how much your daughter's party matters.", "It will arrive on Friday."]
+    first, owned, last = sentences_of(result.text)
+    assert (first, last) == ("I'm sorry your order is late.", "It will arrive on Friday.")
+    # the customer's late order with a broken promise and a party at stake is serious (AL1001):
+    # the rewrite owns the failure the customer reported, in the scenario's own words
+    assert owned in result.added and linter.exchange(owned, LATE).moves_of("ownership")
     assert {d.category for d in result.dropped} == {"excuse", "defensive"}
 
 

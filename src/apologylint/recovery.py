@@ -26,7 +26,7 @@ COMPONENTS = (
     "acknowledgement", "apology", "responsibility", "empathy", "personal-empathy", "explanation",
     "repair", "next-step-time", "amends", "follow-up", "thanks", "forgiveness",
 )
-SITUATIONS = ("not-a-problem", "praise", "low", "medium", "high")
+SITUATIONS = ("not-a-problem", "praise", "customer-slip", "low", "medium", "high")
 
 #: a request for forgiveness (a closed class of its forms)
 FORGIVE = ("forgive", "another chance", "second chance", "accept our apolog", "accept my apolog")
@@ -53,7 +53,8 @@ class Weights(BaseModel):
             raise ValueError(f"weights must name exactly the components {COMPONENTS}")
         if set(self.called_for) != set(SITUATIONS):
             raise ValueError(f"called_for must name exactly the situations {SITUATIONS}")
-        for situation, names in self.called_for.items():
+        for situation, entries in self.called_for.items():
+            names = [n for e in entries for n in e.split("|")]
             unknown = set(names) - set(COMPONENTS)
             if unknown:
                 raise ValueError(f"called_for.{situation}: unknown components {sorted(unknown)}")
@@ -83,6 +84,8 @@ def situation(ex: Exchange) -> tuple[str, str]:
         c = ex.customer
         if c.kind in ("praise", "chit-chat") and not ex.problem:
             return "praise", "low"
+        if c.own_slips and c.severity != "high":
+            return "customer-slip", "low"  # "I typed the wrong postcode": nothing of ours failed
         if not ex.problem:
             return "not-a-problem", "low"
         sev = c.severity if c.kind == "problem" else "low"
@@ -96,22 +99,28 @@ def recover(ex: Exchange, moves: list[SentenceMoves], findings: list[Finding]) -
     text), in the order of `ex.moves`; `findings` are the report's findings."""
     w = weights()
     where, severity = situation(ex)
-    called = list(w.called_for[where])
-    if "personal-empathy" in called and not (ex.context is not None and ex.customer.stakes):
-        called.remove("personal-empathy")  # nothing personal was named: nothing to acknowledge personally
+    entries = [e.split("|") for e in w.called_for[where]]
+    if not (ex.context is not None and ex.customer.stakes):
+        entries = [e for e in entries if e != ["personal-empathy"]]  # nothing personal was named: nothing to acknowledge personally
     found = _components(ex, moves, findings)
-    components = [RecoveryComponent(name=n, weight=w.weights[n] if n in called else 0, evidence=found[n]) for n in COMPONENTS if found.get(n)]
-    total = sum(w.weights[n] for n in called)
-    got = sum(w.weights[n] for n in called if found.get(n))
+    called = [n for e in entries for n in e]
+    # an alternative counts once, at the weight of the best one found (else of the heaviest)
+    total = sum(max(w.weights[n] for n in e) for e in entries)
+    got = sum(max((w.weights[n] for n in e if found.get(n)), default=0) for e in entries)
+    counted = {n for e in entries for n in e if found.get(n) and w.weights[n] == max(w.weights[x] for x in e if found.get(x))}
+    components = [RecoveryComponent(name=n, weight=w.weights[n] if n in counted else 0, evidence=found[n]) for n in COMPONENTS if found.get(n)]
     cats = {f.category for f in findings}
     penalties = [c for c in w.penalties if c in cats]
     score = round(100 * got / total) if total else 100
     score = max(0, min(100, score - sum(w.penalties[c] for c in penalties)))
-    return Recovery(severity=severity, called_for=called, components=components,
-                    missing=[n for n in called if not found.get(n)], penalties=penalties, score=score)
+    missing = ["|".join(e) for e in entries if not any(found.get(n) for n in e)]
+    return Recovery(severity=severity, called_for=["|".join(e) for e in entries], components=components,
+                    missing=missing, penalties=penalties, score=score)
 
 
 def _components(ex: Exchange, moves: list[SentenceMoves], findings: list[Finding]) -> dict[str, list[MoveEvidence]]:
+    from .nlp.moves import failure_clause
+
     found: dict[str, list[MoveEvidence]] = {n: [] for n in COMPONENTS}
     flagged = [(f.start, f.end, f.category) for f in findings]
 
@@ -120,15 +129,20 @@ def _components(ex: Exchange, moves: list[SentenceMoves], findings: list[Finding
 
     for (sent, _), sm in zip(ex.moves, moves):
         kinds = {m.kind for m in sm.moves}
+        owned_in_apology = any(t._.clause and t._.agent == "speaker" and t._.tense in ("past", "perfect") and not t._.conditional
+                               and failure_clause(t) for t in sent)
         for m in sm.moves:
             k = m.kind
             if k == "apology" and not flagged_as(m, "non-apology"):
                 found["apology"].append(m)
+                if owned_in_apology:
+                    found["responsibility"].append(m)  # "I'm sorry we got your bill wrong" owns it
                 if m.detail.get("sympathy") == "true" or m.detail.get("for"):
                     found["acknowledgement"].append(m)
             elif k == "empathy":
-                found["empathy"].append(m)
                 found["acknowledgement"].append(m)
+                if not any(a.kind == "apology" and a.start < m.end and m.start < a.end for a in sm.moves):
+                    found["empathy"].append(m)  # an apology that names what happened acknowledges it; empathy says how it landed
             elif k == "ownership":
                 found["responsibility"].append(m)
                 found["acknowledgement"].append(m)
@@ -144,6 +158,8 @@ def _components(ex: Exchange, moves: list[SentenceMoves], findings: list[Finding
                 found["amends"].append(m)
             elif k in ("follow-up", "escalation"):
                 found["follow-up"].append(m)
+            elif k == "acknowledgement":
+                found["acknowledgement"].append(m)
             elif k == "thanks":
                 found["thanks"].append(m)
             elif k == "personal":

@@ -164,22 +164,6 @@ def _tidy_sentence(s: str, ending: str = ".") -> str:
     return s
 
 
-_TO_YOU = {"my": "your", "our": "your", "me": "you", "us": "you", "i": "you", "mine": "yours", "myself": "yourself"}
-
-
-def _stake_named(report: "Report") -> str | None:
-    """The longest stake the customer named, with their "my" turned to "your" ("my daughter's
-    party" -> "your daughter's party"), or None when none reads cleanly."""
-    if report.customer is None or not report.customer.stakes:
-        return None
-    text = max((e.text for e in report.customer.stakes), key=len)
-    words = [_TO_YOU.get(w.lower(), w) for w in text.split()]
-    out = " ".join(words)
-    if not re.fullmatch(r"[A-Za-z' -]{3,60}", out) or not out.lower().startswith("your "):
-        return None
-    return out
-
-
 def _words(s: str) -> int:
     return len(re.findall(r"[A-Za-z]+", s))
 
@@ -506,18 +490,19 @@ class Rewriter:
                     return rebuild(an, {vague: part})
                 inserts.setdefault(_last_position(an), []).append(part)
                 result.added.append(part)
-        stake = _stake_named(report) if "under-recovery" in missing and any(f.name == "stakes-ignored" for f in report.findings) else None
-        if stake and stake not in text:
-            # what the customer said was at stake, in their own words turned to "your": no fact invented
-            part = f"I know how much {stake} matters."
-            inserts.setdefault(min(1, len(an.sentences)), []).append(part)
-            result.added.append(part)
-        if "under-recovery" in missing and not inserts and "[[" not in text:
-            # what a serious failure needs beyond the fix (amends, an escalation, a follow-up, a word
-            # about what was at stake) is the agent's to decide: a placeholder marks where it goes
-            part = "[[how we'll make this right]]"
-            inserts.setdefault(_last_position(an), []).append(part)
-            result.added.append(part)
+        if "under-recovery" in missing:
+            # a serious failure the customer says happened, in a scenario of ours: owning it is true,
+            # and is the first thing it needs ("That's on us."); amends or a follow-up are the
+            # agent's to decide, so with nothing to own a placeholder marks where they go
+            sc_owns = sc.apologize and not getattr(self, "_guessed", False) and self._has_customer
+            part = self.macro("ownership", seed) if sc_owns else ""
+            if part and part not in text:
+                inserts.setdefault(min(1, len(an.sentences)), []).append(part)
+                result.added.append(part)
+            elif not inserts and "[[" not in text:
+                part = "[[how we'll make this right]]"
+                inserts.setdefault(_last_position(an), []).append(part)
+                result.added.append(part)
         return rebuild(an, {}, inserts=inserts) if inserts else text
 
     def _extra_apologies(self, an: Anatomy, report: "Report") -> list[int]:

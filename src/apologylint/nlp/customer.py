@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .frames import lemma
+from .frames import clause_of, lemma
 from .moves import failure_clause
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 #: cues that a failure is severe (closed classes: repetition, threats, money, vulnerability)
 REPEAT = {"again", "still", "another", "repeatedly", "keep", "every", "third", "fourth", "fifth", "twice", "yet"}
 THREAT = {"cancel", "leave", "switch", "lawyer", "solicitor", "court", "ombudsman", "review", "trustpilot", "report", "chargeback", "escalate", "complaint", "never", "sue", "regulator", "bbb"}
-VULNERABLE = {"elderly", "disabled", "pregnant", "hospital", "medication", "medicine", "baby", "wheelchair", "carer", "diabetic", "allergy", "allergic", "safety", "unsafe", "dangerous", "injured", "hurt", "sick", "ill"}
+VULNERABLE = {"elderly", "disabled", "pregnant", "toddler", "toddlers", "infant", "newborn", "hospital", "medication", "medicine", "baby", "wheelchair", "carer", "diabetic", "allergy", "allergic", "safety", "unsafe", "dangerous", "injured", "hurt", "sick", "ill"}
 #: what a customer's own life puts at stake: "for my daughter's party", "my boss", "a day off work"
 STAKE_NOUNS = {"wedding", "birthday", "party", "funeral", "trip", "holiday", "vacation", "honeymoon", "anniversary", "interview", "exam", "meeting", "client", "boss", "job", "work", "business", "shift", "flight", "event", "daughter", "son", "wife", "husband", "kids", "child", "children", "mum", "mom", "dad", "mother", "father", "family", "baby", "christmas", "deadline", "presentation", "appointment", "surgery", "sales", "customers", "pay", "rent"}
 #: how sure the model must be that a message is a problem before the reply is judged as answering one:
@@ -29,6 +29,8 @@ STAKE_NOUNS = {"wedding", "birthday", "party", "funeral", "trip", "holiday", "va
 #: recall 0.81 on the problems the complaint signal misses (scripts/train_kinds.py)
 SURE = 0.9
 MONEY = re.compile(r"[£$€]\s?\d|\d+\s?(?:quid|dollars|pounds|euros)\b", re.I)
+#: an ordinal before "time": "the 2nd time", "third time"
+ORDINAL = re.compile(r"^(?:second|third|fourth|fifth|sixth|umpteenth|nth|\d+(?:nd|rd|th))$")
 #: units of how long it has gone on: "two weeks", "for 3 days", "all weekend"
 DURATION_UNITS = {"hour", "hours", "hrs", "day", "days", "week", "weeks", "wks", "month", "months", "year", "years", "weekend", "ages", "forever"}
 #: what a broken promise is said with: "you promised", "it was meant to", "due on Friday", "guaranteed"
@@ -67,15 +69,15 @@ class CustomerReading:
 
     @property
     def severity(self) -> str:
-        """low, medium or high: high with two kinds of cue (a repeat and money lost, a threat and
-        how long it has gone on) or any vulnerability; medium with one cue, a stake or a broken
-        promise; low otherwise, and for anything that is not a problem."""
-        kinds = {c.kind for c in self.cues}
+        """low, medium or high: high with two kinds of cue (a repeat, money lost, a threat, how long
+        it has gone on, a personal stake, a broken promise) or any vulnerability; medium with one;
+        low otherwise, and for anything that is not a problem."""
+        kinds = {c.kind for c in self.cues} | ({"stakes"} if self.stakes else set()) | ({"promise"} if self.promises else set())
         if self.kind != "problem":
             return "low"
         if len(kinds) >= 2 or "vulnerability" in kinds:
             return "high"
-        return "medium" if kinds or self.stakes or self.promises else "low"
+        return "medium" if kinds else "low"
 
 
 def read_customer(doc: Doc | None, complaint: list) -> CustomerReading:
@@ -96,17 +98,26 @@ def read_customer(doc: Doc | None, complaint: list) -> CustomerReading:
                 break
         for t in sent:
             low = t.lower_
-            if low in REPEAT and (low != "every" or any(x.lower_ == "time" for x in sent)):
-                cues.append(Cue("repeat", doc[t.i : t.i + 1]))
-            elif lemma(t) in THREAT and (t.pos_ in ("NOUN", "PROPN") or (t.pos_ == "VERB" and t._.agent == "speaker")):
+            nxt = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
+            if low in REPEAT and (low != "every" or any(x.lower_ == "time" for x in sent)) or (ORDINAL.match(low) and nxt in ("time", "times")):
+                cues.append(Cue("repeat", doc[t.i : t.i + 1]))  # "again", "third time", "the 2nd time this month"
+            elif lemma(t) in THREAT and (t.pos_ in ("NOUN", "PROPN") or (t.pos_ == "VERB" and (t._.agent == "speaker" or any(
+                    a._.clause and a._.agent == "speaker" for a in t.ancestors)))):  # "I'm cancelling", "thinking of switching"
                 # "I'm cancelling", "I'll leave a review": the customer (the message's "I") threatens
                 cues.append(Cue("threat", doc[t.i : t.i + 1]))
             elif low in VULNERABLE:
                 cues.append(Cue("vulnerability", doc[t.i : t.i + 1]))
-            if lemma(t) in STAKE_NOUNS and t.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("my", "our") for c in t.children) or (
-                lemma(t) in STAKE_NOUNS and t.dep_ == "pobj" and t.head.lower_ == "for" and t.pos_ == "NOUN"
-            ):
-                stakes.append(doc[t.left_edge.i : t.i + 1])
+            mine = any(c.lower_ in ("my", "our") for c in t.children) or (
+                t.dep_ in ("compound", "amod") and any(c.lower_ in ("my", "our") for c in t.head.children))  # "my work laptop"
+            if lemma(t) in STAKE_NOUNS and t.pos_ in ("NOUN", "PROPN") and mine or (
+                lemma(t) in STAKE_NOUNS and t.dep_ == "pobj" and t.head.lower_ in ("for", "off") and t.pos_ == "NOUN"  # "for my party", "the day off work"
+            ) or (lemma(t) in STAKE_NOUNS and t.dep_ == "compound" and t.head.pos_ == "NOUN" and lemma(t) in ("client", "work", "job", "business")):
+                start = t.head.left_edge.i if t.dep_ == "compound" else t.left_edge.i
+                if t.dep_ == "pobj" and t.head.lower_ == "off":  # "the day off work", "taken the morning off work"
+                    took = t.head.head if t.head.head.pos_ == "NOUN" else next(
+                        (c for c in t.head.head.children if c.dep_ == "dobj" and lemma(c) in ("day", "time", "morning", "afternoon", "week", "shift", "evening")), None)
+                    start = took.left_edge.i if took is not None and took.i < t.i else start
+                stakes.append(doc[start : (t.head.i if t.dep_ == "compound" else t.i) + 1])
         if MONEY.search(sent.text):
             cues.append(Cue("money", sent))
         duration = _how_long(sent)
@@ -135,8 +146,10 @@ def _how_long(sent: Span):
     is not: minutes are a wait, not a saga), "all weekend", "since Monday", "for ages"."""
     for t in sent:
         low = t.lower_
-        if low in DURATION_UNITS and (any(c.like_num or c.lower_ in ("a", "an", "several", "few", "many", "all", "whole", "entire") for c in t.children)
-                                      or low in ("ages", "forever")):
+        long_unit = low in ("week", "weeks", "wks", "month", "months", "year", "years", "weekend")
+        counted = any((c.like_num and (long_unit or not c.text.isdigit() or int(c.text) >= 2) and c.lower_ not in ("one", "a")) or c.lower_ in (
+            "several", "few", "many", "all", "whole", "entire") or (long_unit and c.lower_ in ("a", "an")) for c in t.children)
+        if low in DURATION_UNITS and (counted or low in ("ages", "forever")):  # "two weeks", "all weekend", "3 days" (not "a day late")
             return sent.doc[t.left_edge.i : t.i + 1]
         if low == "since" and t.i + 1 < sent.end and (sent.doc[t.i + 1].ent_type_ == "DATE" or sent.doc[t.i + 1].lower_ in (
                 "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april",
@@ -165,13 +178,12 @@ def _own_slip(sent: Span):
             return sent
         if t.lower_ in OWN_SLIP_WORDS and clause_agent(t) == "speaker":
             return sent
-        if t._.clause and t._.agent == "speaker" and t._.tense in ("past", "perfect") and not t._.question and (
-                lemma(t) == "forget" or any(a.lower_ == "wrong" and a.dep_ == "amod" for c in t.children if c.dep_ == "dobj" for a in c.children)):
+        if t._.clause and t._.agent in ("speaker", "none") and t._.tense in ("past", "perfect") and not t._.question and (  # "forgot my password again"
+                lemma(t) == "forget" or any(x.lower_ in ("wrong", "wrongly", "incorrect", "incorrectly") and clause_of(x).i == t.i for x in t.subtree)):
+            # "I typed my address wrong", "booked the wrong city", "bought tickets for the wrong date"
             return sent
     return None
 
 
 def clause_agent(t) -> str:
-    from .frames import clause_of
-
     return clause_of(t)._.agent

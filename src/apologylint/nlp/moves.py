@@ -315,7 +315,9 @@ def _yours_to_blame(c: Token) -> bool:
 
     if c.dep_ == "attr" and yours(c):
         return True
-    heads = [c] if c.dep_ == "prep" else [p for p in c.children if p.dep_ == "prep"] if lemma(c) in ("something", "issue", "problem", "fault", "setting") else []
+    # "it must be on your side" guesses at a cause; "it'll be at your hotel by 9am" says where it goes
+    guess = c.dep_ == "prep" and any(a.dep_ == "aux" and a.lower_ == "must" for a in c.head.children)
+    heads = ([c] if guess else []) if c.dep_ == "prep" else [p for p in c.children if p.dep_ == "prep"] if lemma(c) in ("something", "issue", "problem", "fault", "setting") else []
     return any(p.lower_ in ("on", "with", "at", "in") and any(o.dep_ == "pobj" and yours(o) for o in p.children) for p in heads)
 
 
@@ -626,7 +628,9 @@ def _mark_recovery_moves(by_sentence: dict[int, list[Move]]) -> None:
                 x.lower_ in TIME_WORDS or x.ent_type_ in ("DATE", "TIME") or CLOCK.match(x.lower_) or re.match(r"^\d{1,2}(?:am|pm)$", x.lower_)
                 for x in given):
             added.append(Move("timeline", sent, {}))  # "arrives tomorrow by noon", "I'll call you at 4pm"
-        if "escalate" in lemmas or any(lemma(x) in ("pass", "refer", "hand", "forward", "raise", "flag", "send") and any(
+        feedback = {"feedback", "comment", "comments", "thought", "view", "concern", "suggestion", "review"}
+        if "escalate" in lemmas or any(lemma(x) in ("pass", "refer", "hand", "forward", "raise", "flag", "send")
+                                       and not any(lemma(o) in feedback for o in x.children if o.dep_ == "dobj") and any(
                 lemma(o) in SENIOR or any(lemma(c) in SENIOR for c in o.children) for p in x.children if p.lower_ in ("to", "with") for o in p.children) for x in given):
             added.append(Move("escalation", sent, {}))
         moves.extend(added)
@@ -808,6 +812,17 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                 yield Move("ownership", doc[t.left_edge.i : t.i + 1], {"how": "named"})
         if ex.worded_problem and lemma(t) in ("deny", "dispute", "refute", "insist", "maintain") and t._.clause and t._.agent in ("third", "speaker") and not t._.question and not t._.conditional and t._.polarity == "positive":
             yield Move("dispute", _clause_span(t), {"how": "denies it"})  # "he denies being rude", "the driver insists he knocked"
+        # "that's not good enough", "that isn't the service you should get from us": the failure judged as one
+        if lemma(t) == "be" and t._.polarity == "negative" and not t._.question and not t._.conditional and ex.worded_problem \
+                and t._.agent_i >= 0 and doc[t._.agent_i].lower_ in ("that", "this", "it") and (
+                    any(c.dep_ == "acomp" and lemma(c) in ("good", "acceptable", "ok", "okay", "right", "fair", "on") for c in t.children)
+                    or any(c.dep_ == "attr" and lemma(c) in ("service", "standard", "experience", "level") for c in t.children)):
+            yield Move("ownership", _clause_span(t), {"how": "judged"})
+        # "I can see your order arrived without the sample": the problem named back to the customer
+        if t._.clause and t._.agent == "speaker" and lemma(t) in ("see", "understand", "notice", "know", "appreciate", "realise", "realize", "hear") \
+                and t._.polarity == "positive" and not t._.question and not t._.conditional and ex.worded_problem \
+                and any(c.dep_ == "ccomp" and c._.clause and c._.agent != "speaker" and failure_clause(c) for c in t.children):
+            yield Move("acknowledgement", _clause_span(t), {})
         if ex.worded_problem and (_their_word(t) or _sure_they_did_right(t)) and not _in_apology(t, apology_tokens):
             yield Move("dispute", _clause_span(t), {"how": "their word"})  # "the driver says he knocked", "I'm sure the driver did his best"
         if ex.worded_problem and _records_say(t):
@@ -832,7 +847,11 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         if agent == "speaker" and t._.tense == "perfect" and t._.modality == "inability" and not _in_apology(t, apology_tokens):
             # "we couldn't have predicted it", "there was nothing we could have done": a disclaimer
             yield _external(t, "could not have", "disclaimer", "speaker", tense="perfect")
-        if agent == "speaker" and t._.modality == "none" and failure_clause(t) and t._.tense in ("past", "perfect") and not t._.conditional and lemma(t) not in UNDERGO:
+        if agent == "speaker" and t._.tense == "perfect" and t._.modality == "obligation" and t._.polarity == "positive" \
+                and any(c.lower_ in ("should", "ought") for c in t.children) and not t._.question and not t._.conditional and not _in_apology(t, apology_tokens):
+            yield Move("ownership", _clause_span(t), {"how": "we should have"})  # "we should have fixed this months ago"
+        got_wrong = lemma(t) == "get" and any(x.lower_ in ("wrong", "badly") and clause_of(x).i == t.i for x in t.subtree)  # "we got this wrong"
+        if agent == "speaker" and t._.modality == "none" and (failure_clause(t) or got_wrong) and t._.tense in ("past", "perfect") and not t._.conditional and (lemma(t) not in UNDERGO or got_wrong):
             yield Move("ownership", _clause_span(t), {"how": "we did it"})  # "we missed it", "we sent it to the wrong depot"
         # a party as the doer of the failure: "the roofer never turned up", "we were let down by the haulier"
         explained = any(x._.cause_of == t.i for x in t.sent)

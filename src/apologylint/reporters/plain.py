@@ -211,14 +211,15 @@ def recovery(report: Report, out: IO[str]) -> None:
     path = report.path or "<text>"
     out.write(f"{path}: recovery {rec.score}/100 ({band(rec.score)}), severity {rec.severity}\n")
     found = {c.name: c for c in rec.components}
+    called = {n for e in rec.called_for for n in e.split("|")}
+    for entry in rec.called_for:
+        c = next((found[n] for n in entry.split("|") if n in found), None)
+        if c is not None:
+            out.write(f"  [x] {entry}: {' '.join(c.evidence[0].excerpt.split())!r}\n")
+        else:
+            out.write(f"  [ ] {entry}\n")
     for name in COMPONENTS:
-        if name in rec.called_for:
-            c = found.get(name)
-            if c is not None:
-                out.write(f"  [x] {name}: {' '.join(c.evidence[0].excerpt.split())!r}\n")
-            else:
-                out.write(f"  [ ] {name}\n")
-        elif name in found:
+        if name in found and name not in called:
             out.write(f"  (+) {name}: not called for at this severity\n")
     for cat in rec.penalties:
         out.write(f"  (-) {cat} in the reply takes points off\n")

@@ -1,0 +1,186 @@
+"""The recovery analysis (report.recovery): components, severity, score, and the checks built on it.
+
+Pairs come from corpora/recovery/tune.jsonl (written by someone who had not seen the rules); the
+sealed half is scored only, never tested on."""
+from __future__ import annotations
+
+import json
+import pathlib
+from collections import defaultdict
+
+import pytest
+
+import apologylint
+import apologylint.drafts
+from apologylint.cli import main
+from apologylint.recovery import COMPONENTS, Weights, band, weights
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+TUNE = [json.loads(x) for x in (ROOT / "corpora" / "recovery" / "tune.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def ladders() -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    for item in TUNE:
+        if item["check"] == "ladder":
+            out[item["ladder_group"]].append(item)
+    return {g: sorted(rs, key=lambda r: r["rung"]) for g, rs in out.items()}
+
+
+# -- the weights file ------------------------------------------------------------------------------
+def test_the_shipped_weights_validate_and_name_every_component():
+    w = weights()
+    assert set(w.weights) == set(COMPONENTS)
+    assert w.weights["responsibility"] >= w.weights["repair"] > w.weights["apology"] > w.weights["forgiveness"]  # Lewicki et al.
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["weights"].pop("thanks"), "exactly the components"),
+    (lambda d: d["called_for"]["low"].append("grovelling"), "unknown components"),
+    (lambda d: d["penalties"].update({"rudeness": 5}), "unknown categories"),
+    (lambda d: d["called_for"]["high"].append("forgiveness"), "more than 0"),
+    (lambda d: d.update({"bands": [{"min": 50, "name": "ok"}]}), "down to 0"),
+])
+def test_a_bad_weights_file_is_refused_with_the_reason(change, message):
+    data = weights().model_dump()
+    change(data)
+    with pytest.raises(ValueError, match=message):
+        Weights.model_validate(data)
+
+
+# -- the ladder ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("group", sorted(ladders()))
+def test_the_score_rises_with_each_component_the_severity_calls_for_and_only_then(linter, group):
+    """Each rung adds one component to the reply before it. A component the situation calls for
+    raises the score strictly; one it does not call for leaves it where it was."""
+    rungs = ladders()[group]
+    reports = [linter.lint(r["text"], r["in_reply_to"]) for r in rungs]
+    assert len({rep.recovery.severity for rep in reports}) == 1  # the severity is the customer's, whatever the reply adds
+    for before, after, rb, ra in zip(rungs, rungs[1:], reports, reports[1:]):
+        added = set(after["components"]) - set(before["components"])
+        called = {n for e in ra.recovery.called_for for n in e.split("|")}
+        satisfied = {n for e in rb.recovery.called_for if any(c.name in e.split("|") for c in rb.recovery.components) for n in e.split("|")}
+        if added & (called - satisfied):
+            assert ra.recovery.score > rb.recovery.score, (group, after["rung"], added, after["text"])
+        else:
+            assert ra.recovery.score == rb.recovery.score, (group, after["rung"], added, after["text"])
+
+
+def test_the_ladders_cover_every_severity():
+    severities = {rs[0]["severity"] for rs in ladders().values()}
+    assert severities == {"low", "medium", "high"}
+
+
+def test_a_question_needs_only_its_answer_and_praise_only_a_warm_reply(linter):
+    q = "What time do you open on Sundays?"
+    bare = linter.lint("We open at 10am on Sundays.", q).recovery
+    assert bare.called_for == ["repair"] and bare.score == 100 and bare.severity == "low"
+    praise = linter.lint("Thank you so much, that's lovely to hear!", "Your staff in Leeds were brilliant today, thank you!").recovery
+    assert praise.called_for == ["thanks"] and praise.score == 100
+
+
+def test_a_serious_failure_calls_for_amends_and_a_follow_up(linter):
+    msg = "Third time this month my order is late. Two weeks now and I'm cancelling."
+    plain = linter.lint("Sorry it's late again. It arrives tomorrow.", msg).recovery
+    assert plain.severity == "high" and {"amends", "follow-up", "responsibility"} <= set(plain.missing)
+    full = linter.lint("I'm so sorry it's late again, that's on us. It arrives tomorrow by noon, I've added a £15 credit "
+                       "to your account, and I'll call you on Friday to make sure it arrived.", msg).recovery
+    assert {"amends", "follow-up", "responsibility"}.isdisjoint(full.missing) and full.score > plain.score
+
+
+# -- severity and what the customer's message tells us -----------------------------------------------
+@pytest.mark.parametrize("message, severity, cues", [
+    ("What time do you open?", "low", set()),
+    ("My parcel is a day late.", "low", set()),
+    ("My parcel still hasn't come.", "medium", {"repeat"}),
+    ("It's the 2nd time this month you've lost my bag and I'm thinking of switching.", "high", {"repeat", "threat"}),
+    ("Broadband down since Monday.", "medium", {"duration"}),
+    ("No hot water for three days and I have a newborn.", "high", {"duration", "vulnerability"}),
+])
+def test_severity_comes_from_the_cues_of_the_customers_message(linter, message, severity, cues):
+    c = linter.lint("Thanks, we're on it.", message).customer
+    assert c.severity == severity and {x.kind for x in c.cues} >= cues
+
+
+def test_broken_promises_stakes_and_the_customers_own_slip_are_read_with_their_spans(linter):
+    msg = "You promised a callback yesterday. I typed my postcode wrong too, my bad. It was for my daughter's party."
+    c = linter.lint("Thanks.", msg).customer
+    for group in (c.promises, c.own_slips, c.stakes):
+        assert group and all(msg[e.start:e.end] == e.text for e in group)
+    assert "promised" in c.promises[0].text and "postcode" in c.own_slips[0].text and "daughter" in " ".join(e.text for e in c.stakes)
+
+
+# -- the checks --------------------------------------------------------------------------------------
+def rules_of(report) -> set[str]:
+    return {f.rule for f in report.findings}
+
+
+def test_under_recovery_fires_on_a_serious_failure_answered_small_and_not_on_a_small_one(linter):
+    serious = "Third time this month my order is late. I've wasted two days waiting in. I'm cancelling."
+    assert "AL1001" in rules_of(linter.lint("Sorry about that. Your order will arrive tomorrow.", serious))
+    assert "AL1001" not in rules_of(linter.lint("That's on us. Your order will arrive tomorrow.", serious))
+    assert "AL1001" not in rules_of(linter.lint("Sorry about that! Your order arrives tomorrow.", "My order is a day late, any news?"))
+
+
+def test_owning_the_customers_own_slip_is_over_apology_and_plain_help_is_not(linter):
+    msg = "Hi, I typed my address wrong on order TL-9902, it's 12 Elm Rd not 21. Can you fix it?"
+    assert "AL107" in rules_of(linter.lint("So sorry, that's our mistake! I've changed it to 12 Elm Rd.", msg))
+    assert "AL107" not in rules_of(linter.lint("No problem, I've changed it to 12 Elm Rd and it ships today.", msg))
+
+
+def test_a_stake_the_reply_ignores_is_advice_and_naming_it_clears_it(linter):
+    msg = "My order still hasn't come and it's for my daughter's wedding on Saturday!"
+    ignored = linter.lint("Sorry about the delay. Your order ships today and arrives Friday.", msg)
+    named = linter.lint("I'm so sorry, I know it's for your daughter's wedding. It ships today and arrives Friday.", msg)
+    assert [f.severity for f in ignored.findings if f.rule == "AL1002"] == [apologylint.Severity.info]
+    assert "AL1002" not in rules_of(named) and named.recovery.score > ignored.recovery.score
+
+
+@pytest.mark.parametrize("category, floor_p, floor_r", [("under-recovery", 0.75, 0.7), ("over-apology", 0.9, 0.8)])
+def test_the_written_pairs_score_above_their_floors(linter, category, floor_p, floor_r):
+    """Over every tune pair (all checks, both directions; the sealed half is never tested on): the
+    floors sit a little under what the README reports, so a change that loses ground fails."""
+    tp = fp = fn = 0
+    for item, rep in zip(TUNE, linter.lint_many((r["text"], r["in_reply_to"]) for r in TUNE)):
+        want, got = category in item["expected"], category in {f.category for f in rep.findings}
+        tp, fp, fn = tp + (want and got), fp + (got and not want), fn + (want and not got)
+    assert tp / max(tp + fp, 1) >= floor_p and tp / max(tp + fn, 1) >= floor_r, (tp, fp, fn)
+
+
+# -- the drafts -----------------------------------------------------------------------------------
+def test_every_drafted_email_reaches_the_top_band_for_its_scenarios_severity(linter):
+    low = []
+    for name, sc in apologylint.drafts.renderer().catalog.items():
+        for seed in range(6):
+            text = apologylint.draft(name, seed=seed, channel="email", **sc.example)
+            rec = linter.lint(text, sc.customer_message).recovery
+            if band(rec.score) != weights().bands[0].name:
+                low.append((name, seed, rec.score, rec.missing))
+    assert not low, low
+
+
+# -- output ---------------------------------------------------------------------------------------
+def test_json_always_carries_the_recovery_and_text_shows_it_with_the_flag(tmp_path, capsys):
+    draft = tmp_path / "reply.txt"
+    draft.write_text("Sorry it's late. It arrives tomorrow.\n", encoding="utf-8")
+    msg = tmp_path / "msg.txt"
+    msg.write_text("Third time my order's late, two weeks now. I'm cancelling.\n", encoding="utf-8")
+    main([str(draft), "--in-reply-to", str(msg), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    rec = data["recovery"]
+    assert rec["severity"] == "high" and 0 <= rec["score"] <= 100 and "amends" in rec["missing"]
+    main([str(draft), "--in-reply-to", str(msg)])
+    assert "recovery" not in capsys.readouterr().out
+    main([str(draft), "--in-reply-to", str(msg), "--recovery"])
+    out = capsys.readouterr().out
+    assert f"recovery {rec['score']}/100" in out and "[ ] amends" in out and "[x] repair" in out
+
+
+def test_explain_score_prints_the_weights_it_uses(capsys):
+    assert main(["explain-score"]) == 0
+    out = capsys.readouterr().out
+    for name, value in weights().weights.items():
+        assert f"{name}" in out and str(value) in out
+    assert "Lewicki" in out
+    assert main(["explain-score", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["weights"] == weights().weights
