@@ -184,3 +184,15 @@ def test_explain_score_prints_the_weights_it_uses(capsys):
     assert "Lewicki" in out
     assert main(["explain-score", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["weights"] == weights().weights
+
+
+def test_the_recovery_pairs_are_well_formed_and_the_halves_disjoint():
+    sealed = [json.loads(x) for x in (ROOT / "corpora" / "recovery" / "sealed.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    ids = [r["id"] for r in TUNE + sealed]
+    assert len(ids) == len(set(ids)) and len(TUNE) >= 100 and len(sealed) >= 100
+    allowed = {"over-apology", "excuse", "defensive", "non-apology", "missing-empathy", "missing-next-step", "under-recovery"}
+    for r in TUNE + sealed:
+        assert r["text"].strip() and r["in_reply_to"].strip() and set(r["expected"]) <= allowed
+        assert r["severity"] in ("low", "medium", "high") and r["direction"] in ("flagged", "silent")
+        assert set(r["components"]) <= set(COMPONENTS) | {"escalation", "forgiveness-request"}  # the writer's name for forgiveness
+    assert {r["ladder_group"] for r in TUNE if r["check"] == "ladder"}.isdisjoint({r["ladder_group"] for r in sealed if r["check"] == "ladder"})

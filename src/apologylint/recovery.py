@@ -137,8 +137,7 @@ def _components(ex: Exchange, moves: list[SentenceMoves], findings: list[Finding
                 found["apology"].append(m)
                 if owned_in_apology:
                     found["responsibility"].append(m)  # "I'm sorry we got your bill wrong" owns it
-                if m.detail.get("sympathy") == "true" or m.detail.get("for"):
-                    found["acknowledgement"].append(m)
+                # (an apology that names what happened is read as empathy too: that is what acknowledges it)
             elif k == "empathy":
                 found["acknowledgement"].append(m)
                 if not any(a.kind == "apology" and a.start < m.end and m.start < a.end for a in sm.moves):
