@@ -206,16 +206,25 @@ def test_sarif_carries_fixes_that_repair_the_file(capsys, tmp_path, monkeypatch)
     assert "As I said" not in fixed and "Order #4471 shipped on 3 March." in fixed and fixed.startswith("Hi Sam,\n")
 
 
-def test_sarif_positions_in_an_email_point_into_the_eml(capsys, tmp_path, monkeypatch):
+
+#: a plain-text reply in an .eml: its body starts on line 6
+EML = (
+    "From: agent@example.com\nTo: sam@example.com\nSubject: Re: parcel\n"
+    "Content-Type: text/plain; charset=utf-8\n\n"
+    "Hi Sam,\n\nI know it is late, but calm down please.\n"
+)
+
+
+def _email_with_markers(tmp_path, monkeypatch):
+    """reply.eml and the marker rule pack, in a fresh working directory."""
     monkeypatch.chdir(tmp_path)
-    eml = (
-        "From: agent@example.com\nTo: sam@example.com\nSubject: Re: parcel\n"
-        "Content-Type: text/plain; charset=utf-8\n\n"
-        "Hi Sam,\n\nI know it is late, but calm down please.\n"
-    )
-    (tmp_path / "reply.eml").write_text(eml, encoding="utf-8")
+    (tmp_path / "reply.eml").write_text(EML, encoding="utf-8")
     p = tmp_path / "m.yaml"
     p.write_text(MARKERS, encoding="utf-8")
+    return EML, p
+
+def test_sarif_positions_in_an_email_point_into_the_eml(capsys, tmp_path, monkeypatch):
+    eml, p = _email_with_markers(tmp_path, monkeypatch)
     code, out, _ = run(capsys, "reply.eml", "--format", "sarif", "--rules", str(p), "--select", "TS801")
     log = json.loads(out)
     assert_valid_sarif(log)
@@ -535,15 +544,7 @@ def test_snippet_wide_characters_and_an_empty_span():
 
 
 def test_full_output_of_an_email_numbers_the_eml_lines(capsys, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    eml = (
-        "From: agent@example.com\nTo: sam@example.com\nSubject: Re: parcel\n"
-        "Content-Type: text/plain; charset=utf-8\n\n"
-        "Hi Sam,\n\nI know it is late, but calm down please.\n"
-    )
-    (tmp_path / "reply.eml").write_text(eml, encoding="utf-8")
-    p = tmp_path / "m.yaml"
-    p.write_text(MARKERS, encoding="utf-8")
+    eml, p = _email_with_markers(tmp_path, monkeypatch)
     _, out, _ = run(capsys, "reply.eml", "--output-format", "full", "-q", "--rules", str(p), "--select", "TS801")
     head, *rows = out.splitlines()
     line, col, _, _ = expected(eml, "calm down")
