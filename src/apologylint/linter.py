@@ -157,8 +157,12 @@ class Linter:
             raise TextTooLong(report.error)
         return report
 
-    def lint_many(self, items: Iterable[Item], *, syntax: str | None = "text") -> Iterator[Report]:
+    def lint_many(self, items: Iterable[Item], *, syntax: str | None = "text", n_process: int = 1) -> Iterator[Report]:
         """Reports in input order; items are texts, (text, in_reply_to) pairs or `LintInput`s.
+
+        `n_process` > 1 lints in that many worker processes, each with its own Linter of this
+        configuration (on Linux forked from this one, so the loaded pipeline is shared until
+        written to), a batch of `batch_size` messages at a time, in input order.
 
         Suppression comments in each text are honoured in the comment syntax `syntax` names
         ("text", the default: `# apologylint: ...` lines, only when the configuration has
@@ -173,6 +177,9 @@ class Linter:
         """
         from . import suppress
 
+        if n_process > 1:
+            yield from self._lint_parallel(items, syntax=syntax, n_process=n_process)
+            return
         self.compiled  # compile (and load the pipeline) before the first batch
         inputs = (
             LintInput(text=it) if isinstance(it, str)
@@ -197,6 +204,26 @@ class Linter:
                     yield Report(error=err, fail_on=self.config.fail_on)
                 else:
                     yield self._finish(self._report(prep.text, next(exchanges)), it, prep)
+
+    def _lint_parallel(self, items: Iterable[Item], *, syntax: str | None, n_process: int) -> Iterator[Report]:
+        """lint_many in `n_process` worker processes, one Linter each, batches in input order."""
+        import multiprocessing
+
+        methods = multiprocessing.get_all_start_methods()
+        if "fork" in methods:
+            # forked after the pipeline is loaded: each worker starts warm and shares its pages
+            self.compiled
+            ctx = multiprocessing.get_context("fork")
+            init, initargs = _worker_inherit, ()
+            global _worker_parent
+            _worker_parent = self
+        else:  # pragma: no cover - macOS/Windows default: each worker loads its own
+            ctx = multiprocessing.get_context("spawn")
+            init, initargs = _worker_load, (self.config.model_dump_json(),)
+        batches = _batches(items, self.config.batch_size)
+        with ctx.Pool(n_process, initializer=init, initargs=initargs) as pool:
+            for reports in pool.imap(_worker_lint, ((batch, syntax) for batch in batches)):
+                yield from reports
 
     def _finish(self, report: Report, item: LintInput, prep) -> Report:
         """The findings made final, once for every rule: the team's flagged phrases added, those
@@ -364,6 +391,37 @@ def _readability(ex) -> Readability:
 
 def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 1)
+
+
+#: the Linter of a worker process of `lint_many(n_process=N)`
+_worker_linter: Linter | None = None
+_worker_parent: Linter | None = None
+
+
+def _worker_inherit() -> None:
+    global _worker_linter
+    _worker_linter = _worker_parent
+
+
+def _worker_load(config_json: str) -> None:
+    global _worker_linter
+    _worker_linter = Linter(Config.model_validate_json(config_json))
+    _worker_linter.compiled
+
+
+def _worker_lint(job: tuple[list, str | None]) -> list[Report]:
+    batch, syntax = job
+    assert _worker_linter is not None
+    return list(_worker_linter.lint_many(batch, syntax=syntax))
+
+
+def _batches(items: Iterable[Item], size: int) -> Iterator[list]:
+    it = iter(items)
+    while True:
+        chunk = list(itertools.islice(it, size))
+        if not chunk:
+            return
+        yield chunk
 
 
 _default: Linter | None = None

@@ -21,6 +21,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "explain-score": ("explain_score", "explain how the recovery score (report.recovery, --recovery) is computed"),
     "test-rules": ("test_rules", "run the bad/good examples of a rule pack's rules (default: the shipped rules)"),
     "config": ("config", "show the settings in force for a file and the configuration files they came from"),
+    "serve": ("serve", "keep a linter warm on a Unix socket; the CLI and sendmail use it when it answers"),
 }
 
 EPILOG = "subcommands:\n" + "\n".join(f"  {name:<10} {help_}" for name, (_, help_) in SUBCOMMANDS.items()) + (

@@ -106,22 +106,24 @@ def build_config(args: argparse.Namespace, path: str | None = None):
     return Configs(args).config(path)
 
 
-def make_linter(args: argparse.Namespace, path: str | None = None):
+def make_linter(args: argparse.Namespace, path: str | None = None, *, compile: bool = True):
     """A Linter from the configuration for `path` (None: the working directory) and the flags, or
-    None after printing one line on stderr."""
+    None after printing one line on stderr. `compile=False` reads the rules but leaves the
+    pipeline unloaded (for a run a warm server may answer; `compile_all` loads it later)."""
     from ..nlp import ModelNotFound
     from ..ruleset import RuleFileError
 
     try:
         linter = Configs(args).linter(path)
-        linter.compiled  # load the pipeline and compile the rules now, so errors surface here
+        if compile:
+            linter.compiled  # load the pipeline and compile the rules now, so errors surface here
         return linter
     except (ValueError, RuleFileError, ModelNotFound) as exc:
         print(f"apologylint: {exc}", file=sys.stderr)
         return None
 
 
-def linters_for(args: argparse.Namespace, messages: list):
+def linters_for(args: argparse.Namespace, messages: list, *, compile: bool = True):
     """One Linter per message (shared among messages of one configuration), or None after one
     line on stderr: a configuration that cannot be used stops the run before anything is linted."""
     from ..nlp import ModelNotFound
@@ -130,12 +132,54 @@ def linters_for(args: argparse.Namespace, messages: list):
     configs = Configs(args)
     try:
         linters = [configs.linter(m.path) for m in messages]
-        for linter in {id(x): x for x in linters}.values():
-            linter.compiled
-        return linters
     except (ValueError, RuleFileError, ModelNotFound) as exc:
         print(f"apologylint: {exc}", file=sys.stderr)
         return None
+    if compile and not compile_all(linters):
+        return None
+    return linters
+
+
+def compile_all(linters: list) -> bool:
+    """Load the pipeline and compile the rules of each distinct Linter; False after one line on
+    stderr when one cannot be."""
+    from ..nlp import ModelNotFound
+    from ..ruleset import RuleFileError
+
+    try:
+        for linter in {id(x): x for x in linters}.values():
+            linter.compiled
+        return True
+    except (ValueError, RuleFileError, ModelNotFound) as exc:
+        print(f"apologylint: {exc}", file=sys.stderr)
+        return False
+
+
+def add_server_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-server", action="store_true",
+                        help="lint in this process even when `apologylint serve` is running (also: APOLOGYLINT_NO_SERVER=1)")
+    parser.add_argument("--socket", metavar="PATH", help=argparse.SUPPRESS)  # the server's socket (tests, odd set-ups)
+
+
+def served_in_order(args: argparse.Namespace, messages: list, linters: list, context: str | None):
+    """(message, report) in input order from a running `apologylint serve`, or None when it is
+    not used (--no-server, no server, no answer in time, another version, an error): the caller
+    then lints in-process. The reports are the same `Report` objects in-process linting makes."""
+    if getattr(args, "no_server", False) or not messages:
+        return None
+    from ..server import lint_via_server
+
+    groups: dict[int, list[int]] = {}
+    for n, linter in enumerate(linters):
+        groups.setdefault(id(linter), []).append(n)
+    reports: dict[int, object] = {}
+    for indices in groups.values():
+        got = lint_via_server(linters[indices[0]].config, [lint_input(messages[n], context) for n in indices],
+                              socket_path=getattr(args, "socket", None))
+        if got is None:
+            return None
+        reports.update(zip(indices, got))
+    return [(msg, reports[n]) for n, msg in enumerate(messages)]
 
 
 class _RunRules:
@@ -173,17 +217,17 @@ def lint_input(msg, in_reply_to: str | None = None, text: str | None = None):
                      path=None if msg.path.startswith("<") else msg.path, syntax=msg.syntax, directives=msg.directives)
 
 
-def lint_in_order(messages: list, linters: list, context: str | None):
+def lint_in_order(messages: list, linters: list, context: str | None, *, jobs: int = 1):
     """(message, report) in input order, each message linted by its own Linter; the messages of
-    one Linter go through `lint_many` together (one nlp.pipe), and with one Linter for all, as a
-    run usually has, the reports stream as they are made."""
+    one Linter go through `lint_many` together (one nlp.pipe; `jobs` processes), and with one
+    Linter for all, as a run usually has, the reports stream as they are made."""
     groups: dict[int, list[int]] = {}
     for n, linter in enumerate(linters):
         groups.setdefault(id(linter), []).append(n)
 
     def run(indices: list[int]):
         linter = linters[indices[0]]
-        return zip(indices, linter.lint_many(lint_input(messages[n], context) for n in indices))
+        return zip(indices, linter.lint_many((lint_input(messages[n], context) for n in indices), n_process=jobs))
 
     if len(groups) <= 1:
         for n, report in run(list(range(len(messages)))) if messages else ():

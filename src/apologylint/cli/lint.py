@@ -4,7 +4,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import Unreadable, add_config_options, lint_in_order, linters_for, read_or_report, run_rules
+from .common import (
+    Unreadable, add_config_options, add_server_option, compile_all, lint_in_order, linters_for, read_or_report, run_rules, served_in_order,
+)
 from .output import add_output_options
 
 
@@ -21,8 +23,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("--show-settings", action="store_true", help="print the settings in force for the first FILE (or the working directory) and the files they came from, and exit (as `apologylint config`)")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N",
+                        help="lint in N processes (one linter each; output in input order); default 1")
     add_output_options(parser)
     add_config_options(parser)
+    add_server_option(parser)
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"--jobs needs 1 or more, not {value}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,17 +73,26 @@ def run(args: argparse.Namespace) -> int:
             print(f"apologylint: {exc}", file=sys.stderr)
             bad_inputs += 1
             unreadable.append((path, str(exc)))
-    linters = linters_for(args, messages)  # each file's nearest configuration (or --config / --isolated)
+    # each file's nearest configuration (or --config / --isolated); the pipeline is loaded only
+    # when no warm server answers
+    linters = linters_for(args, messages, compile=False)
     if linters is None:
         return 2
     if args.fix or args.diff:
+        if not compile_all(linters):
+            return 2
         return _fix(args, linters, messages, context, bad_inputs)
+    linted = None if args.jobs > 1 else served_in_order(args, messages, linters, context)
+    if linted is None:
+        if not compile_all(linters):
+            return 2
+        linted = lint_in_order(messages, linters, context, jobs=args.jobs)
     reports = []
     with output.destination(args.output) as out:
         reporter = output.reporter(args, run_rules(args, linters), out)
         for path, why in unreadable:
             reporter.unreadable(path, why)
-        for msg, report in lint_in_order(messages, linters, context):
+        for msg, report in linted:
             report = msg.relocate(report)  # emails: line/column in the .eml, quoted message as context
             report.path = msg.path
             reports.append(report)

@@ -50,7 +50,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .common import add_config_options, lint_input, make_linter
+from .common import add_config_options, add_server_option, compile_all, lint_input, make_linter
 
 SKIP_ENV = "APOLOGYLINT_SKIP"
 SKIP_HEADER = "X-Apologylint"
@@ -96,6 +96,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "if a graphical session is there to show it",
     )
     add_config_options(parser)
+    add_server_option(parser)
     parser.add_argument("command", nargs=argparse.REMAINDER, help="the real sendmail and its arguments, after --")
 
 
@@ -271,7 +272,17 @@ def _verdict(data: bytes, args: argparse.Namespace) -> Verdict:
         try:
             # the working directory's configuration (the nearest .apologylint.toml or pyproject.toml
             # with [tool.apologylint], as the lint command finds it for standard input), or --config
-            linter = make_linter(args)  # prints its own one-line error
+            linter = make_linter(args, compile=False)  # prints its own one-line error
+            report = None
+            if linter is not None and not getattr(args, "no_server", False):
+                from ..server import lint_via_server
+
+                # a warm `apologylint serve` answers in the time the rules take; none, or no
+                # answer within its short timeout, and the lint runs here
+                got = lint_via_server(linter.config, [lint_input(message)], socket_path=getattr(args, "socket", None))
+                report = got[0] if got else None
+            if linter is not None and report is None and not compile_all([linter]):
+                linter = None
         finally:
             sys.stderr = real
         if linter is None:
@@ -279,7 +290,8 @@ def _verdict(data: bytes, args: argparse.Namespace) -> Verdict:
             why = lines[-1].removeprefix("apologylint: ") if lines else "the linter could not be set up"
             return Verdict("problem", f"cannot lint: {why}")
         # the message's X-Apologylint-Disable header is honoured, as `apologylint msg.eml` honours it
-        report = next(linter.lint_many([lint_input(message)]))
+        if report is None:
+            report = next(linter.lint_many([lint_input(message)]))
         if report.error is not None:
             return Verdict("problem", f"cannot lint this message: {report.error}")
         if report.ok:
