@@ -161,20 +161,32 @@ def add_server_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--socket", metavar="PATH", help=argparse.SUPPRESS)  # the server's socket (tests, odd set-ups)
 
 
-def served_in_order(args: argparse.Namespace, messages: list, linters: list, context: str | None):
+def configs_for(args: argparse.Namespace, messages: list):
+    """Each message's configuration (flags on top) without reading a rule, or None when one cannot
+    be resolved (the in-process path then reports the error as it always does)."""
+    try:
+        configs = Configs(args)
+        return [configs.config(m.path) for m in messages]
+    except Exception:
+        return None
+
+
+def served_in_order(args: argparse.Namespace, messages: list, configs: list, context: str | None):
     """(message, report) in input order from a running `apologylint serve`, or None when it is
     not used (--no-server, no server, no answer in time, another version, an error): the caller
-    then lints in-process. The reports are the same `Report` objects in-process linting makes."""
-    if getattr(args, "no_server", False) or not messages:
+    then lints in-process. The reports are the same `Report` objects in-process linting makes.
+    `configs` are each message's `Config` (or a Linter, whose `config` is used)."""
+    if getattr(args, "no_server", False) or not messages or configs is None:
         return None
     from ..server import lint_via_server
 
-    groups: dict[int, list[int]] = {}
-    for n, linter in enumerate(linters):
-        groups.setdefault(id(linter), []).append(n)
+    configs = [getattr(c, "config", c) for c in configs]
+    groups: dict[str, list[int]] = {}
+    for n, cfg in enumerate(configs):
+        groups.setdefault(cfg.model_dump_json(), []).append(n)
     reports: dict[int, object] = {}
     for indices in groups.values():
-        got = lint_via_server(linters[indices[0]].config, [lint_input(messages[n], context) for n in indices],
+        got = lint_via_server(configs[indices[0]], [_served_input(messages[n], context) for n in indices],
                               socket_path=getattr(args, "socket", None))
         if got is None:
             return None
@@ -193,6 +205,14 @@ class _RunRules:
                 seen.setdefault(rule.id, rule)
         self.rules = list(seen.values())
         self.active = [r for r in self.rules if any(r.id in {a.id for a in x.active} for x in linters)]
+
+
+class NoRules:
+    """The reporter's view of the rules when a warm server linted the run and no rule was read
+    here: the formats that take it (text, jsonl, github, gitlab, junit) read only the reports."""
+
+    rules: list = []
+    active: list = []
 
 
 def run_rules(args: argparse.Namespace, linters: list):
@@ -215,6 +235,15 @@ def lint_input(msg, in_reply_to: str | None = None, text: str | None = None):
     context = in_reply_to if in_reply_to is not None else msg.in_reply_to
     return LintInput(text=msg.text if text is None else text, in_reply_to=context,
                      path=None if msg.path.startswith("<") else msg.path, syntax=msg.syntax, directives=msg.directives)
+
+
+def _served_input(msg, in_reply_to: str | None):
+    """`lint_input` without importing the linter (the server's client sends these fields)."""
+    from types import SimpleNamespace
+
+    context = in_reply_to if in_reply_to is not None else msg.in_reply_to
+    return SimpleNamespace(text=msg.text, in_reply_to=context, path=None if msg.path.startswith("<") else msg.path,
+                           syntax=msg.syntax, directives=msg.directives)
 
 
 def lint_in_order(messages: list, linters: list, context: str | None, *, jobs: int = 1):

@@ -5,7 +5,8 @@ import argparse
 import sys
 
 from .common import (
-    Unreadable, add_config_options, add_server_option, compile_all, lint_in_order, linters_for, read_or_report, run_rules, served_in_order,
+    NoRules, Unreadable, add_config_options, add_server_option, compile_all, configs_for, lint_in_order, linters_for, read_or_report,
+    run_rules, served_in_order,
 )
 from .output import add_output_options
 
@@ -73,23 +74,29 @@ def run(args: argparse.Namespace) -> int:
             print(f"apologylint: {exc}", file=sys.stderr)
             bad_inputs += 1
             unreadable.append((path, str(exc)))
-    # each file's nearest configuration (or --config / --isolated); the pipeline is loaded only
-    # when no warm server answers
-    linters = linters_for(args, messages, compile=False)
-    if linters is None:
-        return 2
-    if args.fix or args.diff:
-        if not compile_all(linters):
-            return 2
-        return _fix(args, linters, messages, context, bad_inputs)
-    linted = None if args.jobs > 1 else served_in_order(args, messages, linters, context)
+    # a warm `apologylint serve` lints when it answers: then neither the rules nor the pipeline
+    # are loaded here (SARIF and --statistics describe the rules, so they read them here)
+    linted, rules = None, NoRules()
+    quick = not (args.fix or args.diff or args.statistics) and args.jobs == 1 and args.format != "sarif"
+    if quick:
+        linted = served_in_order(args, messages, configs_for(args, messages), context)
     if linted is None:
-        if not compile_all(linters):
+        # each file's nearest configuration (or --config / --isolated)
+        linters = linters_for(args, messages, compile=False)
+        if linters is None:
             return 2
-        linted = lint_in_order(messages, linters, context, jobs=args.jobs)
+        if args.fix or args.diff:
+            return _fix(args, linters, messages, context, bad_inputs) if compile_all(linters) else 2
+        rules = run_rules(args, linters)
+        if not quick and args.jobs == 1:  # SARIF, --statistics: the rules are read here, the lint may still be served
+            linted = served_in_order(args, messages, linters, context)
+        if linted is None:
+            if not compile_all(linters):
+                return 2
+            linted = lint_in_order(messages, linters, context, jobs=args.jobs)
     reports = []
     with output.destination(args.output) as out:
-        reporter = output.reporter(args, run_rules(args, linters), out)
+        reporter = output.reporter(args, rules, out)
         for path, why in unreadable:
             reporter.unreadable(path, why)
         for msg, report in linted:

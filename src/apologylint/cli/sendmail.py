@@ -50,7 +50,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .common import add_config_options, add_server_option, compile_all, lint_input, make_linter
+from .common import Configs, add_config_options, add_server_option, lint_input, make_linter, served_in_order
 
 SKIP_ENV = "APOLOGYLINT_SKIP"
 SKIP_HEADER = "X-Apologylint"
@@ -272,17 +272,11 @@ def _verdict(data: bytes, args: argparse.Namespace) -> Verdict:
         try:
             # the working directory's configuration (the nearest .apologylint.toml or pyproject.toml
             # with [tool.apologylint], as the lint command finds it for standard input), or --config
-            linter = make_linter(args, compile=False)  # prints its own one-line error
-            report = None
-            if linter is not None and not getattr(args, "no_server", False):
-                from ..server import lint_via_server
-
-                # a warm `apologylint serve` answers in the time the rules take; none, or no
-                # answer within its short timeout, and the lint runs here
-                got = lint_via_server(linter.config, [lint_input(message)], socket_path=getattr(args, "socket", None))
-                report = got[0] if got else None
-            if linter is not None and report is None and not compile_all([linter]):
-                linter = None
+            # a warm `apologylint serve` answers in the time the rules take (no rule or pipeline
+            # is loaded here); none, or no answer within its short timeout, and the lint runs here
+            got = served_in_order(args, [message], _working_config(args), None)
+            report = got[0][1] if got else None
+            linter = True if report is not None else make_linter(args)  # prints its own one-line error
         finally:
             sys.stderr = real
         if linter is None:
@@ -300,6 +294,15 @@ def _verdict(data: bytes, args: argparse.Namespace) -> Verdict:
     except Exception as exc:  # a crash must not lose or block the mail (fail-open decides)
         detail = " ".join(str(exc).split())[:200]
         return Verdict("problem", f"apologylint failed ({type(exc).__name__}: {detail})")
+
+
+def _working_config(args: argparse.Namespace):
+    """[the configuration of the working directory, flags on top], or None when it cannot be read
+    (the in-process path then says why)."""
+    try:
+        return [Configs(args).config(None)]
+    except Exception:
+        return None
 
 
 def _report_text(report, message) -> str:

@@ -1,0 +1,226 @@
+"""Speed where people wait and where archives are big; every figure a ratio against a baseline
+measured in the same run.
+
+    python bench/speed.py [--runs 200] [--messages 2000] [--server-messages 5000] [--only server,jobs,dask,memory]
+
+- server: a one-file lint through a running `apologylint serve` (p50 and p95 over --runs
+  processes) against the same lint in-process from a cold start (`--no-server`), and `python -c
+  pass`; the sendmail hook with and without the server.
+- jobs: `Linter.lint_many(n_process=2)` against `n_process=1` over --messages messages (the
+  pipeline loaded before timing).
+- dask: messages per second per worker of `apologylint.dask.lint_bag` on a two-worker
+  `LocalCluster` (127.0.0.1 only), against one process's `lint_many` over the same messages.
+- memory: the server's peak RSS (VmHWM) after the first 1,000 messages and after
+  --server-messages, each message with new words (order numbers, names) so the vocabulary grows
+  as a real outbox makes it.
+
+No thresholds: the numbers are for reading and comparing commits.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+DRAFT = "As I said, you should have ordered earlier. We apologise for any inconvenience this may have caused.\n"
+EMAIL = b"From: a@example.com\nTo: b@example.com\nSubject: your order\n\nSorry the mug arrived chipped! I've sent a replacement today; it arrives on Friday.\n"
+NAMES = ["Priya", "Tom", "Aoife", "Kwame", "Mei", "Lars", "Fatima", "Diego", "Olu", "Sanna"]
+
+
+def env() -> dict:
+    src = str(ROOT / "src")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p), "NO_COLOR": "1"}
+
+
+def timed(cmd: list[str], stdin: bytes | None = None) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, input=stdin, capture_output=True, env=env(), check=False)
+    return time.perf_counter() - t0
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def messages(n: int) -> list[tuple[str, str | None]]:
+    from run import corpus_texts
+
+    base = corpus_texts()
+    rng = random.Random(20)
+    out = []
+    for i in range(n):
+        text, ctx = base[i % len(base)]
+        out.append((f"Hi {rng.choice(NAMES)}{i}, about order #{100000 + i}: " + text, ctx))
+    return out
+
+
+class RunningServer:
+    def __init__(self, folder: pathlib.Path) -> None:
+        self.sock = folder / "s.sock"
+        cmd = [sys.executable, "-m", "apologylint", "serve", "--daemon", "--socket", str(self.sock)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env(), timeout=300)
+        if proc.returncode != 0:
+            raise SystemExit(f"bench: the server did not start: {proc.stderr.strip()}")
+
+    def stats(self):
+        from apologylint import __version__, server
+
+        return server._exchange(self.sock, server.Request(op="stats", version=__version__), 10)
+
+    def stop(self) -> None:
+        subprocess.run([sys.executable, "-m", "apologylint", "serve", "--stop", "--socket", str(self.sock)], capture_output=True, env=env())
+
+
+def bench_server(runs: int, folder: pathlib.Path) -> dict:
+    draft = folder / "draft.txt"
+    draft.write_text(DRAFT, encoding="utf-8")
+    py = [sys.executable, "-m", "apologylint"]
+    cold_runs = max(5, runs // 20)
+    python = [timed([sys.executable, "-c", "pass"]) for _ in range(10)]
+    cold = [timed([*py, str(draft), "--no-server"]) for _ in range(cold_runs)]
+    hook_cold = [timed([*py, "sendmail", "--no-server", "--notify", "never", "--", "/bin/true"], EMAIL) for _ in range(cold_runs)]
+    srv = RunningServer(folder)
+    try:
+        timed([*py, str(draft), "--socket", str(srv.sock)])  # first request: the server's caches
+        warm = [timed([*py, str(draft), "--socket", str(srv.sock)]) for _ in range(runs)]
+        hook_warm = [timed([*py, "sendmail", "--notify", "never", "--socket", str(srv.sock), "--", "/bin/true"], EMAIL)
+                     for _ in range(max(20, runs // 5))]
+        served = srv.stats().served
+    finally:
+        srv.stop()
+    p50, p95, c50 = pct(warm, 0.5), pct(warm, 0.95), pct(cold, 0.5)
+    h_cold, h_warm = pct(hook_cold, 0.5), pct(hook_warm, 0.5)
+    return {
+        "python_-c_pass_p50_s": round(pct(python, 0.5), 3),
+        "one_file_cold_in_process_p50_s": round(c50, 3),
+        f"one_file_via_server_p50_s_over_{runs}": round(p50, 3),
+        f"one_file_via_server_p95_s_over_{runs}": round(p95, 3),
+        "ratio_cold_to_server_p50": round(c50 / p50, 2),
+        "ratio_server_p50_to_python": round(p50 / pct(python, 0.5), 1),
+        "sendmail_hook_cold_p50_s": round(h_cold, 3),
+        "sendmail_hook_via_server_p50_s": round(h_warm, 3),
+        "ratio_hook_cold_to_server": round(h_cold / h_warm, 2),
+        "requests_the_server_answered": served,
+    }
+
+
+def bench_jobs(n: int) -> dict:
+    from apologylint import Linter
+
+    items = messages(n)
+    linter = Linter()
+    linter.compiled
+    list(linter.lint_many(items[:50]))
+    t0 = time.perf_counter()
+    one = [r.model_dump() for r in linter.lint_many(items)]
+    t1 = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    two = [r.model_dump() for r in linter.lint_many(items, n_process=2)]
+    t2 = time.perf_counter() - t0
+    return {
+        "messages": n, "cores": os.cpu_count(), "n_process_1_s": round(t1, 2), "n_process_2_s": round(t2, 2),
+        "speedup_2_over_1": round(t1 / t2, 2), "same_reports_in_order": one == two,
+        "messages_per_s_1": round(n / t1, 1), "messages_per_s_2": round(n / t2, 1),
+    }
+
+
+def bench_dask(n: int) -> dict:
+    import dask.bag as db
+    from distributed import Client, LocalCluster
+
+    from apologylint import Linter
+    from apologylint import dask as al_dask
+
+    items = messages(n)
+    linter = Linter()
+    linter.compiled
+    list(linter.lint_many(items[:50]))
+    t0 = time.perf_counter()
+    list(linter.lint_many(items))
+    single = time.perf_counter() - t0
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        client.run(lambda: al_dask.worker_linter(al_dask._config_json(None)) and None)  # load outside the timing
+        bag = db.from_sequence(items, npartitions=16)
+        t0 = time.perf_counter()
+        records = al_dask.lint_bag(bag).compute()
+        elapsed = time.perf_counter() - t0
+        rss = client.run(lambda: int(next(ln.split()[1] for ln in open("/proc/self/status") if ln.startswith("VmHWM:"))))
+    per_worker = n / elapsed / 2
+    return {
+        "messages": n, "workers": 2, "seconds": round(elapsed, 2), "messages_per_s_per_worker": round(per_worker, 1),
+        "in_process_messages_per_s": round(n / single, 1), "ratio_per_worker_to_in_process": round(per_worker / (n / single), 2),
+        "records": len(records), "worker_peak_rss_mb": sorted(round(v / 1024, 1) for v in rss.values()),
+    }
+
+
+def bench_memory(total: int, folder: pathlib.Path) -> dict:
+    from apologylint import server
+    from apologylint.config import Config
+    from apologylint.linter import LintInput
+
+    srv = RunningServer(folder)
+    try:
+        items = messages(total)
+        cfg = Config()
+        marks = {}
+        start = srv.stats().rss_kb
+        for i in range(0, total, 50):
+            got = server.lint_via_server(cfg, [LintInput(text=t, in_reply_to=c) for t, c in items[i : i + 50]], socket_path=srv.sock, timeout=60)
+            if got is None:
+                raise SystemExit("bench: the server stopped answering")
+            done = i + 50
+            if done in (1000, total // 2) or done >= total:
+                marks[done] = srv.stats().rss_kb
+    finally:
+        srv.stop()
+    after_1000 = marks.get(1000, start)
+    last = marks[max(marks)]
+    return {
+        "server_peak_rss_mb_at_start": round(start / 1024, 1),
+        "after_1000_messages_mb": round(after_1000 / 1024, 1),
+        **{f"after_{k}_messages_mb": round(v / 1024, 1) for k, v in sorted(marks.items()) if k != 1000},
+        "growth_after_first_1000_mb": round((last - after_1000) / 1024, 1),
+        "ratio_last_to_1000": round(last / after_1000, 3),
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=200)
+    ap.add_argument("--messages", type=int, default=2000)
+    ap.add_argument("--server-messages", type=int, default=5000)
+    ap.add_argument("--only", default="server,jobs,dask,memory")
+    args = ap.parse_args()
+    parts = set(args.only.split(","))
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="al-bench-", dir="/tmp"))
+    out: dict = {}
+    try:
+        if "server" in parts:
+            out["server"] = bench_server(args.runs, folder)
+        if "jobs" in parts:
+            out["jobs"] = bench_jobs(args.messages)
+        if "dask" in parts:
+            out["dask"] = bench_dask(args.messages)
+        if "memory" in parts:
+            out["memory"] = bench_memory(args.server_messages, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
