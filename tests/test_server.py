@@ -276,3 +276,26 @@ def test_serve_daemon_in_a_subprocess(short_dir):
             break
         time.sleep(0.1)
     assert not sock.exists()
+
+
+def test_an_edited_rule_pack_is_reloaded(running, tmp_path):
+    """The server keys its Linters by the configuration and the rule files' size and time: an
+    edited pack is read again on the next request, an unchanged one is not."""
+    import test_packs
+
+    pack = test_packs.make_pack(tmp_path / "pack")
+    cfg = Config(rule_paths=[pack])
+    text = "Sorry, the weather held up your parcel. And the rain too."
+    first = server.lint_via_server(cfg, [LintInput(text=text)], socket_path=running.path)
+    assert first is not None
+    n = len(running.linters)
+    assert server.lint_via_server(cfg, [LintInput(text=text)], socket_path=running.path) is not None
+    assert len(running.linters) == n  # unchanged: the same Linter
+    rules = pack / "weather.yaml"
+    rules.write_text(test_packs.WEATHER.replace("Blames the weather", "Blames the sky"), encoding="utf-8")
+    os.utime(rules, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    second = server.lint_via_server(cfg, [LintInput(text=text)], socket_path=running.path)
+    assert second is not None and len(running.linters) == n + 1
+    messages = lambda reports: {f.message for f in reports[0].findings if f.rule.endswith("/AL201")}  # noqa: E731
+    assert messages(first) == {"Blames the weather: 'the weather'."}
+    assert messages(second) == {"Blames the sky: 'the weather'."}

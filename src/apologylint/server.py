@@ -220,6 +220,7 @@ class Server:
         self.path = pathlib.Path(path) if path else default_socket()
         self.log = log
         self.linters: dict[str, Any] = {}
+        self._files: dict[str, tuple] = {}  # configuration -> its rule files as last read
         self.served = 0
         self.messages = 0
         self.sock: socket.socket | None = None
@@ -371,9 +372,16 @@ class Server:
     def _linter(self, config):
         from .linter import Linter
 
-        key = json.dumps([config.model_dump(mode="json"), _rule_files(config)], sort_keys=True)
+        cfg_json = json.dumps(config.model_dump(mode="json"), sort_keys=True)
+        files = _rule_files(config)
+        key = json.dumps([cfg_json, files])
         linter = self.linters.pop(key, None)
         if linter is None:
+            if self._files.get(cfg_json, files) != files:
+                from .ruleset import load_all
+
+                load_all.cache_clear()  # a pack was edited: read the rule files again
+            self._files[cfg_json] = files
             linter = Linter(config)
             linter.compiled
         self.linters[key] = linter  # most recently used last
