@@ -210,3 +210,17 @@ def test_the_recovery_pairs_are_well_formed_and_the_halves_disjoint():
         assert r["severity"] in ("low", "medium", "high") and r["direction"] in ("flagged", "silent")
         assert set(r["components"]) <= set(COMPONENTS) | {"escalation", "forgiveness-request"}  # the writer's name for forgiveness
     assert {r["ladder_group"] for r in TUNE if r["check"] == "ladder"}.isdisjoint({r["ladder_group"] for r in sealed if r["check"] == "ladder"})
+
+
+@pytest.mark.parametrize("message, topics", [
+    ("You charged me for a delivery that never came.", {"billing", "delivery"}),
+    ("Your app has been down all morning and I can't log in.", {"outage", "access"}),
+    ("The driver was incredibly rude to me.", {"staff"}),
+    ("I waited on hold for an hour and nobody answered.", {"wait"}),
+    ("What time do you open?", set()),
+])
+def test_what_failed_is_read_from_the_claims_with_the_word_that_says_so(linter, message, topics):
+    c = linter.lint("Thanks for telling us.", message).customer
+    assert {e.kind for e in c.failures} >= topics and (topics or not c.failures)
+    assert all(message[e.start:e.end] == e.text for e in c.failures)
+

@@ -160,6 +160,7 @@ class CustomerReadingModel(BaseModel):
     cues: list[CustomerEvidence] = Field(default_factory=list)
     promises: list[CustomerEvidence] = Field(default_factory=list, description="a promise or date the customer says was broken")
     own_slips: list[CustomerEvidence] = Field(default_factory=list, description="the customer's own mistake, in their words")
+    failures: list[CustomerEvidence] = Field(default_factory=list, description="what failed, by topic (kind: delivery, billing, quality, outage, staff, wait, deadline, access), with the word that says so")
 
 
 class RecoveryComponent(BaseModel):

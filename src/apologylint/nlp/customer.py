@@ -31,6 +31,18 @@ SURE = 0.9
 MONEY = re.compile(r"[£$€]\s?\d|\d+\s?(?:quid|dollars|pounds|euros)\b", re.I)
 #: what a customer can say they lost that is money: "a day's pay", "sales", "bookings"
 LOST_MONEY = {"pay", "wage", "wages", "earnings", "income", "sale", "sales", "money", "business", "customer", "customers", "booking", "bookings", "deposit", "commission"}
+#: what failed, by the words of a claim (a closed set of topics, each with a closed class of lemmas);
+#: a claim may name several ("charged for a delivery that never came": billing and delivery)
+FAILURE_TOPICS = {
+    "delivery": {"deliver", "delivery", "arrive", "parcel", "package", "courier", "shipping", "ship", "dispatch", "tracking", "driver", "collection"},
+    "billing": {"charge", "bill", "invoice", "refund", "payment", "pay", "overcharge", "fee", "price", "debit", "subscription"},
+    "quality": {"broken", "damaged", "faulty", "defective", "crack", "cracked", "dent", "dented", "stain", "squash", "squashed", "wrong", "missing", "error", "mistake"},
+    "outage": {"down", "outage", "offline", "crash", "signal", "internet", "broadband", "wifi", "connection", "server", "app", "website", "site", "system"},
+    "staff": {"rude", "staff", "agent", "manager", "employee", "waiter", "driver", "engineer", "technician", "advisor", "attitude"},
+    "wait": {"wait", "hold", "queue", "hour", "reply", "respond", "answer", "callback", "slow"},
+    "deadline": {"promise", "deadline", "due", "late", "supposed", "meant", "overdue"},
+    "access": {"login", "log", "password", "locked", "lock", "account", "access", "code", "verify"},
+}
 #: an ordinal before "time": "the 2nd time", "third time"
 ORDINAL = re.compile(r"^(?:second|third|fourth|fifth|sixth|umpteenth|nth|\d+(?:nd|rd|th))$")
 #: units of how long it has gone on: "two weeks", "for 3 days", "all weekend"
@@ -63,6 +75,7 @@ class CustomerReading:
     promises: list = field(default_factory=list)  # Span: a promise or date the customer says was broken
     own_slips: list = field(default_factory=list)  # Span: the customer's own mistake, in their words
     ours_failed: bool = False  # the message also says something of ours failed ("... but you charged me twice")
+    failures: list = field(default_factory=list)  # (topic, Span): what failed, by the words of a claim
 
     @property
     def slip_only(self) -> bool:
@@ -146,12 +159,21 @@ def read_customer(doc: Doc | None, complaint: list) -> CustomerReading:
         # a complaint word makes it a problem, unless the model is sure it is praise or a plain
         # question: "your rider waited for me in the rain, legend", "is the blue one still in stock?"
         kind, by, evidence, prob = "problem", "words", [s.text for s in complaint[:3]], 1.0
+    failures = []
+    told = [x for x in doc.sents if x not in questions] if kind == "problem" else claims  # a complaint's statements, else its claims
+    for sent in told:
+        words = {lemma(t) for t in sent} | {t.lower_ for t in sent}
+        for topic, lemmas in FAILURE_TOPICS.items():
+            hit = next((t for t in sent if lemma(t) in lemmas or t.lower_ in lemmas), None)
+            if hit is not None and words & lemmas:
+                failures.append((topic, doc[hit.i : hit.i + 1]))
     # "you've charged me twice", "my order never arrived": a failure done by us ("you" in their message)
     # or by a thing of ours, not the customer's own doing nor a state they were left in ("locked out")
     ours_failed = any(t._.clause and not t._.question and (failure_clause(t) or t._.polarity == "negative") and (
         t._.agent == "customer" or (t._.agent in ("thing", "third") and not passive(t))) for t in doc)
     return CustomerReading(kind=kind, kind_by=by, kind_evidence=evidence, kind_probability=round(prob, 3), claims=claims, questions=questions,
-                           stakes=stakes, cues=cues, claim_lemmas=claim_lemmas, promises=promises, own_slips=slips, ours_failed=ours_failed)
+                           stakes=stakes, cues=cues, claim_lemmas=claim_lemmas, promises=promises, own_slips=slips, ours_failed=ours_failed,
+                           failures=failures)
 
 
 def _how_long(sent: Span):
