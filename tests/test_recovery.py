@@ -76,7 +76,21 @@ def test_a_question_needs_only_its_answer_and_praise_only_a_warm_reply(linter):
     bare = linter.lint("We open at 10am on Sundays.", q).recovery
     assert bare.called_for == ["repair"] and bare.score == 100 and bare.severity == "low"
     praise = linter.lint("Thank you so much, that's lovely to hear!", "Your staff in Leeds were brilliant today, thank you!").recovery
-    assert praise.called_for == ["thanks"] and praise.score == 100
+    assert praise.called_for == [] and praise.score == 100
+    slip = linter.lint("No problem at all, I've changed it to 12 Elm Rd and it ships today.",
+                       "Hi, I typed my address wrong on order TL-9902, it's 12 Elm Rd not 21. Can you fix it?")
+    assert slip.recovery.called_for == ["repair"] and slip.recovery.score == 100 and not slip.findings  # help without blame
+
+
+def test_a_sign_off_name_is_no_fix(linter):
+    rec = linter.lint("Hi Omar,\n\nSorry about that.\n\nBest,\nLiv", "My parcel is late.").recovery
+    assert "repair" in rec.missing and rec.score < 100
+
+
+def test_the_customers_slip_does_not_hide_a_failure_of_ours(linter):
+    for msg in ("My bad for not chasing sooner, but my order from 3 weeks ago never arrived.",
+                "I typed my postcode wrong on checkout, my bad, but you've also charged me twice for it."):
+        assert "AL107" not in rules_of(linter.lint("I'm so sorry, that's our fault. I've sent a new one and it arrives Friday.", msg)), msg
 
 
 def test_a_serious_failure_calls_for_amends_and_a_follow_up(linter):
@@ -196,3 +210,17 @@ def test_the_recovery_pairs_are_well_formed_and_the_halves_disjoint():
         assert r["severity"] in ("low", "medium", "high") and r["direction"] in ("flagged", "silent")
         assert set(r["components"]) <= set(COMPONENTS) | {"escalation", "forgiveness-request"}  # the writer's name for forgiveness
     assert {r["ladder_group"] for r in TUNE if r["check"] == "ladder"}.isdisjoint({r["ladder_group"] for r in sealed if r["check"] == "ladder"})
+
+
+@pytest.mark.parametrize("message, topics", [
+    ("You charged me for a delivery that never came.", {"billing", "delivery"}),
+    ("Your app has been down all morning and I can't log in.", {"outage", "access"}),
+    ("The driver was incredibly rude to me.", {"staff"}),
+    ("I waited on hold for an hour and nobody answered.", {"wait"}),
+    ("What time do you open?", set()),
+])
+def test_what_failed_is_read_from_the_claims_with_the_word_that_says_so(linter, message, topics):
+    c = linter.lint("Thanks for telling us.", message).customer
+    assert {e.kind for e in c.failures} >= topics and (topics or not c.failures)
+    assert all(message[e.start:e.end] == e.text for e in c.failures)
+

@@ -25,9 +25,9 @@ CONDITIONS: dict[str, Callable[["Exchange"], bool]] = {
     # the customer named what was at stake for them ("for my daughter's wedding")
     "stakes-named": lambda ex: ex.context is not None and ex.problem and bool(ex.customer.stakes),
     # the customer's message owns the slip ("my mistake, I typed the wrong postcode"); nothing of ours failed
-    "customer-slip": lambda ex: ex.context is not None and bool(ex.customer.own_slips),
-    # a trivial matter: no problem, or a problem with no severity cue, stake or broken promise
-    "trivial": lambda ex: ex.context is not None and (not ex.problem or ex.customer.severity == "low") and not ex.customer.own_slips,
+    # (and nothing of ours is said to have failed besides, and it is not serious)
+    "customer-slip": lambda ex: ex.context is not None and ex.customer.slip_only,
+    "not-customer-slip": lambda ex: ex.context is None or not ex.customer.slip_only,
     "asked-or-problem": lambda ex: (ex.problem and ex.customer.kind not in ("praise", "chit-chat")) or (ex.context is not None and ex.customer.kind in ("request", "problem")),
 }
 

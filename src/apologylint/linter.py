@@ -374,6 +374,7 @@ def _customer(ex) -> CustomerReadingModel | None:
         cues=[ev(cue.kind, cue.span) for cue in c.cues],
         promises=[ev("promise", s) for s in c.promises],
         own_slips=[ev("own-slip", s) for s in c.own_slips],
+        failures=[ev(topic, s) for topic, s in c.failures],
     )
 
 

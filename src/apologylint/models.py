@@ -160,6 +160,7 @@ class CustomerReadingModel(BaseModel):
     cues: list[CustomerEvidence] = Field(default_factory=list)
     promises: list[CustomerEvidence] = Field(default_factory=list, description="a promise or date the customer says was broken")
     own_slips: list[CustomerEvidence] = Field(default_factory=list, description="the customer's own mistake, in their words")
+    failures: list[CustomerEvidence] = Field(default_factory=list, description="what failed, by topic (kind: delivery, billing, quality, outage, staff, wait, deadline, access), with the word that says so")
 
 
 class RecoveryComponent(BaseModel):
@@ -174,7 +175,7 @@ class Recovery(BaseModel):
     """What the reply does to recover this customer (`report.recovery`): the components found, the
     ones the severity calls for that are missing, and a 0-100 score (see `apologylint explain-score`)."""
 
-    severity: str = Field(description="low, medium or high: the customer's (or, with no message, the reply's)")
+    severity: str = Field(description="low, medium or high: what the recovery is judged at (the customer's, but low for their own slip; with no message, medium for a reply that answers a failure)")
     called_for: list[str] = Field(default_factory=list, description="the components this severity calls for")
     components: list[RecoveryComponent] = Field(default_factory=list, description="the components found in the reply")
     missing: list[str] = Field(default_factory=list, description="called for and not found")

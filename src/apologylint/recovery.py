@@ -9,6 +9,7 @@ money lost needs amends and a follow-up), and scores the reply 0-100 with the we
 from __future__ import annotations
 
 import pathlib
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,7 @@ COMPONENTS = (
 SITUATIONS = ("not-a-problem", "praise", "customer-slip", "low", "medium", "high")
 
 #: a request for forgiveness (a closed class of its forms)
-FORGIVE = ("forgive", "another chance", "second chance", "accept our apolog", "accept my apolog")
+FORGIVE = re.compile(r"\b(?:forgive (?:us|me)|(?:another|a second) chance|accept (?:our|my) (?:sincere )?apolog)", re.I)
 
 
 class Band(BaseModel):
@@ -41,16 +42,18 @@ class Band(BaseModel):
 class Weights(BaseModel):
     """The shipped weights file, checked when it is first read."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     weights: dict[str, int]
     called_for: dict[str, list[str]]
     penalties: dict[str, int]
-    bands: list[Band]
+    bands: list[Band] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _known_names(self) -> "Weights":
         if set(self.weights) != set(COMPONENTS):
             raise ValueError(f"weights must name exactly the components {COMPONENTS}")
+        if any(v < 0 for v in [*self.weights.values(), *self.penalties.values()]):
+            raise ValueError("weights and penalties must be 0 or more")
         if set(self.called_for) != set(SITUATIONS):
             raise ValueError(f"called_for must name exactly the situations {SITUATIONS}")
         for situation, entries in self.called_for.items():
@@ -60,10 +63,13 @@ class Weights(BaseModel):
                 raise ValueError(f"called_for.{situation}: unknown components {sorted(unknown)}")
             if any(self.weights[n] <= 0 for n in names):
                 raise ValueError(f"called_for.{situation}: a component called for must weigh more than 0")
+            if len(names) != len(set(names)):
+                raise ValueError(f"called_for.{situation}: a component is named twice")
         if set(self.penalties) - set(CORE_CATEGORIES):
             raise ValueError(f"penalties: unknown categories {sorted(set(self.penalties) - set(CORE_CATEGORIES))}")
-        if [b.min for b in self.bands] != sorted((b.min for b in self.bands), reverse=True) or self.bands[-1].min != 0:
-            raise ValueError("bands must run from the highest minimum down to 0")
+        mins = [b.min for b in self.bands]
+        if any(a <= b for a, b in zip(mins, mins[1:])) or mins[-1] != 0:
+            raise ValueError("bands must run from the highest minimum down to 0, each lower than the one before")
         return self
 
 
@@ -84,7 +90,7 @@ def situation(ex: Exchange) -> tuple[str, str]:
         c = ex.customer
         if c.kind in ("praise", "chit-chat") and not ex.problem:
             return "praise", "low"
-        if c.own_slips and c.severity != "high":
+        if c.slip_only:
             return "customer-slip", "low"  # "I typed the wrong postcode": nothing of ours failed
         if not ex.problem:
             return "not-a-problem", "low"
@@ -105,10 +111,11 @@ def recover(ex: Exchange, moves: list[SentenceMoves], findings: list[Finding]) -
     found = _components(ex, moves, findings)
     called = [n for e in entries for n in e]
     # an alternative counts once, at the weight of the best one found (else of the heaviest)
+    # an entry "a|b" is satisfied by either, once, at the larger weight
     total = sum(max(w.weights[n] for n in e) for e in entries)
-    got = sum(max((w.weights[n] for n in e if found.get(n)), default=0) for e in entries)
-    counted = {n for e in entries for n in e if found.get(n) and w.weights[n] == max(w.weights[x] for x in e if found.get(x))}
-    components = [RecoveryComponent(name=n, weight=w.weights[n] if n in counted else 0, evidence=found[n]) for n in COMPONENTS if found.get(n)]
+    got = sum(max(w.weights[n] for n in e) for e in entries if any(found.get(n) for n in e))
+    counted = {next(n for n in e if found.get(n)): max(w.weights[n] for n in e) for e in entries if any(found.get(n) for n in e)}
+    components = [RecoveryComponent(name=n, weight=counted.get(n, 0), evidence=found[n]) for n in COMPONENTS if found.get(n)]
     cats = {f.category for f in findings}
     penalties = [c for c in w.penalties if c in cats]
     score = round(100 * got / total) if total else 100
@@ -127,7 +134,10 @@ def _components(ex: Exchange, moves: list[SentenceMoves], findings: list[Finding
     def flagged_as(m: MoveEvidence, *cats: str) -> bool:
         return any(c in cats and s < m.end and m.start < e for s, e, c in flagged)
 
+    content = {s.start for s in ex.content_sentences}
     for (sent, _), sm in zip(ex.moves, moves):
+        if sent.start not in content:
+            continue  # a greeting or a sign-off ("Best,\nLiv") does nothing for the customer
         kinds = {m.kind for m in sm.moves}
         owned_in_apology = any(t._.clause and t._.agent == "speaker" and t._.tense in ("past", "perfect") and not t._.conditional
                                and failure_clause(t) for t in sent)
@@ -163,7 +173,6 @@ def _components(ex: Exchange, moves: list[SentenceMoves], findings: list[Finding
                 found["thanks"].append(m)
             elif k == "personal":
                 found["personal-empathy"].append(m)
-        low = sent.text.lower()
-        if any(f in low for f in FORGIVE):
+        if FORGIVE.search(sent.text):
             found["forgiveness"].append(MoveEvidence(kind="forgiveness", start=sm.start, end=sm.end, excerpt=sm.text))
     return found

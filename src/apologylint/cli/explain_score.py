@@ -24,10 +24,10 @@ MEANING = {
 SITUATION = {
     "not-a-problem": "a question or a request, no failure",
     "praise": "praise, thanks or chit-chat",
-    "customer-slip": "the customer says the slip was theirs ('I typed the wrong postcode'), and it is not high",
+    "customer-slip": "the customer says the slip was theirs ('I typed the wrong postcode'), nothing of ours failed besides, not high",
     "low": "a problem with no severity cue",
     "medium": "a problem with one cue (a repeat, money, a threat, how long it has gone on), a stake or a broken promise",
-    "high": "a problem with two kinds of cue, or any vulnerability or safety cue",
+    "high": "a problem with two kinds of cue (a stake or a broken promise counts as one), or any vulnerability or safety cue",
 }
 
 
@@ -51,12 +51,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"   {name:<14} {SITUATION[name]}")
     print("\n2. What it calls for, and what each component weighs there:")
     for name, comps in w.called_for.items():
-        print(f"   {name:<14} " + ", ".join(f"{c} {max(w.weights[x] for x in c.split('|'))}" for c in comps))
+        print(f"   {name:<14} " + (", ".join(f"{c} {max(w.weights[x] for x in c.split('|'))}" for c in comps) or "nothing: the score is 100"))
     print("\n3. The components, as the reading finds them in the reply:")
     for c in COMPONENTS:
         print(f"   {c:<17} {w.weights[c]:>3}  {MEANING[c]}")
     print("\n4. The score: 100 x (weights of the called-for components found) / (weights of all called for),")
     print("   less, once per category found in the reply: " + ", ".join(f"{c} {p}" for c, p in w.penalties.items()) + ".")
+    print("   (an apology read as a non-apology neither counts as the apology nor escapes the penalty.)")
     print("   A component the situation does not call for adds nothing; 'a|b' is satisfied by either, once;")
     print("   personal-empathy is called for only when the customer named a stake. The score stays within 0-100.")
     print("   Bands: " + ", ".join(f"{b.name} {b.min}+" for b in w.bands) + ".")

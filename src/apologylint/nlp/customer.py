@@ -12,15 +12,15 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .frames import clause_of, lemma
+from .frames import clause_of, lemma, passive
 from .moves import failure_clause
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span
 
 #: cues that a failure is severe (closed classes: repetition, threats, money, vulnerability)
-REPEAT = {"again", "still", "another", "repeatedly", "keep", "every", "third", "fourth", "fifth", "twice", "yet"}
-THREAT = {"cancel", "leave", "switch", "lawyer", "solicitor", "court", "ombudsman", "review", "trustpilot", "report", "chargeback", "escalate", "complaint", "never", "sue", "regulator", "bbb"}
+REPEAT = {"again", "still", "repeatedly", "keep", "every", "third", "fourth", "fifth"}  # not "yet", "another", "twice" ("charged twice")
+THREAT = {"cancel", "leave", "switch", "lawyer", "solicitor", "court", "ombudsman", "review", "trustpilot", "chargeback", "escalate", "complaint", "never", "sue", "regulator", "bbb"}
 VULNERABLE = {"elderly", "disabled", "pregnant", "toddler", "toddlers", "infant", "newborn", "hospital", "medication", "medicine", "baby", "wheelchair", "carer", "diabetic", "allergy", "allergic", "safety", "unsafe", "dangerous", "injured", "hurt", "sick", "ill"}
 #: what a customer's own life puts at stake: "for my daughter's party", "my boss", "a day off work"
 STAKE_NOUNS = {"wedding", "birthday", "party", "funeral", "trip", "holiday", "vacation", "honeymoon", "anniversary", "interview", "exam", "meeting", "client", "boss", "job", "work", "business", "shift", "flight", "event", "daughter", "son", "wife", "husband", "kids", "child", "children", "mum", "mom", "dad", "mother", "father", "family", "baby", "christmas", "deadline", "presentation", "appointment", "surgery", "sales", "customers", "pay", "rent"}
@@ -29,6 +29,20 @@ STAKE_NOUNS = {"wedding", "birthday", "party", "funeral", "trip", "holiday", "va
 #: recall 0.81 on the problems the complaint signal misses (scripts/train_kinds.py)
 SURE = 0.9
 MONEY = re.compile(r"[£$€]\s?\d|\d+\s?(?:quid|dollars|pounds|euros)\b", re.I)
+#: what a customer can say they lost that is money: "a day's pay", "sales", "bookings"
+LOST_MONEY = {"pay", "wage", "wages", "earnings", "income", "sale", "sales", "money", "business", "customer", "customers", "booking", "bookings", "deposit", "commission"}
+#: what failed, by the words of a claim (a closed set of topics, each with a closed class of lemmas);
+#: a claim may name several ("charged for a delivery that never came": billing and delivery)
+FAILURE_TOPICS = {
+    "delivery": {"deliver", "delivery", "arrive", "parcel", "package", "courier", "shipping", "ship", "dispatch", "tracking", "driver", "collection"},
+    "billing": {"charge", "bill", "invoice", "refund", "payment", "pay", "overcharge", "fee", "price", "debit", "subscription"},
+    "quality": {"broken", "damaged", "faulty", "defective", "crack", "cracked", "dent", "dented", "stain", "squash", "squashed", "wrong", "missing", "error", "mistake"},
+    "outage": {"down", "outage", "offline", "crash", "signal", "internet", "broadband", "wifi", "connection", "server", "app", "website", "site", "system"},
+    "staff": {"rude", "staff", "agent", "manager", "employee", "waiter", "driver", "engineer", "technician", "advisor", "attitude"},
+    "wait": {"wait", "hold", "queue", "hour", "reply", "respond", "answer", "callback", "slow"},
+    "deadline": {"promise", "deadline", "due", "late", "supposed", "meant", "overdue"},
+    "access": {"login", "log", "password", "locked", "lock", "account", "access", "code", "verify"},
+}
 #: an ordinal before "time": "the 2nd time", "third time"
 ORDINAL = re.compile(r"^(?:second|third|fourth|fifth|sixth|umpteenth|nth|\d+(?:nd|rd|th))$")
 #: units of how long it has gone on: "two weeks", "for 3 days", "all weekend"
@@ -60,6 +74,13 @@ class CustomerReading:
     claim_lemmas: dict[str, str] = field(default_factory=dict)  # predicate lemma -> polarity
     promises: list = field(default_factory=list)  # Span: a promise or date the customer says was broken
     own_slips: list = field(default_factory=list)  # Span: the customer's own mistake, in their words
+    ours_failed: bool = False  # the message also says something of ours failed ("... but you charged me twice")
+    failures: list = field(default_factory=list)  # (topic, Span): what failed, by the words of a claim
+
+    @property
+    def slip_only(self) -> bool:
+        """The customer's own slip, and nothing of ours said to have failed besides."""
+        return bool(self.own_slips) and not self.ours_failed and self.severity != "high"
 
     @property
     def sure_problem(self) -> bool:
@@ -118,8 +139,9 @@ def read_customer(doc: Doc | None, complaint: list) -> CustomerReading:
                         (c for c in t.head.head.children if c.dep_ == "dobj" and lemma(c) in ("day", "time", "morning", "afternoon", "week", "shift", "evening")), None)
                     start = took.left_edge.i if took is not None and took.i < t.i else start
                 stakes.append(doc[start : (t.head.i if t.dep_ == "compound" else t.i) + 1])
-        if MONEY.search(sent.text):
-            cues.append(Cue("money", sent))
+        lost = any(lemma(t) == "lose" and any(lemma(o) in LOST_MONEY for o in t.subtree if o.dep_ in ("dobj", "pobj", "poss", "compound")) for t in sent)
+        if MONEY.search(sent.text) or lost:
+            cues.append(Cue("money", sent))  # "£40 down", "I lost a day's pay"
         duration = _how_long(sent)
         if duration is not None:
             cues.append(Cue("duration", duration))
@@ -137,8 +159,21 @@ def read_customer(doc: Doc | None, complaint: list) -> CustomerReading:
         # a complaint word makes it a problem, unless the model is sure it is praise or a plain
         # question: "your rider waited for me in the rain, legend", "is the blue one still in stock?"
         kind, by, evidence, prob = "problem", "words", [s.text for s in complaint[:3]], 1.0
+    failures = []
+    told = [x for x in doc.sents if x not in questions] if kind == "problem" else claims  # a complaint's statements, else its claims
+    for sent in told:
+        words = {lemma(t) for t in sent} | {t.lower_ for t in sent}
+        for topic, lemmas in FAILURE_TOPICS.items():
+            hit = next((t for t in sent if lemma(t) in lemmas or t.lower_ in lemmas), None)
+            if hit is not None and words & lemmas:
+                failures.append((topic, doc[hit.i : hit.i + 1]))
+    # "you've charged me twice", "my order never arrived": a failure done by us ("you" in their message)
+    # or by a thing of ours, not the customer's own doing nor a state they were left in ("locked out")
+    ours_failed = any(t._.clause and not t._.question and (failure_clause(t) or t._.polarity == "negative") and (
+        t._.agent == "customer" or (t._.agent in ("thing", "third") and not passive(t))) for t in doc)
     return CustomerReading(kind=kind, kind_by=by, kind_evidence=evidence, kind_probability=round(prob, 3), claims=claims, questions=questions,
-                           stakes=stakes, cues=cues, claim_lemmas=claim_lemmas, promises=promises, own_slips=slips)
+                           stakes=stakes, cues=cues, claim_lemmas=claim_lemmas, promises=promises, own_slips=slips, ours_failed=ours_failed,
+                           failures=failures)
 
 
 def _how_long(sent: Span):

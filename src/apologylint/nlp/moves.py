@@ -617,8 +617,7 @@ def _mark_recovery_moves(by_sentence: dict[int, list[Move]]) -> None:
         given = [x for x, c in zip(sent, clauses) if (offered or not c._.question) and not c._.conditional and c._.polarity == "positive"]
         lemmas = {lemma(x) for x in given}
         added = []
-        amends = [x for x in given if lemma(x) in AMENDS_WORDS or x.lower_ in AMENDS_WORDS
-                  or (x.lower_ == "us" and x.i > 0 and sent.doc[x.i - 1].lower_ == "on" and x.i + 1 < len(sent.doc) and lemma(sent.doc[x.i - 2]) == "be")]
+        amends = [x for x in given if lemma(x) in AMENDS_WORDS or x.lower_ in AMENDS_WORDS]  # ("that's on us" owns; it gives nothing)
         if amends:
             added.append(Move("amends", sent, {"what": amends[0].text}))
         pairs = {(lemma(x), y.lower_) for x in given for y in sent if 0 < y.i - x.i <= 3}

@@ -59,7 +59,9 @@ def reading(report: Report, out: IO[str]) -> None:
         how = "by its words" if c.kind_by == "words" else f"by the kind model, p={c.kind_probability:.2f}"
         why = "; ".join(e.split(":", 1)[-1] for e in c.kind_evidence)
         out.write(f"  customer: {c.kind} ({how}{': ' + why if why else ''}), severity {c.severity}\n")
-        for group in (c.claims, c.questions, c.stakes, c.cues):
+        if c.failures:
+            out.write(f"    what failed: {', '.join(dict.fromkeys(e.kind for e in c.failures))}\n")
+        for group in (c.claims, c.questions, c.stakes, c.cues, c.promises, c.own_slips):
             for e in group:
                 out.write(f"    {e.kind}: {' '.join(e.text.split())!r}\n")
     out.write(f"  reply answers a problem: {'yes' if report.problem else 'no'}\n")
