@@ -109,7 +109,6 @@ def recover(ex: Exchange, moves: list[SentenceMoves], findings: list[Finding]) -
     if not (ex.context is not None and ex.customer.stakes):
         entries = [e for e in entries if e != ["personal-empathy"]]  # nothing personal was named: nothing to acknowledge personally
     found = _components(ex, moves, findings)
-    # an alternative counts once, at the weight of the best one found (else of the heaviest)
     # an entry "a|b" is satisfied by either, once, at the larger weight
     total = sum(max(w.weights[n] for n in e) for e in entries)
     got = sum(max(w.weights[n] for n in e) for e in entries if any(found.get(n) for n in e))
