@@ -24,7 +24,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve", "keep a linter warm on a Unix socket; the CLI and sendmail use it when it answers"),
 }
 
-EPILOG = "subcommands:\n" + "\n".join(f"  {name:<10} {help_}" for name, (_, help_) in SUBCOMMANDS.items()) + (
+_WIDTH = max(map(len, SUBCOMMANDS)) + 1
+EPILOG = "subcommands:\n" + "\n".join(f"  {name:<{_WIDTH}} {help_}" for name, (_, help_) in SUBCOMMANDS.items()) + (
     "\n\nexit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error"
 )
 
