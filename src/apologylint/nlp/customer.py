@@ -211,7 +211,7 @@ def _own_slip(sent: Span):
     for t in sent:
         if lemma(t) in OWN_SLIP_NOUNS and any(c.lower_ == "my" for c in t.children if c.dep_ == "poss"):
             return sent
-        if t.lower_ in OWN_SLIP_WORDS and clause_agent(t) == "speaker":
+        if t.lower_ in OWN_SLIP_WORDS and clause_of(t)._.agent == "speaker":
             return sent
         if t._.clause and t._.agent in ("speaker", "none") and t._.tense in ("past", "perfect") and not t._.question and (  # "forgot my password again"
                 lemma(t) == "forget" or any(x.lower_ in ("wrong", "wrongly", "incorrect", "incorrectly") and clause_of(x).i == t.i for x in t.subtree)):
@@ -219,6 +219,3 @@ def _own_slip(sent: Span):
             return sent
     return None
 
-
-def clause_agent(t) -> str:
-    return clause_of(t)._.agent

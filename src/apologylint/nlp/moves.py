@@ -620,11 +620,11 @@ def _mark_recovery_moves(by_sentence: dict[int, list[Move]]) -> None:
         amends = [x for x in given if lemma(x) in AMENDS_WORDS or x.lower_ in AMENDS_WORDS]  # ("that's on us" owns; it gives nothing)
         if amends:
             added.append(Move("amends", sent, {"what": amends[0].text}))
-        pairs = {(lemma(x), y.lower_) for x in given for y in sent if 0 < y.i - x.i <= 3}
+        pairs = {(lemma(x), y.lower_) for x in given for y in sent.doc[x.i + 1 : min(x.i + 4, sent.end)]}  # a word and the three after it
         if pairs & FOLLOW_UP:
             added.append(Move("follow-up", sent, {}))
         if any(m.kind in ("commitment", "resolution") for m in acts) and any(
-                x.lower_ in TIME_WORDS or x.ent_type_ in ("DATE", "TIME") or CLOCK.match(x.lower_) or re.match(r"^\d{1,2}(?:am|pm)$", x.lower_)
+                x.lower_ in TIME_WORDS or x.ent_type_ in ("DATE", "TIME") or CLOCK.match(x.lower_) or HOUR.match(x.lower_)
                 for x in given):
             added.append(Move("timeline", sent, {}))  # "arrives tomorrow by noon", "I'll call you at 4pm"
         feedback = {"feedback", "comment", "comments", "thought", "view", "concern", "suggestion", "review"}
@@ -649,6 +649,7 @@ def _mark_personal(by_sentence: dict[int, list[Move]], stakes: list) -> None:
 
 
 CLOCK = re.compile(r"^\d{1,2}[:.]\d\d([ap]m)?$")
+HOUR = re.compile(r"^\d{1,2}(?:am|pm)$")  # "4pm"
 #: words that open an answer to a yes-or-no question
 POLAR = {"yes", "yeah", "yep", "yup", "no", "nope", "sure", "absolutely", "definitely", "certainly", "correct", "indeed", "yea", "ya"}
 #: moves that say nothing about what was asked
