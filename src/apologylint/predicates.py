@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable
 
+from .nlp.frames import fr
 from .nlp.frames import question as is_question
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -175,9 +176,9 @@ def hoped(span: Span, ex: Exchange) -> bool:
     """Said as a hope, not a fact or a promise: "hopefully they'll be back in action soon",
     "we hope it's back up by tonight"."""
     doc = span.doc
-    head = doc[span.root._.clause_head] if span.root.has_extension("clause_head") else span.root
+    head = doc[fr(span.root).clause_head] if span.root.has_extension("clause_head") else span.root
     for t in [head, *head.ancestors]:
-        if t.has_extension("modality") and t._.modality == "hope":
+        if t.has_extension("modality") and fr(t).modality == "hope":
             return True
         if any(c.lower_ in ("hopefully", "fingers") for c in t.children) or t.lemma_.lower() == "hope":
             return True

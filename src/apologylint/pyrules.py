@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Iterable, Iterator
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from .nlp.frames import FUTURE_AUX, lemma
+from .nlp.frames import FUTURE_AUX, fr, lemma
 from .predicates import SPEAKER, is_question, predicate_head, question, quoted, subject_of
 from .registry import function
 
@@ -345,7 +345,7 @@ def commitments(
     for t in doc:
         if t.pos_ not in ("VERB", "AUX"):
             continue
-        if any(a._.agent == "speaker" and (a._.polarity == "negative" or a._.modality in ("hypothetical", "hope") or _lemma(a) in ("hope", "wish", "doubt"))
+        if any(fr(a).agent == "speaker" and (fr(a).polarity == "negative" or fr(a).modality in ("hypothetical", "hope") or _lemma(a) in ("hope", "wish", "doubt"))
                for a in _embedding_clauses(t)):
             continue  # "I don't think she'll approve it", "I hope they'll call": no promise
         if _what_an_apology_is_for(t):
@@ -488,23 +488,23 @@ def frame_commitments(
         that_is = None
         if t.tag_ in ("VBN", "VBD"):
             that_is = t.head.head if t.dep_ == "acl" and t.head.dep_ == "attr" else t.head if t.dep_ == "ccomp" else None
-        if that_is is not None and _lemma(that_is) == "be" and not that_is._.question and that_is._.polarity == "positive" \
+        if that_is is not None and _lemma(that_is) == "be" and not fr(that_is).question and fr(that_is).polarity == "positive" \
                 and any(c.dep_ == "nsubj" and c.lower_ in ("that", "this", "it") for c in that_is.children) and t.i > that_is.i \
                 and not any(x.tag_ in ("WRB", "WP", "WDT") or x.lower_ in ("because", "if") for x in doc[that_is.i : t.i]) and not failure_clause(t) \
                 and (_lemma(t) in done_set - {"pass", "run", "set", "double", "push", "move"} or t.lower_ in ("done", "sorted")):  # not "that's the 14-day window passed"
             yield _span_of([that_is, t])
             continue
-        if not t._.clause or t._.question or t._.conditional or t._.polarity != "positive":
+        if not fr(t).clause or fr(t).question or fr(t).conditional or fr(t).polarity != "positive":
             continue
         # "should be with you by Thurs": of a thing, "should" expects; it obliges nobody
-        expected = t._.modality == "obligation" and t._.agent in ("thing", "none") and t._.tense != "perfect" and any(c.lower_ == "should" for c in t.children)
+        expected = fr(t).modality == "obligation" and fr(t).agent in ("thing", "none") and fr(t).tense != "perfect" and any(c.lower_ == "should" for c in t.children)
         asked_for = _lemma(t) in ex.requested  # "order cancelled as requested" to "pls cancel my order"
-        if (t._.modality not in ("none", "ability") and not expected) or (failure_clause(t) and not asked_for) or t._.cause_of >= 0:
+        if (fr(t).modality not in ("none", "ability") and not expected) or (failure_clause(t) and not asked_for) or fr(t).cause_of >= 0:
             continue  # hopes, duties and causes are not promises
-        if t.dep_ in ("acl", "relcl", "pcomp", "csubj", "advcl", "prep") or (t.dep_ in ("xcomp", "ccomp") and t._.tense != "future"):
+        if t.dep_ in ("acl", "relcl", "pcomp", "csubj", "advcl", "prep") or (t.dep_ in ("xcomp", "ccomp") and fr(t).tense != "future"):
             continue  # (a "prep": "your email regarding the visit on 12 October")
-        if any(a._.clause and (a._.polarity == "negative" or a._.question or a._.conditional or a._.modality in ("hypothetical", "hope")
-                               or (_lemma(a) in ("hope", "wish", "doubt") and a._.agent == "speaker")) for a in _embedding_clauses(t)):
+        if any(fr(a).clause and (fr(a).polarity == "negative" or fr(a).question or fr(a).conditional or fr(a).modality in ("hypothetical", "hope")
+                               or (_lemma(a) in ("hope", "wish", "doubt") and fr(a).agent == "speaker")) for a in _embedding_clauses(t)):
             continue  # "I don't think she'll approve it", "I hope she'll approve it"; not "we can't X, but I've Y"
         if _what_an_apology_is_for(t):
             continue
@@ -515,19 +515,19 @@ def frame_commitments(
             continue  # ("your booking is now confirmed", "the credit has been applied" are done, though "I can confirm" is talk)
         if lemma == "be" and any(c.dep_ in ("acomp", "attr") for c in t.children) and not any(c.dep_ == "npadvmod" for c in t.children):
             continue  # "we'll be happy to help": a mood
-        if lemma == "have" and t._.tense in ("past", "perfect"):
+        if lemma == "have" and fr(t).tense in ("past", "perfect"):
             continue  # "we've had a lot more calls": what we went through, not what we did ("the driver will have a sign" is)
-        own = [x for x in t.subtree if x.i == t.i or next((a for a in x.ancestors if a._.clause), t).i == t.i]
+        own = [x for x in t.subtree if x.i == t.i or next((a for a in x.ancestors if fr(a).clause), t).i == t.i]
         # "take it into account", "bear it in mind" (not "lands in your account")
         if any(_lemma(x) in vague_set and not (x.dep_ == "pobj" and x.head.lower_ != "into" and _lemma(x) == "account") for x in own) or any(x.lower_ in habit_set for x in own):
             continue
         if any(x.lower_ == "only" or (x.lower_ in ("few", "just") and x.head.i != t.i) for x in own):
             continue  # "only 3 days", "a few minutes", "the warranty only covers 30 days": a limit, not a time
-        subj = doc[t._.agent_i] if t._.agent_i >= 0 else next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+        subj = doc[fr(t).agent_i] if fr(t).agent_i >= 0 else next((c for c in t.children if c.dep_ == "nsubjpass"), None)
         patient = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
         timed = any((x.lower_ in time_set and _a_time(x)) or (x.like_num and any(y.lower_ in unit_set for y in doc[x.i + 1 : min(x.i + 3, len(doc))])) for x in own)  # "3-5 working days"
         now = any(x.lower_ in today_set or (x.lower_ in ("morning", "afternoon", "evening") and any(c.lower_ == "this" for c in x.children)) for x in own)
-        agent, tense = t._.agent, t._.tense
+        agent, tense = fr(t).agent, fr(t).tense
         you = subj is not None and subj.lower_ in ("you", "u") and not passive(t)
         has_object = any(c.dep_ in ("dobj", "dative", "prt") or (c.dep_ == "prep" and c.lower_ in ("to", "on", "into", "for", "with", "onto")) for c in t.children)
         done = (
@@ -540,7 +540,7 @@ def frame_commitments(
                     and (subj.pos_ == "NOUN" or (subj.pos_ == "PROPN" and subj.text.islower()))  # a thing, not "Sarah called in sick"
                     and not any(c.dep_ == "det" and c.lower_ in ("the", "a", "an") for c in subj.children)  # headlines drop the article: not "the driver moved on"
                     and not any(c.dep_ in ("dobj", "dative", "ccomp", "xcomp", "acomp") for c in t.children) and t.dep_ == "ROOT"
-                    and not any(x._.cause_of == t.i for x in t.sent) and (ex.context is None or lemma not in ex.customer.claim_lemmas or lemma in ex.requested))
+                    and not any(fr(x).cause_of == t.i for x in t.sent) and (ex.context is None or lemma not in ex.customer.claim_lemmas or lemma in ex.requested))
         done = done or headline
         if expected and not timed:
             continue
@@ -563,14 +563,14 @@ def customer_instructions(ex: Exchange, doc: Doc, marks: list[str], stative: lis
     condition of the fix."""
     mark_set, stative_set = set(marks), set(stative)
     for t in doc:
-        if (t.pos_ == "VERB" or t._.clause) and t.dep_ == "advcl" and _lemma(t) not in stative_set:
+        if (t.pos_ == "VERB" or fr(t).clause) and t.dep_ == "advcl" and _lemma(t) not in stative_set:
             subj = subject_of(t)
             if subj is None or subj.lower_ != "you" or any(c.dep_ == "aux" and c.lower_ in ("had", "'d", "d") for c in t.children):
                 continue  # "if you'd read the email" is a counterfactual, not a step
             marks_here = {m.lower_ for m in t.children if m.dep_ == "mark"}
             if marks_here & mark_set:
                 yield _span_of([t])
-            elif "if" in marks_here and t.head._.tense == "future" and t.head._.agent == "speaker" and t.head._.polarity == "positive":
+            elif "if" in marks_here and fr(t.head).tense == "future" and fr(t.head).agent == "speaker" and fr(t.head).polarity == "positive":
                 yield _span_of([t])  # "if you DM us your account number, we'll look at the bill": the step, and what follows it
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .nlp.frames import fr
 from .models import CORE_CATEGORIES, Finding, MoveEvidence, Recovery, RecoveryComponent, SentenceMoves
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -137,7 +138,7 @@ def _components(ex: Exchange, moves: list[SentenceMoves], findings: list[Finding
         if sent.start not in content:
             continue  # a greeting or a sign-off ("Best,\nLiv") does nothing for the customer
         kinds = {m.kind for m in sm.moves}
-        owned_in_apology = any(t._.clause and t._.agent == "speaker" and t._.tense in ("past", "perfect") and not t._.conditional
+        owned_in_apology = any(fr(t).clause and fr(t).agent == "speaker" and fr(t).tense in ("past", "perfect") and not fr(t).conditional
                                and failure_clause(t) for t in sent)
         for m in sm.moves:
             k = m.kind

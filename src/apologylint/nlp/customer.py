@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .frames import clause_of, lemma, passive
+from .frames import clause_of, fr, lemma, passive
 from .moves import failure_clause
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -113,17 +113,17 @@ def read_customer(doc: Doc | None, complaint: list) -> CustomerReading:
             questions.append(sent)
         for t in sent:
             hedged = any(lemma(a) in ("feel", "think", "worry", "wonder", "guess", "suppose", "seem") for a in t.ancestors)
-            if t._.clause and not t._.question and not hedged and (t._.polarity == "negative" or failure_clause(t)):
+            if fr(t).clause and not fr(t).question and not hedged and (fr(t).polarity == "negative" or failure_clause(t)):
                 claims.append(sent)
-                claim_lemmas.setdefault(lemma(t), t._.polarity)
+                claim_lemmas.setdefault(lemma(t), fr(t).polarity)
                 break
         for t in sent:
             low = t.lower_
             nxt = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
             if low in REPEAT and (low != "every" or any(x.lower_ == "time" for x in sent)) or (ORDINAL.match(low) and nxt in ("time", "times")):
                 cues.append(Cue("repeat", doc[t.i : t.i + 1]))  # "again", "third time", "the 2nd time this month"
-            elif lemma(t) in THREAT and (t.pos_ in ("NOUN", "PROPN") or (t.pos_ == "VERB" and (t._.agent == "speaker" or any(
-                    a._.clause and a._.agent == "speaker" for a in t.ancestors)))):  # "I'm cancelling", "thinking of switching"
+            elif lemma(t) in THREAT and (t.pos_ in ("NOUN", "PROPN") or (t.pos_ == "VERB" and (fr(t).agent == "speaker" or any(
+                    fr(a).clause and fr(a).agent == "speaker" for a in t.ancestors)))):  # "I'm cancelling", "thinking of switching"
                 # "I'm cancelling", "I'll leave a review": the customer (the message's "I") threatens
                 cues.append(Cue("threat", doc[t.i : t.i + 1]))
             elif low in VULNERABLE:
@@ -169,8 +169,8 @@ def read_customer(doc: Doc | None, complaint: list) -> CustomerReading:
                 failures.append((topic, doc[hit.i : hit.i + 1]))
     # "you've charged me twice", "my order never arrived": a failure done by us ("you" in their message)
     # or by a thing of ours, not the customer's own doing nor a state they were left in ("locked out")
-    ours_failed = any(t._.clause and not t._.question and (failure_clause(t) or t._.polarity == "negative") and (
-        t._.agent == "customer" or (t._.agent in ("thing", "third") and not passive(t))) for t in doc)
+    ours_failed = any(fr(t).clause and not fr(t).question and (failure_clause(t) or fr(t).polarity == "negative") and (
+        fr(t).agent == "customer" or (fr(t).agent in ("thing", "third") and not passive(t))) for t in doc)
     return CustomerReading(kind=kind, kind_by=by, kind_evidence=evidence, kind_probability=round(prob, 3), claims=claims, questions=questions,
                            stakes=stakes, cues=cues, claim_lemmas=claim_lemmas, promises=promises, own_slips=slips, ours_failed=ours_failed,
                            failures=failures)
@@ -197,7 +197,7 @@ def _broken_promise(sent: Span):
     """A promise the customer says was broken: "you promised a callback", "it was meant to arrive
     Tuesday", "due on the 3rd and still nothing", "guaranteed next-day"."""
     for t in sent:
-        if lemma(t) in PROMISE_VERBS and t.pos_ == "VERB" and t._.agent != "speaker":
+        if lemma(t) in PROMISE_VERBS and t.pos_ == "VERB" and fr(t).agent != "speaker":
             return sent.doc[t.left_edge.i : t.right_edge.i + 1] if t.dep_ != "ROOT" else sent
         if t.lower_ in EXPECTED and t.i + 1 < sent.end and sent.doc[t.i + 1].lower_ in ("to", "on", "by", "for", "at") and any(
                 lemma(a) == "be" for a in [t.head, *t.children] if a.i < t.i):
@@ -211,9 +211,9 @@ def _own_slip(sent: Span):
     for t in sent:
         if lemma(t) in OWN_SLIP_NOUNS and any(c.lower_ == "my" for c in t.children if c.dep_ == "poss"):
             return sent
-        if t.lower_ in OWN_SLIP_WORDS and clause_of(t)._.agent == "speaker":
+        if t.lower_ in OWN_SLIP_WORDS and fr(clause_of(t)).agent == "speaker":
             return sent
-        if t._.clause and t._.agent in ("speaker", "none") and t._.tense in ("past", "perfect") and not t._.question and (  # "forgot my password again"
+        if fr(t).clause and fr(t).agent in ("speaker", "none") and fr(t).tense in ("past", "perfect") and not fr(t).question and (  # "forgot my password again"
                 lemma(t) == "forget" or any(x.lower_ in ("wrong", "wrongly", "incorrect", "incorrectly") and clause_of(x).i == t.i for x in t.subtree)):
             # "I typed my address wrong", "booked the wrong city", "bought tickets for the wrong date"
             return sent

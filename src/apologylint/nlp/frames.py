@@ -75,19 +75,67 @@ MENTAL = {"know", "understand", "think", "believe", "realise", "realize", "appre
 MISTAKE_NOUNS = {"mistake", "error", "fault", "oversight", "slip", "blunder", "bad", "failing", "mess", "screwup", "cock-up", "negligence", "misunderstanding"}
 
 
+#: where a doc keeps its frames (`doc.user_data`), one per token
+USER_DATA_KEY = "apologylint.frames"
+
+
+class Frame:
+    """One token's frame (the fields are those of the module docstring). The rules and moves read
+    these many times per token: a plain object is several times cheaper to read than `Token._`,
+    which builds a new accessor on every read; `Token._` reads the same objects, for the matchers
+    and the API. The defaults are class attributes, so a token that heads no clause costs an
+    empty object."""
+
+    clause: bool = False
+    agent: str = ""
+    agent_i: int = -1
+    polarity: str = ""
+    tense: str = ""
+    modality: str = ""
+    question: bool = False
+    conditional: bool = False
+    cause_of: int = -1
+    cause_marker: str = ""
+    owned: bool = False
+    role: str = ""
+    clause_head: int = -1
+
+    def __repr__(self) -> str:
+        return f"Frame({', '.join(f'{k}={getattr(self, k)!r}' for k in FIELDS)})"
+
+
+#: the frame's fields and their defaults (the `Token._` extensions of the same names read them)
+FIELDS = {name: getattr(Frame, name) for name in Frame.__annotations__}
+
+
+def frames_of(doc: Doc) -> list[Frame]:
+    """The frames of a doc's tokens: set by the component, blank for a doc it never saw."""
+    frames = doc.user_data.get(USER_DATA_KEY)
+    if frames is None or len(frames) != len(doc):
+        frames = doc.user_data[USER_DATA_KEY] = [Frame() for _ in range(len(doc))]
+    return frames
+
+
+def fr(t: Token) -> Frame:
+    """A token's frame."""
+    frames = t.doc.user_data.get(USER_DATA_KEY)
+    if frames is None or len(frames) != len(t.doc):
+        frames = frames_of(t.doc)
+    return frames[t.i]
+
+
+def _getter(name: str):
+    return lambda t: getattr(fr(t), name)
+
+
 def install() -> None:
     """Register the extensions and the component (idempotent: spaCy's registries are global)."""
     from spacy.language import Language
     from spacy.tokens import Token
 
-    defaults = {
-        "clause": False, "agent": "", "agent_i": -1, "polarity": "", "tense": "", "modality": "",
-        "question": False, "conditional": False, "cause_of": -1, "cause_marker": "", "owned": False, "role": "",
-        "clause_head": -1,
-    }
-    for name, default in defaults.items():
+    for name in FIELDS:
         if not Token.has_extension(name):
-            Token.set_extension(name, default=default)
+            Token.set_extension(name, getter=_getter(name))
     if FRAMES not in Language.factories:
         Language.component(FRAMES, func=frame_doc)
 
@@ -284,10 +332,10 @@ def conditional(t: Token) -> bool:
 
 def clause_of(t: Token) -> Token:
     """The head of the clause a token belongs to (set once per doc by the component)."""
-    if t._.clause_head >= 0:
-        return t.doc[t._.clause_head]
+    if fr(t).clause_head >= 0:
+        return t.doc[fr(t).clause_head]
     for x in [t, *t.ancestors]:
-        if x._.clause:
+        if fr(x).clause:
             return x
     return t.sent.root
 
@@ -303,20 +351,20 @@ EVIDENCE_VERBS = {"show", "indicate", "suggest", "confirm", "match", "prove", "s
 
 
 def _mark_cause(cause: Token, effect: Token, marker: str) -> None:
-    if cause.i == effect.i or cause._.cause_of >= 0:
+    if cause.i == effect.i or fr(cause).cause_of >= 0:
         return
-    if cause._.clause and lemma(cause) in EVIDENCE_VERBS and cause._.agent in ("thing", "third", "none") \
+    if fr(cause).clause and lemma(cause) in EVIDENCE_VERBS and fr(cause).agent in ("thing", "third", "none") \
             and any(c.dep_ in ("ccomp", "dobj") for c in cause.children):
         return  # what the tracking shows is evidence; "the roofer didn't show" is a cause
-    cause._.cause_of = effect.i
-    cause._.cause_marker = marker
-    cause._.owned = owned(cause)
+    fr(cause).cause_of = effect.i
+    fr(cause).cause_marker = marker
+    fr(cause).owned = owned(cause)
 
 
 def owned(cause: Token) -> bool:
     """Our own acknowledged mistake: we did something (not underwent it), or "our/my mistake",
     "an error on our part". "We were swamped", "we had a power cut" are not: they shift the cause."""
-    toks = [x for x in cause.subtree if x.pos_ in ("NOUN", "ADJ", "PROPN") and (not cause._.clause or clause_of(x).i == cause.i)]
+    toks = [x for x in cause.subtree if x.pos_ in ("NOUN", "ADJ", "PROPN") and (not fr(cause).clause or clause_of(x).i == cause.i)]
     for x in toks:
         if lemma(x) in MISTAKE_NOUNS:
             poss = {c.lower_ for c in x.children if c.dep_ == "poss"}
@@ -325,16 +373,16 @@ def owned(cause: Token) -> bool:
                 outside = [p for p in pps if any(role(o) in ("third", "thing") and lemma(o) not in ("part", "end", "side") for o in p.children if o.dep_ == "pobj")]
                 if not outside and "your" not in poss:
                     return True
-    if not cause._.clause and role(cause) != "third" and any(c.dep_ == "poss" and c.lower_ in ("our", "my") for c in cause.children):
+    if not fr(cause).clause and role(cause) != "third" and any(c.dep_ == "poss" and c.lower_ in ("our", "my") for c in cause.children):
         return True  # "because of our outage": a cause of ours, named as ours
     for x in cause.subtree:
         if x.lower_ in ("side", "end", "part") and x.head.lower_ == "on" and any(c.lower_ in ("our", "my") for c in x.children) \
-                and (not cause._.clause or clause_of(x).i == cause.i):
+                and (not fr(cause).clause or clause_of(x).i == cause.i):
             before = {w.lower_ for w in x.doc[max(x.head.i - 3, x.sent.start) : x.head.i]}
             if not before & {"not", "n't", "nothing", "no", "never"}:  # not "not anything on our end"
                 return True  # "the claim form on our side had the wrong box ticked": ours, said where it happened
-    if cause._.clause:
-        agent = cause._.agent
+    if fr(cause).clause:
+        agent = fr(cause).agent
         if agent == "speaker" and lemma(cause) not in UNDERGO | MENTAL and not passive(cause):
             return True
     return False
@@ -344,7 +392,7 @@ def _link_causes(doc: Doc, sents: list) -> None:
     for t in doc:
         low = t.lower_
         # 1. a subordinate clause of cause: "because our haulier broke down"
-        if t.dep_ == "mark" and low in CAUSAL_MARKS and t.head._.clause:
+        if t.dep_ == "mark" and low in CAUSAL_MARKS and fr(t.head).clause:
             if low == "as" and lemma(t.head) in ("say", "mention", "state", "explain", "tell", "advise", "note", "discuss", "outline", "request", "ask", "expect", "agree", "promise", "see", "know", "show", "describe", "confirm", "indicate", "specify", "detail", "list", "warn", "advertise", "agree", "plan", "book", "order", "arrange", "instruct", "require", "suppose", "per"):
                 continue  # "as I said", "as requested": not a cause
             if low == "as" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("soon", "well", "long", "far", "much"):
@@ -382,13 +430,13 @@ def _link_causes(doc: Doc, sents: list) -> None:
                 _mark_cause(obj, clause_of(t), "as a result of")
             continue
         # 3. "caused by X", "delayed by the storm": a passive of causing with its agent
-        if t._.clause and passive(t) and lemma(t) in CAUSING_VERBS | {"let", "delay", "affect", "hold", "hit", "impact", "disrupt"}:
+        if fr(t).clause and passive(t) and lemma(t) in CAUSING_VERBS | {"let", "delay", "affect", "hold", "hit", "impact", "disrupt"}:
             ag = by_agent(t)
             if ag is not None:
                 _mark_cause(ag, t, f"{t.lower_} by")
             continue
         # 4. "X meant / forced / held up Y": the subject causes what the verb says
-        if t._.clause and lemma(t) in CAUSING_VERBS and not passive(t) and t._.tense in ("past", "perfect", "present"):
+        if fr(t).clause and lemma(t) in CAUSING_VERBS and not passive(t) and fr(t).tense in ("past", "perfect", "present"):
             subj = subject(t)
             transitive = any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd") for c in t.children)
             if transitive and subj is not None and subj.lower_ not in ("which", "that", "this", "it") and role(subj) != "customer":
@@ -399,15 +447,15 @@ def _link_causes(doc: Doc, sents: list) -> None:
                         continue
                     if lemma(t) in ("make", "keep", "leave") and not any(c.dep_ in ("ccomp", "xcomp", "oprd") for c in t.children):
                         continue
-                if subj._.role == "speaker" or subj.lower_ in SPEAKER_PRONOUNS:
+                if fr(subj).role == "speaker" or subj.lower_ in SPEAKER_PRONOUNS:
                     continue  # "we delayed the launch": our action, not a cause shifted
                 _mark_cause(subj, t, t.lower_)
         # "the double charge came from the move to our new system", "it stems from a fault at the depot"
-        if t._.clause and lemma(t) in ORIGIN_VERBS and not passive(t) and t._.tense in ("past", "perfect"):  # "the error comes from an old app version" diagnoses
+        if fr(t).clause and lemma(t) in ORIGIN_VERBS and not passive(t) and fr(t).tense in ("past", "perfect"):  # "the error comes from an old app version" diagnoses
             src = next((o for c in t.children if c.dep_ == "prep" and c.lower_ == "from" for o in c.children if o.dep_ in ("pobj", "pcomp")), None)
             if src is not None and role(src) != "customer":
                 _mark_cause(src, t, f"{t.lower_} from")
-        if t._.clause and t.dep_ == "acl" and t.tag_ == "VBG" and lemma(t) in CAUSING_VERBS and t.head.pos_ in ("NOUN", "PROPN") and role(t.head) != "customer":
+        if fr(t).clause and t.dep_ == "acl" and t.tag_ == "VBG" and lemma(t) in CAUSING_VERBS and t.head.pos_ in ("NOUN", "PROPN") and role(t.head) != "customer":
             _mark_cause(t.head, t, t.lower_)
         # "with fog closing the airport": an absolute clause of cause
         if low == "with" and t.dep_ == "prep" and t.i <= t.sent.start + 1:
@@ -415,19 +463,19 @@ def _link_causes(doc: Doc, sents: list) -> None:
             if obj is not None and any(c.dep_ == "acl" and c.tag_ == "VBG" for c in obj.children):
                 _mark_cause(obj, clause_of(t.head), "with")
         # 5. "which is why", "that's why", "which meant": the clause before is the cause
-        if low in ("which", "that", "this") and t.dep_ in ("nsubj",) and t.head._.clause and t.head._.modality == "none" and t.head.dep_ != "ccomp":
+        if low in ("which", "that", "this") and t.dep_ in ("nsubj",) and fr(t.head).clause and fr(t.head).modality == "none" and t.head.dep_ != "ccomp":
             h = t.head
             why = any(c.lower_ == "why" for c in h.subtree) and (lemma(h) == "be" or h.lower_ in ("s", "'s"))
             means = lemma(h) in ("mean", "lead", "result") or (lemma(h) in CAUSING_VERBS and low == "which")
             if why or means:
                 verb = h.lower_
-                effect = next((c for c in h.children if c.dep_ in ("ccomp", "xcomp", "advcl") and c._.clause), None)
+                effect = next((c for c in h.children if c.dep_ in ("ccomp", "xcomp", "advcl") and fr(c).clause), None)
                 if effect is not None and effect.i < t.i:
                     _mark_cause(effect, h, f"{low} is why" if why else f"{low} {verb}")  # "X, that's why"
                     continue
                 if effect is None and why:
                     # a closing "..., that's why": the clause before it is the cause of what the customer reported
-                    prev = [c for c in t.sent if c._.clause and c.i < t.i and c.i != h.i]
+                    prev = [c for c in t.sent if fr(c).clause and c.i < t.i and c.i != h.i]
                     if prev:
                         _mark_cause(max(prev, key=lambda c: len(list(c.subtree))), h, f"{low} is why")
                     continue
@@ -449,15 +497,15 @@ def _link_causes(doc: Doc, sents: list) -> None:
             else:
                 x = None
                 if y is not None:
-                    x = next((c for c in y.children if c._.clause and c.i < t.i and c.dep_ in ("ccomp", "advcl", "parataxis", "csubj")), None)
+                    x = next((c for c in y.children if fr(c).clause and c.i < t.i and c.dep_ in ("ccomp", "advcl", "parataxis", "csubj")), None)
                     if x is None and y.dep_ == "conj":
                         x = y.head
-                    if x is None and y.dep_ in ("advcl", "parataxis") and y.head.i < t.i and y.head._.clause:
+                    if x is None and y.dep_ in ("advcl", "parataxis") and y.head.i < t.i and fr(y.head).clause:
                         x = y.head  # "the handler loaded the wrong container, so a few bags stayed": "stayed" hangs on "loaded"
                     if x is None and t.i == t.sent.start or (x is None and t.i - 1 >= 0 and doc[t.i - 1].is_sent_start):
                         i = sents.index(t.sent) if t.sent in sents else -1
                         x = sents[i - 1].root if i > 0 else None
-            if x is not None and y is not None and y._.clause and x.i != y.i:
+            if x is not None and y is not None and fr(y).clause and x.i != y.i:
                 _mark_cause(x, y, "so")
 
 
@@ -474,36 +522,46 @@ def frame_doc(doc: Doc) -> Doc:
         elif _DOUBLED_E.search(t.lemma_) and t.lower_.endswith((t.lemma_[:-1].lower() + "ed", t.lemma_[:-1].lower() + "ing")):
             t.lemma_ = t.lemma_[:-2]  # a doubled consonant: "mislabelled" -> "mislabel", "gutted" -> "gut", not "mislabelle", "gutte"
         t.norm_ = t.lemma_.lower()
+    doc.user_data[USER_DATA_KEY] = [Frame() for _ in range(len(doc))]
     sents = list(doc.sents) if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else [doc[:]]
     for sent in sents:
         asks = question(sent)
         for t in sent:
             if t.pos_ in ("NOUN", "PROPN", "PRON"):
-                t._.role = role(t)
+                fr(t).role = role(t)
             if not is_clause_head(t):
                 continue
-            t._.clause = True
-            t._.question = asks
-            t._.conditional = conditional(t)
+            fr(t).clause = True
+            fr(t).question = asks
+            fr(t).conditional = conditional(t)
             neg = negative(t)
-            t._.polarity = "negative" if neg else "positive"
-            t._.tense = tense(t)
-            t._.modality = modality(t, neg)
+            fr(t).polarity = "negative" if neg else "positive"
+            fr(t).tense = tense(t)
+            fr(t).modality = modality(t, neg)
             if passive(t):
                 ag = by_agent(t)
-                t._.agent, t._.agent_i = (role(ag), ag.i) if ag is not None else ("none", -1)
-            elif t._.tense == "imperative":
-                t._.agent = "customer"
+                fr(t).agent, fr(t).agent_i = (role(ag), ag.i) if ag is not None else ("none", -1)
+            elif fr(t).tense == "imperative":
+                fr(t).agent = "customer"
             else:
                 subj = subject(t)
                 if subj is not None and subj.dep_ == "expl":
-                    t._.agent, t._.agent_i = "thing", subj.i
+                    fr(t).agent, fr(t).agent_i = "thing", subj.i
                 elif subj is not None:
-                    t._.agent, t._.agent_i = role(subj), subj.i
+                    fr(t).agent, fr(t).agent_i = role(subj), subj.i
                 else:
-                    t._.agent = "none"
+                    fr(t).agent = "none"
+    frames = doc.user_data[USER_DATA_KEY]
+    first_clause: dict[int, int] = {}  # token -> its nearest clause among itself and its ancestors (-1: none)
     for t in doc:  # each token's clause, once: rules and moves ask it of every token
-        t._.clause_head = next((x.i for x in [t, *t.ancestors] if x._.clause), t.sent.root.i)
+        path, x = [], t
+        while x.i not in first_clause and not frames[x.i].clause and x.head.i != x.i:
+            path.append(x.i)
+            x = x.head
+        found = first_clause.get(x.i, x.i if frames[x.i].clause else -1)
+        for i in (*path, x.i):
+            first_clause[i] = found
+        frames[t.i].clause_head = found if found >= 0 else t.sent.root.i
     _link_causes(doc, sents)
     return doc
 
@@ -512,14 +570,14 @@ def describe(t: Token) -> dict:
     """A clause's frame as plain data, for `--explain-reading` and the JSON."""
     out = {
         "predicate": t.text,
-        "agent": t._.agent,
-        "agent_text": t.doc[t._.agent_i].text if t._.agent_i >= 0 else None,
-        "polarity": t._.polarity,
-        "tense": t._.tense,
-        "modality": t._.modality,
+        "agent": fr(t).agent,
+        "agent_text": t.doc[fr(t).agent_i].text if fr(t).agent_i >= 0 else None,
+        "polarity": fr(t).polarity,
+        "tense": fr(t).tense,
+        "modality": fr(t).modality,
     }
-    if t._.question:
+    if fr(t).question:
         out["question"] = True
-    if t._.conditional:
+    if fr(t).conditional:
         out["conditional"] = True
     return out

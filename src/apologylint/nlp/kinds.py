@@ -21,6 +21,8 @@ import pathlib
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
+from .frames import fr
+
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
@@ -36,14 +38,14 @@ def features(doc: Doc) -> list[str]:
     out = [f"w:{w}" for w in lemmas]
     out += [f"b:{a}_{b}" for a, b in zip(lemmas, lemmas[1:])]
     for t in doc:
-        if t._.clause:
-            if t._.polarity == "negative" and not t._.question:
+        if fr(t).clause:
+            if fr(t).polarity == "negative" and not fr(t).question:
                 out.append("f:negated-clause")
-            if failure_clause(t) and not t._.question:
+            if failure_clause(t) and not fr(t).question:
                 out.append("f:failing-clause")
-            if t._.tense in ("past", "perfect") and t._.agent in ("third", "thing", "none", "customer"):
-                out.append(f"f:past-{t._.agent}")
-            out.append(f"f:modality-{t._.modality}")
+            if fr(t).tense in ("past", "perfect") and fr(t).agent in ("third", "thing", "none", "customer"):
+                out.append(f"f:past-{fr(t).agent}")
+            out.append(f"f:modality-{fr(t).modality}")
         if t.is_upper and t.is_alpha and len(t) >= 3:
             out.append("f:shouting")
     if any("?" in t.text for t in doc):
@@ -68,7 +70,7 @@ def predict_features(feats: Iterable[str], m: dict) -> tuple[str, float, list[st
     kinds = m["kinds"]
     weights = m["weights"]
     score = dict(m["bias"])
-    seen = set(feats)
+    seen = sorted(set(feats))  # sorted: a set's order changes between processes, and so would the sums and the ties
     for f in seen:
         for k, w in weights.get(f, {}).items():
             score[k] += w
@@ -76,7 +78,7 @@ def predict_features(feats: Iterable[str], m: dict) -> tuple[str, float, list[st
     z = max(score.values())
     total = sum(math.exp(score[k] - z) for k in kinds)
     prob = math.exp(score[top] - z) / total
-    evidence = sorted((f for f in seen if weights.get(f, {}).get(top, 0) > 0), key=lambda f: -weights[f][top])[:5]
+    evidence = sorted((f for f in seen if weights.get(f, {}).get(top, 0) > 0), key=lambda f: (-weights[f][top], f))[:5]
     return top, prob, evidence
 
 

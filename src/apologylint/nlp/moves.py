@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .frames import INABILITY_WORDS, MENTAL, UNDERGO, clause_of, lemma, passive, role
+from .frames import INABILITY_WORDS, MENTAL, UNDERGO, clause_of, fr, lemma, passive, role
 from .frames import question as frames_question
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -100,20 +100,20 @@ def _in_apology(t: Token, apology_tokens: set[int]) -> bool:
 
 def whose(cause: Token) -> str:
     """Whose cause it is: ours (an owned mistake), the customer's, a rule's, or external."""
-    if cause._.owned:
+    if fr(cause).owned:
         return "ours"
-    agent = cause._.agent if cause._.clause else role(cause)
-    toks = [cause] if not cause._.clause else [x for x in cause.subtree if clause_of(x).i == cause.i]
+    agent = fr(cause).agent if fr(cause).clause else role(cause)
+    toks = [cause] if not fr(cause).clause else [x for x in cause.subtree if clause_of(x).i == cause.i]
     if any(lemma(x) in NORM_NOUNS or _not_able(x) for x in toks if x.pos_ in ("NOUN", "PROPN", "ADJ")):
         return "rule"  # "as the fare is non-refundable": a rule of the fare"
     if agent == "customer":
         # "because your bank declined it" is the customer's side; "because you asked" their choice
         return "customer"
-    head = cause if not cause._.clause else (cause.doc[cause._.agent_i] if cause._.agent_i >= 0 else next((c for c in cause.children if c.dep_ == "nsubjpass"), None))
-    if head is not None and any(c.dep_ in ("relcl", "acl") and c._.agent == "customer" and not passive(c) for c in head.children):
+    head = cause if not fr(cause).clause else (cause.doc[fr(cause).agent_i] if fr(cause).agent_i >= 0 else next((c for c in cause.children if c.dep_ == "nsubjpass"), None))
+    if head is not None and any(c.dep_ in ("relcl", "acl") and fr(c).agent == "customer" and not passive(c) for c in head.children):
         return "customer"  # "the meter reading you gave us was wrong": what the customer did or gave
     yours = head is not None and any(c.dep_ == "poss" and c.lower_ in ("your", "ur") for c in head.children)
-    if yours and (not cause._.clause or (passive(cause) and cause._.polarity == "negative")):
+    if yours and (not fr(cause).clause or (passive(cause) and fr(cause).polarity == "negative")):
         # "your delay in signing made us lose the slot", "your railcard was not presented, which meant ...":
         # a cause on the customer's side; "your flight was cancelled" is what happened to them, not why
         return "customer"
@@ -137,13 +137,13 @@ def trouble_noun(n: Token) -> bool:
 
 def failure_clause(t: Token) -> bool:
     """A clause that says something went wrong: a negated action, a verb of failing, a failed state."""
-    if not t._.clause or t._.tense in ("future", "imperative") or t._.modality in ("condition", "hypothetical", "hope", "obligation"):
+    if not fr(t).clause or fr(t).tense in ("future", "imperative") or fr(t).modality in ("condition", "hypothetical", "hope", "obligation"):
         return False
     lem = lemma(t)
-    if t._.polarity == "negative" and lem not in {"know", "think", "believe", "mean", "want", "need", "hear", "notice", "realise", "realize", "mind", "worry", "hesitate"}:
-        if t._.tense == "present" and (passive(t) or lem in DONE_STATES) and t._.agent != "customer":
+    if fr(t).polarity == "negative" and lem not in {"know", "think", "believe", "mean", "want", "need", "hear", "notice", "realise", "realize", "mind", "worry", "hesitate"}:
+        if fr(t).tense == "present" and (passive(t) or lem in DONE_STATES) and fr(t).agent != "customer":
             return True  # "the kitchen isn't finished", "your room isn't ready": what should be done is not
-        return t._.tense in ("past", "perfect") or t._.modality == "inability"
+        return fr(t).tense in ("past", "perfect") or fr(t).modality == "inability"
     # particles as children, or just after the verb when the parser hangs them elsewhere ("let you down")
     particles = {c.lower_ for c in t.children} | {x.lower_ for x in t.doc[t.i + 1 : min(t.i + 4, t.sent.end)]}
     if lem == "go" and particles & {"down", "wrong", "missing", "offline", "bust"}:
@@ -154,7 +154,7 @@ def failure_clause(t: Token) -> bool:
         return True
     if (lem, "out") in PHRASAL_FAILURES and "out" in particles or any((lem, p) in PHRASAL_FAILURES for p in particles):
         return True  # "transfers are timing out", "the page fell over", "your order slipped through the cracks"
-    if lem == "take" and t._.tense in ("past", "perfect") and any(c.dep_ in ("dobj", "npadvmod", "advmod") and c.lower_ in ("ages", "forever", "longer", "too") for c in t.children):
+    if lem == "take" and fr(t).tense in ("past", "perfect") and any(c.dep_ in ("dobj", "npadvmod", "advmod") and c.lower_ in ("ages", "forever", "longer", "too") for c in t.children):
         return True  # "the restaurant took ages"
     if lem in FAILURE_VERBS - {"go", "run", "let"}:
         return True
@@ -168,7 +168,7 @@ def failure_clause(t: Token) -> bool:
         return True  # "the strike set us back three weeks", "roadworks held the van up"
     if any(c.dep_ in ("dobj", "dative") and any(a.dep_ == "amod" and a.lower_ in ("wrong", "incorrect") for a in c.children) for c in t.children):
         return True  # "loaded the wrong container", "sent it to the wrong address": an act done wrongly
-    if lem == "happen" and t._.agent_i >= 0 and t.doc[t._.agent_i].lower_ in ("this", "it", "that", "which"):
+    if lem == "happen" and fr(t).agent_i >= 0 and t.doc[fr(t).agent_i].lower_ in ("this", "it", "that", "which"):
         return True  # "this happened because ...": the failure the customer reported
     # a failed state or manner: "was late", "is stuck", "taking longer", "charged twice", "going slower"
     if any(lemma(c) in FAILURE_STATES or c.lower_ in FAILURE_STATES for c in t.children if c.dep_ in ("acomp", "attr", "advmod", "prt", "oprd", "npadvmod")):
@@ -247,9 +247,9 @@ def _a_great_deal(t: Token, agent: str) -> bool:
     dealing with an unusually high volume of contacts", "there's been a lot of demand". The noun
     counted is open-class; what says it was a lot is a closed class. Not what we sent or gave."""
     lem = lemma(t)
-    if t._.polarity != "positive":
+    if fr(t).polarity != "positive":
         return False
-    temporary = t._.tense in ("past", "perfect") or t.tag_ in ("VBG", "VBN") or any(
+    temporary = fr(t).tense in ("past", "perfect") or t.tag_ in ("VBG", "VBN") or any(
         x.lower_ in ("currently", "moment", "now", "today", "tonight", "week", "weekend", "month", "lately", "recently", "season", "morning", "afternoon")
         for x in t.subtree if clause_of(x).i == t.i)
     if not temporary:
@@ -294,9 +294,9 @@ def _everyone_does_it(t: Token) -> bool:
         n = x.head  # "every bank", "all airlines", "into every release", "for any game": not "every right"
         return n.pos_ in ("NOUN", "PROPN") and role(n) != "speaker" and not any(c.dep_ == "poss" for c in n.children) and n.dep_ in ("nsubj", "pobj")
 
-    if not any(universal(x) for x in own) or t._.polarity != "positive" or lemma(t) in ("happen", "get"):
+    if not any(universal(x) for x in own) or fr(t).polarity != "positive" or lemma(t) in ("happen", "get"):
         return False
-    if t._.agent_i < 0 or t._.tense == "imperative" or (t.tag_ == "VB" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)):
+    if fr(t).agent_i < 0 or fr(t).tense == "imperative" or (t.tag_ == "VB" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)):
         return False  # "returns are simple, just drop it at any Post Office": an instruction, not what everyone suffers
     comps = [c for c in t.children if c.dep_ in ("acomp", "attr")]
     normal = lemma(t) == "be" and any(lemma(c) in NORMAL or any(lemma(g) in NORMAL for g in c.children) for c in comps)
@@ -324,10 +324,10 @@ def _yours_to_blame(c: Token) -> bool:
 def _happens_anyway(t: Token) -> bool:
     """"These things happen", "it happens sometimes", "that happens with older routers": said of
     the failure, not "what happens next is ..."."""
-    subj = t.doc[t._.agent_i]
+    subj = t.doc[fr(t).agent_i]
     things = lemma(subj) == "thing" and any(c.lower_ in ("these", "such", "those") for c in subj.children)
     # "it happens to everyone" comforts a customer about their own slip; that is no excuse
-    if t._.modality != "none" or any(c.dep_ == "prep" and c.lower_ == "to" for c in t.children):
+    if fr(t).modality != "none" or any(c.dep_ == "prep" and c.lower_ == "to" for c in t.children):
         return False
     often = any(c.lower_ in ("sometimes", "occasionally", "often", "always", "everywhere") or (c.dep_ == "prep" and c.lower_ in ("from", "with", "across", "all")) for c in t.children)
     return things or (subj.lower_ in ("it", "this", "that") and often and subj.dep_ == "nsubj")
@@ -366,9 +366,9 @@ CERTAIN = {"sure", "confident", "certain", "positive", "convinced"}
 def _what_happened(c: Token) -> bool:
     """A reported clause that says what happened, and not that it went wrong (unless what went wrong
     was the customer's doing): "he knocked and waited", "you weren't in", not "the parcel was lost"."""
-    return (c._.clause and c.dep_ in ("ccomp", "xcomp") and c._.tense in ("past", "perfect") and c._.modality == "none"
-            and not c._.conditional and lemma(c) not in MENTAL
-            and ((c._.agent == "customer" and (c._.polarity == "negative" or failure_clause(c))) or (c._.agent != "customer" and not failure_clause(c))))
+    return (fr(c).clause and c.dep_ in ("ccomp", "xcomp") and fr(c).tense in ("past", "perfect") and fr(c).modality == "none"
+            and not fr(c).conditional and lemma(c) not in MENTAL
+            and ((fr(c).agent == "customer" and (fr(c).polarity == "negative" or failure_clause(c))) or (fr(c).agent != "customer" and not failure_clause(c))))
 
 
 def _their_word(t: Token) -> bool:
@@ -376,11 +376,11 @@ def _their_word(t: Token) -> bool:
     "the store manager says she was polite", "the engineer insists he attended". The party is
     anyone but us speaking for ourselves ("we can confirm your refund went through" reports our act)
     and the customer; what they report is the customer's story retold the other way."""
-    if lemma(t) not in REPORTING_VERBS or not t._.clause or t._.polarity != "positive" or t._.question or t._.conditional:
+    if lemma(t) not in REPORTING_VERBS or not fr(t).clause or fr(t).polarity != "positive" or fr(t).question or fr(t).conditional:
         return False
-    if t._.tense not in ("past", "perfect", "present") or t._.modality != "none" or t._.agent_i < 0:
+    if fr(t).tense not in ("past", "perfect", "present") or fr(t).modality != "none" or fr(t).agent_i < 0:
         return False
-    who = t.doc[t._.agent_i]
+    who = t.doc[fr(t).agent_i]
     if who.lower_ in ("who", "that") and t.dep_ == "relcl":
         who = t.head  # "the store manager, who says she was polite"
     if who.lower_ in ("i", "we", "you", "u", "it", "this", "that") or role(who) == "customer":
@@ -393,10 +393,10 @@ def _their_word(t: Token) -> bool:
 def _sure_they_did_right(t: Token) -> bool:
     """The speaker vouching for a party against the customer: "I'm sure the driver did his best",
     "I'm confident the staff acted correctly". Not a promise ("I'm sure we can sort this")."""
-    if lemma(t) != "be" or t._.agent != "speaker" or t._.polarity != "positive" or t._.question or t._.conditional:
+    if lemma(t) != "be" or fr(t).agent != "speaker" or fr(t).polarity != "positive" or fr(t).question or fr(t).conditional:
         return False
     sure = [c for c in t.children if c.dep_ == "acomp" and c.lower_ in CERTAIN]
-    return any(_what_happened(c) and c._.agent == "third" and c._.polarity == "positive" for s_ in sure for c in [*s_.children, *t.children])
+    return any(_what_happened(c) and fr(c).agent == "third" and fr(c).polarity == "positive" for s_ in sure for c in [*s_.children, *t.children])
 
 
 #: verbs of turning down (a closed class): "declined", "rejected", "refused", "turned down"
@@ -425,7 +425,7 @@ def _had_you(t: Token) -> bool:
     told the driver, we could have sorted it". The condition is in the pluperfect ("had" before or after
     the subject), and the sentence says what would have followed ("would / could / might have").
     Not a polite condition ("if you'd like a refund") nor a state ("had you been home")."""
-    if t.pos_ != "VERB" or lemma(t) in UNDERGO or passive(t) or t._.question:
+    if t.pos_ != "VERB" or lemma(t) in UNDERGO or passive(t) or fr(t).question:
         return False
     aux = [c for c in t.children if c.dep_ == "aux" and c.lower_ in ("had", "'d", "d")]
     subj = [c for c in t.children if c.dep_ == "nsubj" and c.lower_ in ("you", "u")]
@@ -445,7 +445,7 @@ def _had_you(t: Token) -> bool:
 def _records_say(t: Token) -> bool:
     """"Our records show it was delivered", "the driver's photo confirms ...": a witness of ours
     (any noun) testifying that something happened, told to a customer who says it did not."""
-    if t.lower_ not in EVIDENCE_FORMS or t.i == 0 or t._.question:
+    if t.lower_ not in EVIDENCE_FORMS or t.i == 0 or fr(t).question:
         return False
     witness = t.doc[t.i - 1]
     if witness.pos_ not in ("NOUN", "PROPN") or role(witness) == "customer" or witness.lower_ in ("you", "it"):
@@ -454,7 +454,7 @@ def _records_say(t: Token) -> bool:
     said_happened = any(x.tag_ == "VBN" and x.i > 0 and t.doc[x.i - 1].lower_ in ("was", "were", "been", "had", "has") for x in after) or any(x.tag_ == "VBD" for x in after)
     # "the depot confirmed the van broke down" agrees with the customer; "our logs show it was down for
     # barely 3 hours" says it was less than they say
-    owned_up = any(x._.clause and x._.agent != "customer" and failure_clause(x) for x in after) and not any(
+    owned_up = any(fr(x).clause and fr(x).agent != "customer" and failure_clause(x) for x in after) and not any(
         x.lower_ in ("barely", "only", "just", "merely", "hardly", "briefly") for x in after)
     return said_happened and not owned_up and not any(x.dep_ == "neg" for x in after)
 
@@ -462,9 +462,9 @@ def _records_say(t: Token) -> bool:
 def _not_the_customers(t: Token, context_words: set[str]) -> bool:
     """A thing as the doer of a failure that is not the customer's own thing (their order, "it"):
     "Sony's servers are slow", not "the parcel was late"."""
-    if not context_words or t._.agent_i < 0:
+    if not context_words or fr(t).agent_i < 0:
         return False
-    n = t.doc[t._.agent_i]
+    n = t.doc[fr(t).agent_i]
     if n.pos_ not in ("NOUN", "PROPN") or lemma(n) in OWNED_NOUNS or role(n) == "customer":
         return False
     if any(c.dep_ == "poss" and c.lower_ in ("our", "their") for c in n.children):
@@ -479,7 +479,7 @@ def _external(t: Token, marker: str, link: str, effect_by: str, tense: str | Non
     it"): the clause is the cause, the failure is what the customer reported, and it is not ours."""
     span = _clause_span(t)
     return Move("explanation", span, {"cause": span.text, "effect": "", "marker": marker, "link": link, "whose": "external",
-                                      "effect_by": effect_by, "effect_tense": tense or t._.tense, "effect_failure": "true"})
+                                      "effect_by": effect_by, "effect_tense": tense or fr(t).tense, "effect_failure": "true"})
 
 
 def _trouble_had(t: Token, agent: str) -> Token | None:
@@ -489,7 +489,7 @@ def _trouble_had(t: Token, agent: str) -> Token | None:
     lem = lemma(t)
     if agent == "speaker" and lem in ("experience", "have", "suffer", "face", "encounter", "hit", "see", "get"):
         cands = [c for c in t.children if c.dep_ == "dobj"]
-    elif lem == "be" and (any(c.dep_ == "expl" for c in t.children) or (t._.agent_i >= 0 and t.doc[t._.agent_i].lower_ in ("this", "it", "that"))):
+    elif lem == "be" and (any(c.dep_ == "expl" for c in t.children) or (fr(t).agent_i >= 0 and t.doc[fr(t).agent_i].lower_ in ("this", "it", "that"))):
         cands = [c for c in t.children if c.dep_ == "attr"]
         if not any(c.dep_ == "expl" for c in t.children):  # "this is a known issue", not "this is an issue we caused"
             cands = [c for c in cands if any(a.dep_ == "amod" and a.lower_ in ("known", "common", "widespread", "wider", "general", "technical", "ongoing") for a in c.children)]
@@ -515,7 +515,7 @@ def _as_the_terms_say(t: Token) -> bool:
     """"As per our policy", "as mentioned in our T&Cs", "as stated on the website": the terms or a
     page cited at the customer. Said of the customer's own words ("as mentioned in your email") it
     is a reply to them, not a correction."""
-    if t.lower_ != "as" or t.i + 1 >= len(t.doc) or t.head._.question:
+    if t.lower_ != "as" or t.i + 1 >= len(t.doc) or fr(t.head).question:
         return False
     nxt = t.doc[t.i + 1]
     if not (nxt.lower_ == "per" or lemma(nxt) in STATING_VERBS and nxt.tag_ == "VBN"):
@@ -537,17 +537,17 @@ def _named_trouble(n: Token, claims) -> bool:
 def _remedy(t: Token) -> bool:
     """What we do about it: "your flight was cancelled, so I've rebooked you" gives the failure as
     the reason for the fix, which is no excuse."""
-    if t._.agent != "speaker" or t._.polarity != "positive":
+    if fr(t).agent != "speaker" or fr(t).polarity != "positive":
         return False
-    if t._.modality == "ability" and not t._.question and not any(x.lower_ == "only" for x in t.children):
+    if fr(t).modality == "ability" and not fr(t).question and not any(x.lower_ == "only" for x in t.children):
         return True  # "thanks to a cancellation, we can now see you at 9:15": what we can do for them
-    return t._.tense in ("perfect", "future", "past", "present") and not failure_clause(t) and lemma(t) not in UNDERGO
+    return fr(t).tense in ("perfect", "future", "past", "present") and not failure_clause(t) and lemma(t) not in UNDERGO
 
 
 def _advice(t: Token) -> bool:
     """What the customer may or should do ("so you can ignore the letter", "so please don't click"):
     an effect that is advice explains no failure."""
-    return t._.tense == "imperative" or (t._.agent == "customer" and t._.modality in ("ability", "permission", "obligation"))
+    return fr(t).tense == "imperative" or (fr(t).agent == "customer" and fr(t).modality in ("ability", "permission", "obligation"))
 
 
 def _nouns(span) -> set[str]:
@@ -561,7 +561,7 @@ def _a_mechanism(m: Move) -> bool:
     if m.detail.get("link") != "cause" or m.detail.get("whose") not in ("external", "customer"):
         return False
     cause = m.span.root
-    if not cause._.clause or cause._.agent not in ("thing", "none", "customer"):
+    if not fr(cause).clause or fr(cause).agent not in ("thing", "none", "customer"):
         return False
     if m.detail.get("marker") in OUTRIGHT_CAUSES or any(x.lower_ in ("our", "we", "us", "my", "ours") for x in m.span):
         return False  # "caused by the migration", "our payments software re-ran": a cause named as such, or ours
@@ -611,10 +611,10 @@ def _mark_recovery_moves(by_sentence: dict[int, list[Move]]) -> None:
         sent = acts[0].span.sent
         clauses = [clause_of(x) for x in sent]
         # "can I offer you a 20% discount?": an offer asked as a question gives as much as a statement
-        offered = any(lemma(x) in ("offer", "give", "add", "send") and x._.clause and x._.agent == "speaker" for x in sent)
+        offered = any(lemma(x) in ("offer", "give", "add", "send") and fr(x).clause and fr(x).agent == "speaker" for x in sent)
         if not any(m.kind != "question" for m in acts) and not offered:
             continue
-        given = [x for x, c in zip(sent, clauses) if (offered or not c._.question) and not c._.conditional and c._.polarity == "positive"]
+        given = [x for x, c in zip(sent, clauses) if (offered or not fr(c).question) and not fr(c).conditional and fr(c).polarity == "positive"]
         lemmas = {lemma(x) for x in given}
         added = []
         amends = [x for x in given if lemma(x) in AMENDS_WORDS or x.lower_ in AMENDS_WORDS]  # ("that's on us" owns; it gives nothing)
@@ -698,7 +698,7 @@ def _mark_answers(doc: Doc, by_sentence: dict[int, list[Move]], questions: list)
         # a figure is an answer to "how much", "how long", "when": "£15.99 a month", "9 to 5"
         figure = any((t.like_num and t.lower_ not in asked_words) or t.text in ("£", "$", "€") or CLOCK.match(t.text) for t in sent)
         # ... in a statement of how things are or will be: "it shipped on 3 March" tells what happened, not where it is
-        figure = figure and not any(t._.clause and t._.tense in ("past", "perfect") for t in sent)
+        figure = figure and not any(fr(t).clause and fr(t).tense in ("past", "perfect") for t in sent)
         if any(m.kind == "sign-off" for m in moves):
             continue
         # the question's own words alone are no answer: "opening hours vary from branch to branch",
@@ -710,7 +710,7 @@ def _mark_answers(doc: Doc, by_sentence: dict[int, list[Move]], questions: list)
 def _names_a_party(sent: Span) -> bool:
     """A party or "our control" in the sentence: "our supplier raised prices" (not "this quarter
     covered 97 days") gives a reason that shifts the cause, which answers no why."""
-    return any(t.dep_ in ("nsubj", "nsubjpass", "pobj") and t._.role == "third" and not any(c.lower_ in ("this", "last", "next", "each", "every") for c in t.children)
+    return any(t.dep_ in ("nsubj", "nsubjpass", "pobj") and fr(t).role == "third" and not any(c.lower_ in ("this", "last", "next", "each", "every") for c in t.children)
                for t in sent) or any(lemma(t) == "control" for t in sent)
 
 
@@ -753,7 +753,7 @@ def _mark_apologies_for_asking(by_sentence: dict[int, list[Move]]) -> None:
             # "Sorry! Could you DM us?" in reply to a problem is the apology for the problem
             but_asks = bool(nxt) and nxt[0].lower_ == "but" and any(a.span.start >= m.span.end for a in asks)
             if we_ask is None:  # once per sentence: a run of apologies would rescan it for each
-                we_ask = any(lemma(t) == "ask" and t._.agent == "speaker" and t._.modality == "obligation" for t in m.span.sent if t._.clause)
+                we_ask = any(lemma(t) == "ask" and fr(t).agent == "speaker" and fr(t).modality == "obligation" for t in m.span.sent if fr(t).clause)
             m.detail["for"] = "asking" if bare and (but_asks or we_ask) else ""
             # "sorry to hear / see / read / learn ...": sympathy for what happened, which admits nothing
             m.detail["sympathy"] = "true" if any(c.dep_ in ("xcomp", "advcl") and lemma(c) in ("hear", "see", "read", "learn")
@@ -765,33 +765,33 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
     context_words = {lemma(t) for t in ex.context} if ex.context is not None else set()
     for t in doc:
         # explanations: every cause the frames linked to what it caused
-        if t._.cause_of >= 0:
-            effect = doc[t._.cause_of]
-            if (t._.clause and (t._.question or t._.conditional)) or _in_apology(t, apology_tokens):
+        if fr(t).cause_of >= 0:
+            effect = doc[fr(t).cause_of]
+            if (fr(t).clause and (fr(t).question or fr(t).conditional)) or _in_apology(t, apology_tokens):
                 continue  # an apology's content names what happened; it explains nothing away
-            span = _clause_span(t) if t._.clause else _span(doc, t.subtree)
-            marker_toks = [x for x in doc[max(span.start - 3, t.sent.start) : span.start] if x.lower_ in t._.cause_marker.split()]
+            span = _clause_span(t) if fr(t).clause else _span(doc, t.subtree)
+            marker_toks = [x for x in doc[max(span.start - 3, t.sent.start) : span.start] if x.lower_ in fr(t).cause_marker.split()]
             if marker_toks:
                 span = doc[marker_toks[0].i : span.end]
             w = whose(t)
-            yield Move("explanation", span, {"cause": span.text, "effect": effect.text, "marker": t._.cause_marker, "link": "cause", "whose": w,
-                                            "effect_by": effect._.agent, "effect_tense": effect._.tense,
+            yield Move("explanation", span, {"cause": span.text, "effect": effect.text, "marker": fr(t).cause_marker, "link": "cause", "whose": w,
+                                            "effect_by": fr(effect).agent, "effect_tense": fr(effect).tense,
                                             "effect_failure": str(not _advice(effect) and not _remedy(effect) and (
                                                 failure_clause(effect) or failure_clause(t) or trouble_noun(t)
-                                                or (t._.cause_marker in OUTRIGHT_CAUSES and effect._.tense != "future" and effect._.modality in ("none", "inability"))  # "this is due to ...": said of what went wrong
-                                                or (t._.cause_marker.endswith(" by") and passive(effect) and effect._.tense != "future"
+                                                or (fr(t).cause_marker in OUTRIGHT_CAUSES and fr(effect).tense != "future" and fr(effect).modality in ("none", "inability"))  # "this is due to ...": said of what went wrong
+                                                or (fr(t).cause_marker.endswith(" by") and passive(effect) and fr(effect).tense != "future"
                                                     and any(c.dep_ == "nsubjpass" and c.lower_ in ("this", "that", "it") for c in effect.children))  # "this was triggered by a retry"
-                                                or (t._.cause_marker.endswith(" from") and effect._.agent_i >= 0 and _named_trouble(doc[effect._.agent_i], context_claims))  # "the double charge came from ..."
-                                                or (t._.cause_marker.endswith("is why") and (lemma(effect) == "be" or effect.lower_ in ("s", "'s")) and not any(c._.clause and c.i > effect.i for c in effect.children))  # "..., that's why": what the customer reported
-                                            ) or any(failure_clause(c) for c in effect.children if c._.clause and c.dep_ in ("ccomp", "xcomp", "conj") and c.i != t.i and not _remedy(effect))
+                                                or (fr(t).cause_marker.endswith(" from") and fr(effect).agent_i >= 0 and _named_trouble(doc[fr(effect).agent_i], context_claims))  # "the double charge came from ..."
+                                                or (fr(t).cause_marker.endswith("is why") and (lemma(effect) == "be" or effect.lower_ in ("s", "'s")) and not any(fr(c).clause and c.i > effect.i for c in effect.children))  # "..., that's why": what the customer reported
+                                            ) or any(failure_clause(c) for c in effect.children if fr(c).clause and c.dep_ in ("ccomp", "xcomp", "conj") and c.i != t.i and not _remedy(effect))
                                             ).lower()})
             if w == "ours":
                 yield Move("ownership", span, {"how": "owned cause"})
         # ownership named outright: "our mistake", "a fault on our side", "the responsibility is ours"
-        if t.lower_ == "on" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("you", "u") and t.dep_ == "prep" and lemma(t.head) == "be" and not t.head._.question and (t.i + 2 >= len(doc) or doc[t.i + 2].lower_ not in ("to", "and")):
+        if t.lower_ == "on" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("you", "u") and t.dep_ == "prep" and lemma(t.head) == "be" and not fr(t.head).question and (t.i + 2 >= len(doc) or doc[t.i + 2].lower_ not in ("to", "and")):
             yield Move("blame", doc[t.head.i : t.i + 2], {"how": "on you"})  # "that one's on you" (not "it's on you to decide")
         # "it's up to passengers to weigh their bags": a duty laid on the customer (not "up to you whether ...": a choice)
-        if t.lower_ == "up" and t.dep_ == "prep" and lemma(t.head) == "be" and not t.head._.question and not t.head._.conditional and t.head._.polarity == "positive" \
+        if t.lower_ == "up" and t.dep_ == "prep" and lemma(t.head) == "be" and not fr(t.head).question and not fr(t.head).conditional and fr(t.head).polarity == "positive" \
                 and any(o.lower_ in ("you", "u") or lemma(o) in CUSTOMER_NOUNS for c in [*t.children, *t.head.children] if c.lower_ == "to" for o in c.children if o.dep_ == "pobj") \
                 and any(c.dep_ in ("advcl", "xcomp") and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)
                         and lemma(c) not in ("decide", "choose", "pick", "select", "opt", "determine", "say", "judge", "prefer", "let", "tell", "contact", "call", "email", "message")
@@ -799,7 +799,7 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                 and not _in_apology(t, apology_tokens):
             yield Move("blame", doc[t.head.i : t.i + 3], {"how": "up to you"})
         step = clause_of(t)
-        if lemma(t) in ("end", "side") and any(c.lower_ == "your" for c in t.children) and t.dep_ == "pobj" and t.head.lower_ in ("at", "on", "from") and not step._.question and step._.tense != "imperative" and step._.modality not in ("ability", "permission", "condition"):
+        if lemma(t) in ("end", "side") and any(c.lower_ == "your" for c in t.children) and t.dep_ == "pobj" and t.head.lower_ in ("at", "on", "from") and not fr(step).question and fr(step).tense != "imperative" and fr(step).modality not in ("ability", "permission", "condition"):
             yield Move("blame", doc[t.head.i : t.i + 1], {"how": "your end"})  # "must have gone wrong at your end"
         if t.lower_ in ("us", "me") and t.dep_ == "pobj" and t.head.lower_ == "on" and lemma(t.head.head) == "be":
             yield Move("ownership", doc[t.head.head.i : t.i + 1], {"how": "on us"})  # "that's on us"
@@ -808,20 +808,20 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             on_our_side = any(c.dep_ == "prep" and any(o.dep_ == "pobj" and lemma(o) in ("part", "side", "end") and any(p.lower_ in ("our", "my") for p in o.children) for o in c.children) for c in t.children)
             denied = any(c.dep_ == "det" and c.lower_ == "no" for x in [t, *t.ancestors][:3] for c in x.children)
             disowned = t.lower_ in ("ours", "mine") and t.i > 0 and doc[t.i - 1].lower_ in ("than", "not", "n't", "of")  # "rather than ours", "not ours"
-            if (poss & {"our", "my"} or on_our_side or t.lower_ in ("ours", "mine")) and not t._.question and not denied and not disowned:
+            if (poss & {"our", "my"} or on_our_side or t.lower_ in ("ours", "mine")) and not fr(t).question and not denied and not disowned:
                 yield Move("ownership", doc[t.left_edge.i : t.i + 1], {"how": "named"})
-        if ex.worded_problem and lemma(t) in ("deny", "dispute", "refute", "insist", "maintain") and t._.clause and t._.agent in ("third", "speaker") and not t._.question and not t._.conditional and t._.polarity == "positive":
+        if ex.worded_problem and lemma(t) in ("deny", "dispute", "refute", "insist", "maintain") and fr(t).clause and fr(t).agent in ("third", "speaker") and not fr(t).question and not fr(t).conditional and fr(t).polarity == "positive":
             yield Move("dispute", _clause_span(t), {"how": "denies it"})  # "he denies being rude", "the driver insists he knocked"
         # "that's not good enough", "that isn't the service you should get from us": the failure judged as one
-        if lemma(t) == "be" and t._.polarity == "negative" and not t._.question and not t._.conditional and ex.worded_problem \
-                and t._.agent_i >= 0 and doc[t._.agent_i].lower_ in ("that", "this", "it") and (
+        if lemma(t) == "be" and fr(t).polarity == "negative" and not fr(t).question and not fr(t).conditional and ex.worded_problem \
+                and fr(t).agent_i >= 0 and doc[fr(t).agent_i].lower_ in ("that", "this", "it") and (
                     any(c.dep_ == "acomp" and lemma(c) in ("good", "acceptable", "ok", "okay", "right", "fair", "on") for c in t.children)
                     or any(c.dep_ == "attr" and lemma(c) in ("service", "standard", "experience", "level") for c in t.children)):
             yield Move("ownership", _clause_span(t), {"how": "judged"})
         # "I can see your order arrived without the sample": the problem named back to the customer
-        if t._.clause and t._.agent == "speaker" and lemma(t) in ("see", "understand", "notice", "know", "appreciate", "realise", "realize", "hear") \
-                and t._.polarity == "positive" and not t._.question and not t._.conditional and ex.worded_problem \
-                and any(c.dep_ == "ccomp" and c._.clause and c._.agent != "speaker" and failure_clause(c) for c in t.children):
+        if fr(t).clause and fr(t).agent == "speaker" and lemma(t) in ("see", "understand", "notice", "know", "appreciate", "realise", "realize", "hear") \
+                and fr(t).polarity == "positive" and not fr(t).question and not fr(t).conditional and ex.worded_problem \
+                and any(c.dep_ == "ccomp" and fr(c).clause and fr(c).agent != "speaker" and failure_clause(c) for c in t.children):
             yield Move("acknowledgement", _clause_span(t), {})
         if ex.worded_problem and (_their_word(t) or _sure_they_did_right(t)) and not _in_apology(t, apology_tokens):
             yield Move("dispute", _clause_span(t), {"how": "their word"})  # "the driver says he knocked", "I'm sure the driver did his best"
@@ -829,37 +829,37 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             yield Move("dispute", doc[t.i - 1 : t.sent.end], {"how": "records"})
         if ex.worded_problem and lemma(t) in EVIDENCE_NOUNS and any(c.lower_ in ("no", "any") for c in t.children if c.dep_ == "det") and not _in_apology(t, apology_tokens):
             step = clause_of(t)
-            said_none = any(c.lower_ == "no" for c in t.children) or step._.polarity == "negative"
-            if said_none and not step._.question and not step._.conditional and any(c.dep_ == "prep" and c.lower_ in ("of", "that") for c in t.children):
+            said_none = any(c.lower_ == "no" for c in t.children) or fr(step).polarity == "negative"
+            if said_none and not fr(step).question and not fr(step).conditional and any(c.dep_ == "prep" and c.lower_ in ("of", "that") for c in t.children):
                 yield Move("dispute", doc[t.left_edge.i : t.right_edge.i + 1], {"how": "records"})  # "there's no record of a call from you"
         if _as_the_terms_say(t):
             yield Move("correction", doc[t.i : min(t.i + 7, t.sent.end)], {"how": "it was stated"})  # "as per our policy", "as mentioned in our T&Cs"
             yield Move("rule", doc[t.i : min(t.i + 7, t.sent.end)], {"source": "as the terms say"})
-        if t.lower_ == "as" and t.i + 2 < len(doc) and doc[t.i + 1].lower_ in ("you", "u") and lemma(doc[t.i + 2]) in ("agree", "accept", "confirm", "consent", "acknowledge", "sign") and not t.head._.question:
+        if t.lower_ == "as" and t.i + 2 < len(doc) and doc[t.i + 1].lower_ in ("you", "u") and lemma(doc[t.i + 2]) in ("agree", "accept", "confirm", "consent", "acknowledge", "sign") and not fr(t.head).question:
             yield Move("correction", doc[t.i : t.i + 3], {"how": "you agreed"})  # "as you agreed at checkout"
-        if lemma(t) in ("responsibility", "fault", "duty", "job") and t.pos_ == "NOUN" and not clause_of(t)._.question and any(
+        if lemma(t) in ("responsibility", "fault", "duty", "job") and t.pos_ == "NOUN" and not fr(clause_of(t)).question and any(
             c.dep_ == "poss" and (c.lower_ in ("your", "ur") or lemma(c) in CUSTOMER_NOUNS) for c in t.children
-        ) and clause_of(t)._.polarity == "positive" and not _in_apology(t, apology_tokens):
+        ) and fr(clause_of(t)).polarity == "positive" and not _in_apology(t, apology_tokens):
             yield Move("blame", doc[t.left_edge.i : t.i + 1], {"how": "on you"})  # "it's the customer's responsibility", "that's your job"
-        if not t._.clause or t._.question:
+        if not fr(t).clause or fr(t).question:
             continue
-        agent = t._.agent
-        if agent == "speaker" and t._.tense == "perfect" and t._.modality == "inability" and not _in_apology(t, apology_tokens):
+        agent = fr(t).agent
+        if agent == "speaker" and fr(t).tense == "perfect" and fr(t).modality == "inability" and not _in_apology(t, apology_tokens):
             # "we couldn't have predicted it", "there was nothing we could have done": a disclaimer
             yield _external(t, "could not have", "disclaimer", "speaker", tense="perfect")
-        if agent == "speaker" and t._.tense == "perfect" and t._.modality == "obligation" and t._.polarity == "positive" \
-                and any(c.lower_ in ("should", "ought") for c in t.children) and not t._.question and not t._.conditional and not _in_apology(t, apology_tokens):
+        if agent == "speaker" and fr(t).tense == "perfect" and fr(t).modality == "obligation" and fr(t).polarity == "positive" \
+                and any(c.lower_ in ("should", "ought") for c in t.children) and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens):
             yield Move("ownership", _clause_span(t), {"how": "we should have"})  # "we should have fixed this months ago"
         got_wrong = lemma(t) == "get" and any(x.lower_ in ("wrong", "badly") and clause_of(x).i == t.i for x in t.subtree)  # "we got this wrong"
-        if agent == "speaker" and t._.modality == "none" and (failure_clause(t) or got_wrong) and t._.tense in ("past", "perfect") and not t._.conditional and (lemma(t) not in UNDERGO or got_wrong):
+        if agent == "speaker" and fr(t).modality == "none" and (failure_clause(t) or got_wrong) and fr(t).tense in ("past", "perfect") and not fr(t).conditional and (lemma(t) not in UNDERGO or got_wrong):
             yield Move("ownership", _clause_span(t), {"how": "we did it"})  # "we missed it", "we sent it to the wrong depot"
         # a party as the doer of the failure: "the roofer never turned up", "we were let down by the haulier"
-        explained = any(x._.cause_of == t.i for x in t.sent)
+        explained = any(fr(x).cause_of == t.i for x in t.sent)
         # "every bank does this", "all airlines overbook", "that's normal for any online game"
-        if t._.tense == "present" and not t._.conditional and _everyone_does_it(t):
+        if fr(t).tense == "present" and not fr(t).conditional and _everyone_does_it(t):
             yield _external(t, "everyone does it", "normal", agent, tense="present")
         # "these things happen with bikes", "it happens from time to time": the failure as what happens anyway
-        if lemma(t) == "happen" and t._.tense == "present" and t._.polarity == "positive" and not t._.conditional and t._.agent_i >= 0 and _happens_anyway(t):
+        if lemma(t) == "happen" and fr(t).tense == "present" and fr(t).polarity == "positive" and not fr(t).conditional and fr(t).agent_i >= 0 and _happens_anyway(t):
             yield _external(t, "it happens", "normal", agent, tense="present")
         # a thing fails by itself ("the page buckled", "the servers were slow"); a thing that did something
         # to an object ("the translation missed two paragraphs") describes the fault, not its cause
@@ -868,9 +868,9 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             and not any(lemma(c) in FAULT_STATES for c in t.children if c.dep_ in ("acomp", "attr", "oprd"))
         )
         # "the manufacturer has a fault", "their servers are slow"; "refunds aren't possible" is a refusal
-        state = lemma(t) in ("be", "have", "experience", "run") and t._.tense == "present" and t._.modality != "inability"
-        if (agent == "third" or thing_failed) and lemma(t) != "do" and lemma(t) not in ex.requested and (t._.tense in ("past", "perfect") or state) and failure_clause(t) and not t._.conditional and t._.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
-            subj_i = t._.agent_i
+        state = lemma(t) in ("be", "have", "experience", "run") and fr(t).tense == "present" and fr(t).modality != "inability"
+        if (agent == "third" or thing_failed) and lemma(t) != "do" and lemma(t) not in ex.requested and (fr(t).tense in ("past", "perfect") or state) and failure_clause(t) and not fr(t).conditional and fr(t).cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
+            subj_i = fr(t).agent_i
             doer = doc[subj_i] if subj_i >= 0 else t
             if lemma(doer) in CUSTOMER_NOUNS or any(lemma(o) in CUSTOMER_NOUNS for p in doer.children if p.lower_ == "of" for o in p.children):
                 pass  # "only a few customers experienced this": others in the customer's place, not the cause
@@ -878,129 +878,129 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                 yield _external(t, "doer", "doer", "third")
         # trouble we had or that there was: "we're experiencing technical difficulties", "there's a shortage
         # of crew", "this is a known issue with iOS 18": trouble given as what happened, not owned
-        if t._.tense in ("present", "past", "perfect") and t._.polarity == "positive" and not t._.conditional and t._.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
+        if fr(t).tense in ("present", "past", "perfect") and fr(t).polarity == "positive" and not fr(t).conditional and fr(t).cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
             trouble = _trouble_had(t, agent)
             if trouble is not None:
                 yield _external(t, "trouble", "doer", agent)
-            elif ex.worded_problem and t._.modality == "none" and _a_great_deal(t, agent):
+            elif ex.worded_problem and fr(t).modality == "none" and _a_great_deal(t, agent):
                 yield _external(t, "volume", "volume", agent)  # "we're handling a huge number of enquiries", "there's been a lot of demand"
-        if ex.worded_problem and t._.tense in ("present", "past", "perfect") and not t._.conditional and t._.modality == "none" and not _in_apology(t, apology_tokens) \
-                and t._.agent != "customer" and _more_than_expected(t):
+        if ex.worded_problem and fr(t).tense in ("present", "past", "perfect") and not fr(t).conditional and fr(t).modality == "none" and not _in_apology(t, apology_tokens) \
+                and fr(t).agent != "customer" and _more_than_expected(t):
             yield _external(t, "than expected", "unforeseen", agent)  # "it sold out faster than anyone expected", "it's taking longer than usual"
         # "the update was rolled out by our vendor": a party did what went wrong (not "your parcel was
         # delivered by DPD" or "refunded by our finance team", which say what was done for the customer)
-        if passive(t) and agent == "third" and t._.tense in ("past", "perfect") and t._.polarity == "positive" and not t._.conditional and ex.worded_problem \
-                and lemma(t) not in REMEDY_VERBS and lemma(t) not in HANDOFF_VERBS and not explained and t._.cause_of < 0 and not _in_apology(t, apology_tokens):
+        if passive(t) and agent == "third" and fr(t).tense in ("past", "perfect") and fr(t).polarity == "positive" and not fr(t).conditional and ex.worded_problem \
+                and lemma(t) not in REMEDY_VERBS and lemma(t) not in HANDOFF_VERBS and not explained and fr(t).cause_of < 0 and not _in_apology(t, apology_tokens):
             patient = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
             if patient is not None and lemma(patient) in context_words and role(patient) != "customer":
                 yield _external(t, "done by", "doer", "third")
         # "the seller is responsible for shipping": the job is someone else's
-        if lemma(t) == "be" and agent == "third" and t._.polarity == "positive" and not t._.conditional and any(lemma(c) in ("responsible", "liable") for c in t.children if c.dep_ == "acomp") and not _in_apology(t, apology_tokens):
+        if lemma(t) == "be" and agent == "third" and fr(t).polarity == "positive" and not fr(t).conditional and any(lemma(c) in ("responsible", "liable") for c in t.children if c.dep_ == "acomp") and not _in_apology(t, apology_tokens):
             yield _external(t, "responsible", "hand-off", "third")
         # the job handed to a party: "assistance bookings are handled by the airport's provider"
         progressive = any(c.dep_ == "auxpass" and c.lower_ == "being" for c in t.children)
-        habitual = t._.tense == "present" and not progressive and lemma(t) not in UNDERGO and agent in ("third", "thing")  # "prices are set by our pricing system"
-        planned = t._.tense in ("future", "nonfinite") or (t.dep_ == "xcomp" and lemma(t.head) in ("due", "schedule", "set", "expect", "book"))
+        habitual = fr(t).tense == "present" and not progressive and lemma(t) not in UNDERGO and agent in ("third", "thing")  # "prices are set by our pricing system"
+        planned = fr(t).tense in ("future", "nonfinite") or (t.dep_ == "xcomp" and lemma(t.head) in ("due", "schedule", "set", "expect", "book"))
         handed = (agent == "third" and lemma(t) in HANDOFF_VERBS and not planned  # not "due to be delivered by Royal Mail on 6 June": a plan
-                  and not (t._.tense in ("past", "perfect") and lemma(t) in REMEDY_VERBS))  # not "delivered by DPD yesterday"
-        if passive(t) and (handed or habitual) and not planned and not t._.conditional and not _in_apology(t, apology_tokens):
+                  and not (fr(t).tense in ("past", "perfect") and lemma(t) in REMEDY_VERBS))  # not "delivered by DPD yesterday"
+        if passive(t) and (handed or habitual) and not planned and not fr(t).conditional and not _in_apology(t, apology_tokens):
             yield _external(t, "handled by", "hand-off", "third")
         # a rule as the doer, or an obligation on us: "regulations require us to", "we have to follow"
-        subj = doc[t._.agent_i] if t._.agent_i >= 0 else None
+        subj = doc[fr(t).agent_i] if fr(t).agent_i >= 0 else None
         if subj is not None and lemma(subj) in NORM_NOUNS and lemma(t) not in UNDERGO - {"be"}:
             yield Move("rule", _clause_span(t), {"source": subj.text})
         elif any(lemma(c) in ("per", "under", "according") and any(lemma(x) in NORM_NOUNS for x in c.subtree) for c in t.children if c.dep_ == "prep"):
             yield Move("rule", _clause_span(t), {"source": "per the rules"})
-        elif agent == "speaker" and t._.modality == "obligation" and t._.tense in ("present", "nonfinite", "past") and not t._.conditional and lemma(t) not in OWNING_UP:
+        elif agent == "speaker" and fr(t).modality == "obligation" and fr(t).tense in ("present", "nonfinite", "past") and not fr(t).conditional and lemma(t) not in OWNING_UP:
             yield Move("rule", _clause_span(t), {"source": "obligation"})
-        elif lemma(t) in DEONTIC_VERBS and agent in ("third", "thing", "none") and t._.tense in ("present", "past") and t._.polarity == "positive" and not t._.conditional:
+        elif lemma(t) in DEONTIC_VERBS and agent in ("third", "thing", "none") and fr(t).tense in ("present", "past") and fr(t).polarity == "positive" and not fr(t).conditional:
             yield Move("rule", _clause_span(t), {"source": subj.text if subj is not None else "requirement"})  # "our insurers require a permit"
-        elif lemma(t) == "be" and any(c.dep_ == "prep" and c.lower_ in ("in", "under") and any(o.dep_ == "pobj" and lemma(o) in NORM_NOUNS for o in c.children) for c in t.children) and not t._.conditional:
+        elif lemma(t) == "be" and any(c.dep_ == "prep" and c.lower_ in ("in", "under") and any(o.dep_ == "pobj" and lemma(o) in NORM_NOUNS for o in c.children) for c in t.children) and not fr(t).conditional:
             yield Move("rule", _clause_span(t), {"source": "in the terms"})  # "that's in the ticket conditions"
-        elif lemma(t) == "be" and t._.polarity == "positive" and not t._.conditional and any(
+        elif lemma(t) == "be" and fr(t).polarity == "positive" and not fr(t).conditional and any(
             c.dep_ == "attr" and lemma(c) in NORM_NOUNS and any(p.dep_ == "poss" and p.lower_ == "our" or p.lower_ in ("just", "simply") for p in [*c.children, *t.children]) for c in t.children
         ):
             yield Move("rule", _clause_span(t), {"source": "that's our policy"})  # "that is just our policy"
         # refusal or inability: "we can't refund this", "refunds aren't possible", "we don't do exchanges"
-        if not t._.conditional and t._.tense != "perfect" and agent in ("speaker", "thing", "none") and lemma(t) not in IDIOMS_OF_DELIGHT and (
-            t._.modality == "inability"
-            or (agent == "speaker" and t._.modality == "ability" and any(c.lower_ == "only" for c in t.children if c.dep_ == "advmod"))  # "we can only deal with the account holder"
-            or (agent == "speaker" and t._.polarity == "negative" and t._.modality == "none" and (
-                (t._.tense == "present" and lemma(t) in OFFER_VERBS)
-                or (t._.tense == "future" and lemma(t) in GIVING_VERBS)  # "we will not be offering compensation"
-                or (t._.tense in ("present", "future") and lemma(t) in ex.requested)))  # "we won't be adjusting the price" to "can you adjust it?"
+        if not fr(t).conditional and fr(t).tense != "perfect" and agent in ("speaker", "thing", "none") and lemma(t) not in IDIOMS_OF_DELIGHT and (
+            fr(t).modality == "inability"
+            or (agent == "speaker" and fr(t).modality == "ability" and any(c.lower_ == "only" for c in t.children if c.dep_ == "advmod"))  # "we can only deal with the account holder"
+            or (agent == "speaker" and fr(t).polarity == "negative" and fr(t).modality == "none" and (
+                (fr(t).tense == "present" and lemma(t) in OFFER_VERBS)
+                or (fr(t).tense == "future" and lemma(t) in GIVING_VERBS)  # "we will not be offering compensation"
+                or (fr(t).tense in ("present", "future") and lemma(t) in ex.requested)))  # "we won't be adjusting the price" to "can you adjust it?"
         ) and not _in_apology(t, apology_tokens):
             yield Move("refusal", _clause_span(t), {"by": agent})
-        elif lemma(t) == "be" and not t._.conditional and not _in_apology(t, apology_tokens) and agent in ("thing", "none", "speaker") and (
+        elif lemma(t) == "be" and not fr(t).conditional and not _in_apology(t, apology_tokens) and agent in ("thing", "none", "speaker") and (
             any(_not_able(c) for c in t.children if c.dep_ in ("acomp", "attr", "oprd"))
-            or (t._.polarity == "negative" and any(lemma(c) == "option" for c in t.children if c.dep_ == "attr"))
-            or (t._.polarity == "negative" and agent == "thing" and t._.tense == "present" and any(
+            or (fr(t).polarity == "negative" and any(lemma(c) == "option" for c in t.children if c.dep_ == "attr"))
+            or (fr(t).polarity == "negative" and agent == "thing" and fr(t).tense == "present" and any(
                 c.lower_ in POSSIBLE and not any(p.lower_ == "to" for p in c.children) for c in t.children if c.dep_ == "acomp"))  # "refunds aren't available for ..." (not "to other guests")
-            or (t._.polarity == "negative" and any(c.lower_ == "in" and any(lemma(o) == "position" for o in c.children) for c in t.children if c.dep_ == "prep"))
+            or (fr(t).polarity == "negative" and any(c.lower_ == "in" and any(lemma(o) == "position" for o in c.children) for c in t.children if c.dep_ == "prep"))
         ):
             yield Move("refusal", _clause_span(t), {"by": agent})  # "advance tickets are non-refundable", "we're not in a position to"
-        elif lemma(t) == "be" and t._.polarity == "negative" and not t._.conditional and any(
-            c.dep_ == "attr" and any(r.dep_ == "relcl" and (r._.modality == "ability" or r._.agent == "speaker" and lemma(r) in OFFER_VERBS) for r in c.children) for c in t.children
+        elif lemma(t) == "be" and fr(t).polarity == "negative" and not fr(t).conditional and any(
+            c.dep_ == "attr" and any(r.dep_ == "relcl" and (fr(r).modality == "ability" or fr(r).agent == "speaker" and lemma(r) in OFFER_VERBS) for r in c.children) for c in t.children
         ):
             yield Move("refusal", _clause_span(t), {"by": "speaker"})  # "that isn't something we can change", "not something we offer"
         # "your request has been considered and declined", "the claim was rejected": the customer's ask refused
-        if (passive(t) or (t.dep_ == "conj" and passive(t.head))) and lemma(t) in REFUSING_VERBS and t._.tense in ("past", "perfect", "present") and t._.polarity == "positive" \
-                and not t._.conditional and not t._.question and not _in_apology(t, apology_tokens) and _theirs_asked(t):
+        if (passive(t) or (t.dep_ == "conj" and passive(t.head))) and lemma(t) in REFUSING_VERBS and fr(t).tense in ("past", "perfect", "present") and fr(t).polarity == "positive" \
+                and not fr(t).conditional and not fr(t).question and not _in_apology(t, apology_tokens) and _theirs_asked(t):
             yield Move("refusal", _clause_span(t), {"by": "speaker"})
         # "the charge was issued correctly", "the fee was applied properly": what they complain of was done right
-        if ex.worded_problem and passive(t) and t._.tense in ("past", "perfect") and t._.polarity == "positive" and not t._.conditional and not t._.question \
+        if ex.worded_problem and passive(t) and fr(t).tense in ("past", "perfect") and fr(t).polarity == "positive" and not fr(t).conditional and not fr(t).question \
                 and any(c.dep_ == "advmod" and c.lower_ in RIGHTLY for c in t.children) and not _in_apology(t, apology_tokens) \
                 and (not context_words or any(lemma(n) in context_words for n in t.children if n.dep_ == "nsubjpass")):  # what they complained of
             yield Move("dispute", _clause_span(t), {"how": "nothing wrong"})
         # correction, lecture, blame of the customer
-        you = t._.agent_i >= 0 and doc[t._.agent_i].lower_ in ("you", "u")
-        pointed_out = t.dep_ == "ccomp" and t.head._.agent == "speaker" and lemma(t.head) in LECTURE_VERBS  # "I must point out that you agreed ..."
+        you = fr(t).agent_i >= 0 and doc[fr(t).agent_i].lower_ in ("you", "u")
+        pointed_out = t.dep_ == "ccomp" and fr(t.head).agent == "speaker" and lemma(t.head) in LECTURE_VERBS  # "I must point out that you agreed ..."
         reported = t.dep_ in ("relcl", "acl", "pcomp", "advcl") or (t.dep_ == "ccomp" and t.head.pos_ in ("VERB", "AUX", "ADJ") and not pointed_out)
         if agent == "speaker" and lemma(t) in LECTURE_VERBS and any(
-            c.dep_ == "ccomp" and c._.agent == "customer" and (c._.tense in ("past", "perfect") or c._.modality == "obligation")
-            and c._.polarity == "positive" and lemma(c) not in ("be", "have") and not any(x.lower_ in ("nothing", "never", "not", "n't") for x in c.subtree)
+            c.dep_ == "ccomp" and fr(c).agent == "customer" and (fr(c).tense in ("past", "perfect") or fr(c).modality == "obligation")
+            and fr(c).polarity == "positive" and lemma(c) not in ("be", "have") and not any(x.lower_ in ("nothing", "never", "not", "n't") for x in c.subtree)
             for c in t.children) \
-                and (lemma(t) != "point" or any(c.lower_ == "out" for c in t.children)) and not t._.question and not t._.conditional and t._.polarity == "positive":
+                and (lemma(t) != "point" or any(c.lower_ == "out" for c in t.children)) and not fr(t).question and not fr(t).conditional and fr(t).polarity == "positive":
             yield Move("correction", _clause_span(t), {"how": "lecture"})  # "I must point out that you ...", "may I remind you that you ..."
         if agent == "customer" and _had_you(t) and not _in_apology(t, apology_tokens):
             yield Move("blame", doc[t.left_edge.i : t.sent.end], {"how": "had you"})  # "had you told the driver, we could've sorted it"
-        if agent == "customer" and not t._.conditional and not reported and (you or t.dep_ == "xcomp"):
-            told = t.dep_ == "xcomp" and t.head._.tense in ("past", "perfect") and t.head._.modality == "obligation"
-            hindsight = t._.tense == "perfect" and t._.modality in ("obligation", "hypothetical", "ability")
-            if hindsight or (t._.modality == "obligation" and (t._.tense == "past" or told)):
-                how = "hindsight" if t._.modality == "obligation" else "would have"  # "you should have" / "you'd have seen"
+        if agent == "customer" and not fr(t).conditional and not reported and (you or t.dep_ == "xcomp"):
+            told = t.dep_ == "xcomp" and fr(t.head).tense in ("past", "perfect") and fr(t.head).modality == "obligation"
+            hindsight = fr(t).tense == "perfect" and fr(t).modality in ("obligation", "hypothetical", "ability")
+            if hindsight or (fr(t).modality == "obligation" and (fr(t).tense == "past" or told)):
+                how = "hindsight" if fr(t).modality == "obligation" else "would have"  # "you should have" / "you'd have seen"
                 yield Move("blame", _clause_span(t), {"how": how})
-            elif t._.polarity == "negative" and t._.tense in ("past", "perfect") and lemma(t) not in UNDERGO | {"know", "think", "realise", "realize", "notice", "mean", "need", "want", "hear", "do"} and not _in_apology(t, apology_tokens):
+            elif fr(t).polarity == "negative" and fr(t).tense in ("past", "perfect") and lemma(t) not in UNDERGO | {"know", "think", "realise", "realize", "notice", "mean", "need", "want", "hear", "do"} and not _in_apology(t, apology_tokens):
                 yield Move("blame", _clause_span(t), {"how": "omission"})  # "you didn't select express"
-            elif lemma(t) in ("agree", "accept", "sign", "tick", "consent", "choose", "select", "opt") and t._.tense == "past" and t._.polarity == "positive" and any(lemma(x) in NORM_NOUNS for x in t.subtree):
+            elif lemma(t) in ("agree", "accept", "sign", "tick", "consent", "choose", "select", "opt") and fr(t).tense == "past" and fr(t).polarity == "positive" and any(lemma(x) in NORM_NOUNS for x in t.subtree):
                 yield Move("correction", _clause_span(t), {"how": "you agreed"})
         # the customer as the cause of the failure: "this happened because you entered the wrong street"
-        if t._.cause_of >= 0 and t._.clause and you and t._.tense in ("past", "perfect") and whose(t) == "customer" and not t._.conditional:
-            effect = doc[t._.cause_of]
-            if failure_clause(effect) or (lemma(effect) == "happen") or effect._.polarity == "negative":
+        if fr(t).cause_of >= 0 and fr(t).clause and you and fr(t).tense in ("past", "perfect") and whose(t) == "customer" and not fr(t).conditional:
+            effect = doc[fr(t).cause_of]
+            if failure_clause(effect) or (lemma(effect) == "happen") or fr(effect).polarity == "negative":
                 yield Move("blame", _clause_span(t), {"how": "your doing"})
-        if lemma(t) in STATING_VERBS and (agent == "none" or t._.tense == "past") and any(c.lower_ in ("clearly", "explicitly", "plainly", "already", "previously") for c in t.children):
+        if lemma(t) in STATING_VERBS and (agent == "none" or fr(t).tense == "past") and any(c.lower_ in ("clearly", "explicitly", "plainly", "already", "previously") for c in t.children):
             yield Move("correction", _clause_span(t), {"how": "it was stated"})
         # dispute: records as witnesses, "nothing is wrong", the customer's claim reversed
-        if context_claims and "negative" in context_claims.values() and agent in ("speaker", "third") and t._.tense == "past" and t._.polarity == "positive" and any(
+        if context_claims and "negative" in context_claims.values() and agent in ("speaker", "third") and fr(t).tense == "past" and fr(t).polarity == "positive" and any(
             c.dep_ == "aux" and c.lower_ == "did" for c in t.children
         ) and not _in_apology(t, apology_tokens):
             yield Move("dispute", _clause_span(t), {"how": "insists it did happen"})  # "our engineer did attend"
-        if ex.worded_problem and lemma(t) == "be" and t._.polarity == "positive" and not t._.conditional and any(
+        if ex.worded_problem and lemma(t) == "be" and fr(t).polarity == "positive" and not fr(t).conditional and any(
             c.dep_ in ("ccomp", "attr", "advcl") and lemma(c) in ("work", "operate", "function", "be", "do") and any(w.lower_ == "how" for w in c.children)
             and not any(w.lower_ in ("you", "u", "your") for w in c.subtree) for c in t.children  # "this is how you reset it" instructs
-        ) and t._.agent_i >= 0 and doc[t._.agent_i].lower_ not in ("here", "how") and not any(c.lower_ == "here" for c in t.children) and not _in_apology(t, apology_tokens):
+        ) and fr(t).agent_i >= 0 and doc[fr(t).agent_i].lower_ not in ("here", "how") and not any(c.lower_ == "here" for c in t.children) and not _in_apology(t, apology_tokens):
             yield Move("dispute", _clause_span(t), {"how": "how it works"})  # "that's how our billing system works"
         # "the charts were produced as specified in the brief": the work defended by its spec (not
         # "your refund was processed as requested", which confirms what the customer asked for)
-        if ex.worded_problem and passive(t) and t._.tense in ("past", "perfect") and lemma(t) in WORK_VERBS and any(
+        if ex.worded_problem and passive(t) and fr(t).tense in ("past", "perfect") and lemma(t) in WORK_VERBS and any(
             c.lower_ == "as" and c.i + 1 < len(doc) and lemma(doc[c.i + 1]) in ("specify", "instruct", "brief", "design") for c in t.subtree if c.head.i == t.i or c.head.head.i == t.i
         ) and not _in_apology(t, apology_tokens):
             yield Move("dispute", _clause_span(t), {"how": "done as specified"})
-        subject_noun = t._.agent_i >= 0 and doc[t._.agent_i].pos_ in ("NOUN", "PROPN")
-        if lemma(t) == "be" and t._.polarity == "positive" and agent in ("thing", "none", "customer") and subject_noun and any(lemma(c) in CORRECT_STATES for c in t.children if c.dep_ in ("acomp", "attr")):
+        subject_noun = fr(t).agent_i >= 0 and doc[fr(t).agent_i].pos_ in ("NOUN", "PROPN")
+        if lemma(t) == "be" and fr(t).polarity == "positive" and agent in ("thing", "none", "customer") and subject_noun and any(lemma(c) in CORRECT_STATES for c in t.children if c.dep_ in ("acomp", "attr")):
             yield Move("dispute", _clause_span(t), {"how": "nothing wrong"})
-        elif ex.worded_problem and lemma(t) in ("work", "run", "function") and t._.polarity == "positive" and agent in ("thing", "none") and t._.tense == "present" and any(
+        elif ex.worded_problem and lemma(t) in ("work", "run", "function") and fr(t).polarity == "positive" and agent in ("thing", "none") and fr(t).tense == "present" and any(
             c.lower_ in ("fine", "correctly", "normally", "perfectly", "properly") for c in t.children if c.dep_ in ("advmod", "acomp")
         ) and not any(c.lower_ in ("now", "again", "back", "since") for c in t.subtree) and not any(lemma(c) == "have" for c in t.children if c.dep_ == "aux"):
             yield Move("dispute", _clause_span(t), {"how": "nothing wrong"})  # "the DLC is working fine on our end" (not "working fine again now")
@@ -1008,12 +1008,12 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             yield Move("blame", _clause_span(t), {"how": "your end"})  # "it must be something on your console"
         if lemma(t) in UNDERGO | {"do", "make"} or t.dep_ in ("relcl", "acl", "advcl", "pcomp"):
             continue
-        if context_claims and lemma(t) in context_claims and t._.tense in ("past", "perfect") and agent != "speaker" or (
-            context_claims and lemma(t) in context_claims and agent == "speaker" and t._.tense in ("past", "perfect") and t._.polarity == "positive" and context_claims.get(lemma(t)) == "negative" and lemma(t) not in ("receive", "get")
+        if context_claims and lemma(t) in context_claims and fr(t).tense in ("past", "perfect") and agent != "speaker" or (
+            context_claims and lemma(t) in context_claims and agent == "speaker" and fr(t).tense in ("past", "perfect") and fr(t).polarity == "positive" and context_claims.get(lemma(t)) == "negative" and lemma(t) not in ("receive", "get")
         ):
             theirs = context_claims[lemma(t)]
-            ours = t._.polarity
+            ours = fr(t).polarity
             # a dispute says something went right that the customer says did not: not a failure, not a reassurance
             progress = agent == "thing"  # "it arrived at our depot this morning": a status, not a denial
-            if theirs != ours and t._.modality == "none" and not progress and not (ours == "positive" and failure_clause(t)) and not _in_apology(t, apology_tokens) and not t._.conditional:
+            if theirs != ours and fr(t).modality == "none" and not progress and not (ours == "positive" and failure_clause(t)) and not _in_apology(t, apology_tokens) and not fr(t).conditional:
                 yield Move("dispute", _clause_span(t), {"how": f"the customer says it {'did not' if theirs == 'negative' else 'did'} happen"})
