@@ -35,7 +35,16 @@ def predicate_head(span: Span) -> Token:
 def subject_of(tok: Token) -> Token | None:
     """The verb's subject; when the parser gives it two (a greeting's name taken for one: "Hi Zoë,
     we're sorry"), the one nearest before the verb. Conjoined verbs share the first verb's subject
-    ("we checked and found"), walked up in a loop so that a chain of a thousand "and"s is no crash."""
+    ("we checked and found"), walked up in a loop so that a chain of a thousand "and"s is no crash.
+    Many rules ask it of the same verb: the answer is kept on the token's frame."""
+    f = fr(tok)
+    if f.subject_i == -2:
+        found = _find_subject(tok)
+        f.subject_i = -1 if found is None else found.i
+    return None if f.subject_i < 0 else tok.doc[f.subject_i]
+
+
+def _find_subject(tok: Token) -> Token | None:
     for _ in range(50):
         subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
         if subjects:

@@ -267,45 +267,46 @@ def directives(ex: Exchange, doc: Doc, exclude: list[str], vague: list[str], con
     """Something the customer is asked to do: an imperative ("DM us your order number"),
     "please ...", "feel free to ...", or an instruction ("you can reset it in Settings")."""
     excl, vague_set, contact_set, polite, action_set = set(exclude), set(vague), set(contact), set(politeness), set(actions)
-    for t in doc:
-        first_word = next((x for x in t.sent if x.is_alpha), None)
-        after_please = t.i > 0 and doc[t.i - 1].lower_ in polite and t.is_alpha
-        # the tagger often takes "DM us" or "Email us" at the start of a tweet for a noun
-        opening_action = first_word is not None and t.i == first_word.i and (t.lower_ in action_set or (t.tag_ == "VB" and subject_of(t) is None and t.dep_ != "aux")) and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("us", "me", "our", "the", "your", "a", "this", "out")
-        # "Ugh, sorry! Try clearing the cache": the parser makes "Try" an auxiliary of "clearing"
-        opening_action = opening_action or (t.lower_ == "try" and t.i + 1 < len(doc) and doc[t.i + 1].tag_ == "VBG" and not any(x.dep_ == "nsubj" and x.lower_ in ("we", "i", "they") for x in doc[t.sent.start : t.i]))
-        if _lemma(t) == "calm" and not any(c.lower_ == "down" for c in t.children):
-            pass  # "you can calm the noise in Settings" is an instruction; "calm down" is excluded below
-        elif _lemma(t) in excl:
-            continue
-        if (after_please or opening_action) and _lemma(t) not in excl:
-            if not (_lemma(t) in contact_set or _lemma(t) == "let") or not _is_weak_offer(t, vague_set):
-                yield _span_of([t, *[c for c in t.children if c.dep_ in ("dobj", "prt", "dative")]])
-            continue
-        if t.pos_ not in ("VERB", "AUX") or (_lemma(t) in excl and _lemma(t) != "calm"):
-            continue
-        imperative = (
-            t.tag_ == "VB"
-            and subject_of(t) is None
-            and not any(c.dep_ == "aux" for c in t.children)
-            and (t.dep_ == "ROOT" or (t.dep_ == "conj" and t.head.dep_ == "ROOT" and t.head.tag_ == "VB"))
-        )
-        pleased = any(c.lower_ in polite for c in t.children)
-        free = t.dep_ == "xcomp" and _lemma(t.head) == "feel" and any(c.lower_ == "free" for c in t.head.children)
-        subj = subject_of(t)
-        instructed = (
-            subj is not None
-            and subj.lower_ == "you"
-            and any(c.dep_ == "aux" and c.lower_ in INSTRUCTION_MODALS for c in t.children)
-            and not any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lemma_.lower() == "have") for c in t.children)  # "you couldn't log in", "you should've checked": what failed
-        ) or (_lemma(t) == "need" and subj is not None and subj.lower_ == "you" and any(c.dep_ == "xcomp" for c in t.children))
-        if not (imperative or pleased or free or instructed):
-            continue
-        if imperative and t.i == t.sent.start and t.lower_ in ("thanks", "sorry"):
-            continue
-        if (_lemma(t) in contact_set or _lemma(t) == "let") and _is_weak_offer(t, vague_set):
-            continue
-        yield _span_of([t, *[c for c in t.children if c.dep_ in ("dobj", "prt", "dative")]])
+    for sent in doc.sents:
+        first_word = next((x for x in sent if x.is_alpha), None)
+        for t in sent:
+            after_please = t.i > 0 and doc[t.i - 1].lower_ in polite and t.is_alpha
+            # the tagger often takes "DM us" or "Email us" at the start of a tweet for a noun
+            opening_action = first_word is not None and t.i == first_word.i and (t.lower_ in action_set or (t.tag_ == "VB" and subject_of(t) is None and t.dep_ != "aux")) and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("us", "me", "our", "the", "your", "a", "this", "out")
+            # "Ugh, sorry! Try clearing the cache": the parser makes "Try" an auxiliary of "clearing"
+            opening_action = opening_action or (t.lower_ == "try" and t.i + 1 < len(doc) and doc[t.i + 1].tag_ == "VBG" and not any(x.dep_ == "nsubj" and x.lower_ in ("we", "i", "they") for x in doc[sent.start : t.i]))
+            if _lemma(t) == "calm" and not any(c.lower_ == "down" for c in t.children):
+                pass  # "you can calm the noise in Settings" is an instruction; "calm down" is excluded below
+            elif _lemma(t) in excl:
+                continue
+            if (after_please or opening_action) and _lemma(t) not in excl:
+                if not (_lemma(t) in contact_set or _lemma(t) == "let") or not _is_weak_offer(t, vague_set):
+                    yield _span_of([t, *[c for c in t.children if c.dep_ in ("dobj", "prt", "dative")]])
+                continue
+            if t.pos_ not in ("VERB", "AUX") or (_lemma(t) in excl and _lemma(t) != "calm"):
+                continue
+            imperative = (
+                t.tag_ == "VB"
+                and subject_of(t) is None
+                and not any(c.dep_ == "aux" for c in t.children)
+                and (t.dep_ == "ROOT" or (t.dep_ == "conj" and t.head.dep_ == "ROOT" and t.head.tag_ == "VB"))
+            )
+            pleased = any(c.lower_ in polite for c in t.children)
+            free = t.dep_ == "xcomp" and _lemma(t.head) == "feel" and any(c.lower_ == "free" for c in t.head.children)
+            subj = subject_of(t)
+            instructed = (
+                subj is not None
+                and subj.lower_ == "you"
+                and any(c.dep_ == "aux" and c.lower_ in INSTRUCTION_MODALS for c in t.children)
+                and not any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lemma_.lower() == "have") for c in t.children)  # "you couldn't log in", "you should've checked": what failed
+            ) or (_lemma(t) == "need" and subj is not None and subj.lower_ == "you" and any(c.dep_ == "xcomp" for c in t.children))
+            if not (imperative or pleased or free or instructed):
+                continue
+            if imperative and t.i == t.sent.start and t.lower_ in ("thanks", "sorry"):
+                continue
+            if (_lemma(t) in contact_set or _lemma(t) == "let") and _is_weak_offer(t, vague_set):
+                continue
+            yield _span_of([t, *[c for c in t.children if c.dep_ in ("dobj", "prt", "dative")]])
 
 
 class CommitmentsParams(Params):
@@ -478,7 +479,7 @@ def frame_commitments(
     ("you've been rebooked", "a taxi is booked", "I've frozen your membership", "the replacement
     left our warehouse this morning"), something someone will do ("the engineer will call"), or a
     particular time the customer can hold us to ("your rider is 4 mins away", "it lands Friday")."""
-    from .nlp.frames import passive
+    from .nlp.frames import clause_of, passive
     from .nlp.moves import failure_clause
 
     stative_set, looking, vague_set, habit_set = set(stative), set(investigating), set(vague), set(habitual)
@@ -517,7 +518,7 @@ def frame_commitments(
             continue  # "we'll be happy to help": a mood
         if lemma == "have" and fr(t).tense in ("past", "perfect"):
             continue  # "we've had a lot more calls": what we went through, not what we did ("the driver will have a sign" is)
-        own = [x for x in t.subtree if x.i == t.i or next((a for a in x.ancestors if fr(a).clause), t).i == t.i]
+        own = [x for x in t.subtree if x.i == t.i or clause_of(x.head).i == t.i]  # the clause's own words: a word's nearest clause above it is t
         # "take it into account", "bear it in mind" (not "lands in your account")
         if any(_lemma(x) in vague_set and not (x.dep_ == "pobj" and x.head.lower_ != "into" and _lemma(x) == "account") for x in own) or any(x.lower_ in habit_set for x in own):
             continue

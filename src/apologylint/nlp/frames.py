@@ -99,6 +99,10 @@ class Frame:
     owned: bool = False
     role: str = ""
     clause_head: int = -1
+    #: not a field: what `passive` found, kept for the next question (None: not asked yet)
+    passive = None
+    #: not a field: the subject `predicates.subject_of` found (-2: not asked yet, -1: none)
+    subject_i = -2
 
     def __repr__(self) -> str:
         return f"Frame({', '.join(f'{k}={getattr(self, k)!r}' for k in FIELDS)})"
@@ -185,7 +189,10 @@ def subject(t: Token) -> Token | None:
 
 
 def passive(t: Token) -> bool:
-    return any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
+    f = fr(t)
+    if f.passive is None:  # asked of the same clause by many moves: read once
+        f.passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
+    return f.passive
 
 
 #: "by default", "by mistake", "by email": a manner or a means after "by", not a doer

@@ -763,6 +763,13 @@ def _mark_apologies_for_asking(by_sentence: dict[int, list[Move]]) -> None:
 def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
     context_claims = ex.customer.claim_lemmas if ex.context is not None else {}
     context_words = {lemma(t) for t in ex.context} if ex.context is not None else set()
+    causes_of: dict[int, list[int]] = {}  # a clause head -> the causes linked to it
+    sent_bounds: dict[int, tuple[int, int]] = {}  # a token -> its sentence's start and end
+    for sent in doc.sents:
+        for x in sent:
+            sent_bounds[x.i] = (sent.start, sent.end)
+            if fr(x).cause_of >= 0:
+                causes_of.setdefault(fr(x).cause_of, []).append(x.i)
     for t in doc:
         # explanations: every cause the frames linked to what it caused
         if fr(t).cause_of >= 0:
@@ -854,7 +861,8 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         if agent == "speaker" and fr(t).modality == "none" and (failure_clause(t) or got_wrong) and fr(t).tense in ("past", "perfect") and not fr(t).conditional and (lemma(t) not in UNDERGO or got_wrong):
             yield Move("ownership", _clause_span(t), {"how": "we did it"})  # "we missed it", "we sent it to the wrong depot"
         # a party as the doer of the failure: "the roofer never turned up", "we were let down by the haulier"
-        explained = any(fr(x).cause_of == t.i for x in t.sent)
+        s0, s1 = sent_bounds[t.i]
+        explained = any(s0 <= x < s1 for x in causes_of.get(t.i, ()))
         # "every bank does this", "all airlines overbook", "that's normal for any online game"
         if fr(t).tense == "present" and not fr(t).conditional and _everyone_does_it(t):
             yield _external(t, "everyone does it", "normal", agent, tense="present")
