@@ -57,6 +57,9 @@ CAUSES = [
     ("We sent it to the wrong depot, so it arrived late.", "sent", "arrived", "ours"),
     ("Your order was held because of the terms of the promotion.", "terms", "held", "rule"),
     ("The booking failed because you entered the wrong card number.", "entered", "failed", "customer"),
+    # the parser hangs the result under the cause: "so" marks a ccomp, "mean" sits under what it means
+    ("sorry, it's peak season so deliveries are taking longer", "'s", "taking", "external"),
+    ("Apologies, bank holidays mean processing takes a bit longer.", "holidays", "takes", "external"),
 ]
 
 
@@ -388,3 +391,24 @@ def test_an_apology_of_sympathy_is_marked_in_the_reading(linter, reply, sympathy
     # the rewriter keeps "sorry to hear" when it drops extra apologies: it reads this, not a regex
     apologies = [m for s in linter.lint(reply, "my parcel is late").moves for m in s.moves if m.kind == "apology"]
     assert apologies and {m.detail.get("sympathy") for m in apologies} == {sympathy}
+
+
+@pytest.mark.parametrize(
+    "reply,category,expected",
+    [
+        # a mistake-like noun is an excuse when it is put on another party, not when it may be ours
+        ("Sorry, it was a technical error on the supplier's side.", "excuse", True),
+        ("sorry, the courier's mistake - they scanned it to the wrong depot", "excuse", True),
+        ("Sorry, it was an error on our side. A new one ships today.", "excuse", False),
+        ("Sorry, that was a mistake. I've refunded the fee.", "excuse", False),
+        # "sorry, but" and a limit, or the customer sent to another party
+        ("sorry but we only deliver to mainland addresses ^JT", "defensive", True),
+        ("Apologies, but you'll need to speak to your card issuer about that.", "defensive", True),
+        ("Sorry but you need to contact the seller.", "defensive", True),
+        ("Sorry, but we only just got your message - I've refunded it now.", "defensive", False),
+        ("Sorry but could you contact us on 0800 123 456? We can fix it on the phone.", "defensive", False),
+        ("Sorry! You can contact the seller from your order page, or I can do it for you.", "defensive", False),
+    ],
+)
+def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expected):
+    assert (category in linter.lint(reply, "You charged me twice and my order never came!").categories) == expected

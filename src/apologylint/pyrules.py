@@ -81,16 +81,24 @@ class ApologyThenRefusalParams(Params):
     refusals: Words = Field(description="words of a refusal after the 'but' ('unable', 'policy')")
     exempt: Words = Field(description="verbs whose negation reassures ('don't worry')")
     reassurances: Words = Field(description="first words after the 'but' that bring good news or help")
+    hand_offs: Words = Field(description="verbs of sending the customer to another party ('contact', 'speak')")
+    limits: SomeWords = Field(description="focus words that restrict what we do ('only')")
+    not_limits: Words = Field(description="words after a limit word that make it a time ('only just')")
 
 
 @function("apology-then-refusal", params=ApologyThenRefusalParams)
-def apology_then_refusal(ex: Exchange, doc: Doc, refusals: list[str], exempt: list[str], reassurances: list[str]) -> Iterator[Span]:
-    """"Sorry, but ..." followed by a refusal ("but we can't refund it") or a contradiction ("but
-    that is how our billing works") in the same sentence. Not when what follows the "but" is good
-    news, reassurance or something we do for the customer ("but don't worry", "but your
-    replacement ships today")."""
-    refusal, exempt_set, reassure = set(refusals), set(exempt), set(reassurances)
-    next_steps = ex.signal("next-step", doc)
+def apology_then_refusal(
+    ex: Exchange, doc: Doc, refusals: list[str], exempt: list[str], reassurances: list[str],
+    hand_offs: list[str], limits: list[str], not_limits: list[str],
+) -> Iterator[Span]:
+    """"Sorry, but ..." followed by a refusal ("but we can't refund it", "but we only ship within
+    the UK") or a contradiction ("but that is how our billing works") in the same sentence. Not
+    when what follows the "but" is good news, reassurance or something we do for the customer
+    ("but don't worry", "but your replacement ships today"); sending the customer to another party
+    ("but you'll need to contact the seller") is no help of ours."""
+    refusal, exempt_set, reassure, limit_set, not_limit = set(refusals), set(exempt), set(reassurances), set(limits), set(not_limits)
+    hand_off = set(hand_offs)
+    next_steps = [s for s in ex.signal("next-step", doc) if not _sends_elsewhere(s, hand_off)]
     for ap in ex.signal("apology", doc):
         sent = ap.sent
         buts = [t for t in sent if t.lower_ in ("but", "however") and t.i >= ap.end]
@@ -100,10 +108,32 @@ def apology_then_refusal(ex: Exchange, doc: Doc, refusals: list[str], exempt: li
         if any((t.dep_ == "neg" and _lemma(t.head) not in exempt_set) or _lemma(t) in refusal for t in after):
             yield doc[ap.start : sent.end]
             continue
+        limited = any(
+            t.lower_ in limit_set and t.dep_ == "advmod" and t.head.pos_ in ("VERB", "AUX") and subject_of(t.head) is not None
+            and subject_of(t.head).lower_ != "you" and (t.i + 1 >= len(doc) or doc[t.i + 1].lower_ not in not_limit)
+            for t in after
+        )
+        if limited and not is_question(sent):
+            yield doc[ap.start : sent.end]  # "sorry, but we only ship within the UK": a limit given as the answer
+            continue
         first_words = {_lemma(t) for t in after[1:4]}
         helps = any(s.start >= after.start and s.end <= after.end for s in next_steps)
         if ap.start - sent.start <= 3 and not helps and not first_words & reassure and not is_question(sent):
             yield doc[ap.start : sent.end]  # "Sorry, but that's how our billing works"
+
+
+def _sends_elsewhere(span: Span, verbs: set[str]) -> bool:
+    """The step is the customer's, and it is to go to another party: "you'll need to contact the
+    seller", "please speak to your bank" (not "contact us", "call our team")."""
+    for t in span.root.subtree:  # the step's verb may hang below the span ("you need to contact ...")
+        if _lemma(t) not in verbs:
+            continue
+        parties = [c for c in t.children if c.dep_ == "dobj"] + [
+            o for c in t.children if c.dep_ == "prep" and c.lower_ in ("to", "with") for o in c.children if o.dep_ == "pobj"
+        ]
+        if any(p.pos_ in ("NOUN", "PROPN") and fr(p).role in ("third", "customer") for p in parties):
+            return True
+    return False
 
 
 class SelfDefenseParams(Params):

@@ -457,6 +457,9 @@ def _link_causes(doc: Doc, sents: list) -> None:
                 if fr(subj).role == "speaker" or subj.lower_ in SPEAKER_PRONOUNS:
                     continue  # "we delayed the launch": our action, not a cause shifted
                 _mark_cause(subj, t, t.lower_)
+            elif not transitive and lemma(t) == "mean" and t.dep_ in ("parataxis", "advcl") and t.head.i > t.i and fr(t.head).clause \
+                    and subj is not None and role(subj) not in ("customer", "speaker") and subj.lower_ not in ("which", "that", "this", "it"):
+                _mark_cause(subj, t.head, t.lower_)  # "bank holidays mean processing takes longer", parsed with "mean" hung on what it means
         # "the double charge came from the move to our new system", "it stems from a fault at the depot"
         if fr(t).clause and lemma(t) in ORIGIN_VERBS and not passive(t) and fr(t).tense in ("past", "perfect"):  # "the error comes from an old app version" diagnoses
             src = next((o for c in t.children if c.dep_ == "prep" and c.lower_ == "from" for o in c.children if o.dep_ in ("pobj", "pcomp")), None)
@@ -507,7 +510,7 @@ def _link_causes(doc: Doc, sents: list) -> None:
                     x = next((c for c in y.children if fr(c).clause and c.i < t.i and c.dep_ in ("ccomp", "advcl", "parataxis", "csubj")), None)
                     if x is None and y.dep_ == "conj":
                         x = y.head
-                    if x is None and y.dep_ in ("advcl", "parataxis") and y.head.i < t.i and fr(y.head).clause:
+                    if x is None and y.dep_ in ("advcl", "parataxis", "ccomp") and y.head.i < t.i and fr(y.head).clause:
                         x = y.head  # "the handler loaded the wrong container, so a few bags stayed": "stayed" hangs on "loaded"
                     if x is None and t.i == t.sent.start or (x is None and t.i - 1 >= 0 and doc[t.i - 1].is_sent_start):
                         i = sents.index(t.sent) if t.sent in sents else -1

@@ -166,7 +166,8 @@ def failure_clause(t: Token) -> bool:
         return True  # "which has led to some cancellations"
     if lem in ("set", "push", "hold", "knock", "put") and particles & {"back", "up", "out", "behind"}:
         return True  # "the strike set us back three weeks", "roadworks held the van up"
-    if any(c.dep_ in ("dobj", "dative") and any(a.dep_ == "amod" and a.lower_ in ("wrong", "incorrect") for a in c.children) for c in t.children):
+    objects = [c for c in t.children if c.dep_ in ("dobj", "dative")] + [o for c in t.children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj"]
+    if any(any(a.dep_ == "amod" and a.lower_ in ("wrong", "incorrect") for a in o.children) for o in objects):
         return True  # "loaded the wrong container", "sent it to the wrong address": an act done wrongly
     if lem == "happen" and fr(t).agent_i >= 0 and t.doc[fr(t).agent_i].lower_ in ("this", "it", "that", "which"):
         return True  # "this happened because ...": the failure the customer reported
@@ -496,8 +497,10 @@ def _trouble_had(t: Token, agent: str) -> Token | None:
     else:
         return None
     for c in cands:
-        if not trouble_noun(c) or lemma(c) in OWNED_NOUNS & MISTAKE_LIKE:
+        if not trouble_noun(c):
             continue
+        if lemma(c) in OWNED_NOUNS & MISTAKE_LIKE and not any(x.dep_ == "poss" and fr(x).role == "third" for x in c.subtree):
+            continue  # "an error", "a mistake" may be ours; "an error on the supplier's side", "the courier's mistake" is not
         theirs = any(p.dep_ == "prep" and p.lower_ in ("with", "on", "for") and any(x.lower_ in ("your", "ur", "you") for x in p.subtree) for p in c.children)
         if theirs or any(x.dep_ == "poss" and x.lower_ in ("your", "ur") for x in c.children) or any(x.lower_ in ("our", "my") and lemma(c) in MISTAKE_LIKE for x in c.subtree):
             continue  # "an issue with your card" is theirs to fix ("an outage in your area" is not); "an error on our part" owns it
