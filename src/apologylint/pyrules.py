@@ -416,7 +416,9 @@ def commitments(
             kinds.append("reported")  # "Just sent you a DM"
         if lemma == "go" and t.tag_ == "VBD" and for_the_customer(subj) and any(c.lower_ in ("out", "through") for c in t.children):
             kinds.append("done")  # "your refund went out this morning"
-        if t.tag_ == "VBG" and lemma in ongoing_set and "be" in {_lemma(c) for c in auxes} and not customer:
+        be = t.head.head if t.head.dep_ in ("acomp", "attr") else t.head  # "our team is aware and working on it": "working" hangs on "aware"
+        shares_be = t.dep_ == "conj" and _lemma(be) == "be" and not any(c.dep_ == "neg" for c in be.children)
+        if t.tag_ == "VBG" and lemma in ongoing_set and ("be" in {_lemma(c) for c in auxes} or shares_be) and not customer:
             kinds.append("ongoing")
         if lemma in recommend_set and speaker:
             kinds.append("recommendation")  # "I'd suggest adding the travel pass"
@@ -472,6 +474,49 @@ def _a_time(x: Token) -> bool:
     return x.text[0].isupper() and x.i > x.sent.start or (nxt is not None and nxt.like_num) or x.pos_ == "PROPN"
 
 
+#: verbs that get someone else to act: "we've let the manager know", "I've had the team check"
+CAUSATIVES = {"let", "have", "get", "make"}
+#: how a thing is once it works again: "services are now running normally", "it's working again"
+RESTORED = {"normally", "again", "fine", "smoothly", "properly", "correctly"}
+#: verbs of answering: reported done to the customer ("we've replied to you"), they say where the answer is
+ANSWERING = {"reply", "respond", "answer", "email", "message", "write", "dm"}
+
+
+def _answered_them(t: Token) -> bool:
+    """"We've replied to you by email", "replied to your DM", "emailed you": the answer is waiting
+    for the customer, which is a way forward (not "we've replied to the courier")."""
+    if _lemma(t) not in ANSWERING:
+        return False
+    targets = [c for c in t.children if c.dep_ in ("dobj", "dative")] + [
+        o for c in t.children if c.dep_ == "prep" and c.lower_ == "to" for o in c.children if o.dep_ == "pobj"
+    ]
+    return any(x.lower_ in ("you", "u") or any(p.lower_ in ("your", "ur") for p in x.children if p.dep_ == "poss") for x in targets)
+
+
+def _elliptic_report(t: Token, done: set[str], looking: set[str], today: set[str]) -> bool:
+    """A short reply's report with its subject left out, which is the speaker's: "Replied to your
+    DM!", "Looking into this for you now", "Fixed now", "Passed this on to the team". The verb opens
+    its sentence with no subject or auxiliary: an -ing form of looking into it, or an -ed form of
+    doing something for the customer (or answering them) that acts on something or is done now.
+    Not a feeling ("gutted for you") or a good wish ("sending you lots of love")."""
+    if t.tag_ not in ("VBD", "VBN", "VBG") or t.dep_ not in ("ROOT", "advcl") or fr(t).question:
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "aux", "auxpass", "neg") for c in t.children):
+        return False
+    first = next((x for x in t.sent if x.is_alpha and not x.text.startswith("@")), None)
+    if first is None or first.i != t.i:
+        return False
+    lem = _lemma(t)
+    if t.tag_ == "VBG":
+        return lem in looking and (lem != "look" or any(c.lower_ in ("into", "at") for c in t.children))
+    if lem not in done and not _answered_them(t):
+        return False
+    acts_on = any(c.dep_ in ("dobj", "dative", "prt") or (c.dep_ == "prep" and c.lower_ in ("to", "into", "on")) for c in t.children)
+    return acts_on or any(
+        (c.dep_ == "advmod" and c.lower_ in today) or (c.dep_ == "npadvmod" and any(d.lower_ == "this" for d in c.children)) for c in t.children
+    )  # "Fixed now", "Refunded this morning"
+
+
 def _what_an_apology_is_for(t: Token) -> bool:
     """"I'm sorry it's been moved": what an apology is for is what happened, not something we did."""
     return any(_lemma(a) in ("sorry", "apologize", "apologise", "regret", "shame", "pity") for a in _embedding_clauses(t))
@@ -525,19 +570,29 @@ def frame_commitments(
                 and (_lemma(t) in done_set - {"pass", "run", "set", "double", "push", "move"} or t.lower_ in ("done", "sorted")):  # not "that's the 14-day window passed"
             yield _span_of([that_is, t])
             continue
+        if _elliptic_report(t, done_set, looking, today_set) and not failure_clause(t):
+            yield _span_of([t, *[c for c in t.children if c.dep_ in ("dobj", "dative", "prt")]])  # "Replied to your DM!", "Looking into this now"
+            continue
         if not fr(t).clause or fr(t).question or fr(t).conditional or fr(t).polarity != "positive":
+            continue
+        if _lemma(t) == "be" and fr(t).agent == "speaker" and fr(t).tense == "present" and any(
+            c.dep_ == "prep" and c.lower_ == "on" and any(o.dep_ == "pobj" and o.lower_ in ("it", "this", "that", "case") for o in c.children)
+            for c in t.children
+        ):
+            yield _span_of([t, *t.children])  # "we're on it", "I'm on the case"
             continue
         # "should be with you by Thurs": of a thing, "should" expects; it obliges nobody
         expected = fr(t).modality == "obligation" and fr(t).agent in ("thing", "none") and fr(t).tense != "perfect" and any(c.lower_ == "should" for c in t.children)
         asked_for = _lemma(t) in ex.requested  # "order cancelled as requested" to "pls cancel my order"
         if (fr(t).modality not in ("none", "ability") and not expected) or (failure_clause(t) and not asked_for) or fr(t).cause_of >= 0:
             continue  # hopes, duties and causes are not promises
-        if t.dep_ in ("acl", "relcl", "pcomp", "csubj", "advcl", "prep") or (t.dep_ in ("xcomp", "ccomp") and fr(t).tense != "future"):
+        under_sorry = t.dep_ == "ccomp" and t.head.i > t.i and _lemma(t.head) in ("sorry", "apology", "apologies")  # "This should be fixed now, sorry!"
+        if t.dep_ in ("acl", "relcl", "pcomp", "csubj", "advcl", "prep") or (t.dep_ in ("xcomp", "ccomp") and fr(t).tense != "future" and not under_sorry):
             continue  # (a "prep": "your email regarding the visit on 12 October")
         if any(fr(a).clause and (fr(a).polarity == "negative" or fr(a).question or fr(a).conditional or fr(a).modality in ("hypothetical", "hope")
                                or (_lemma(a) in ("hope", "wish", "doubt") and fr(a).agent == "speaker")) for a in _embedding_clauses(t)):
             continue  # "I don't think she'll approve it", "I hope she'll approve it"; not "we can't X, but I've Y"
-        if _what_an_apology_is_for(t):
+        if _what_an_apology_is_for(t) and not (under_sorry and expected):  # ("This should be sorted now, sorry!" says where it stands)
             continue
         lemma = _lemma(t)
         looks_into = lemma == "look" and any(c.lower_ in ("into", "at") for c in t.children)  # "we'll look into it": no mood
@@ -549,6 +604,10 @@ def frame_commitments(
         if lemma == "have" and fr(t).tense in ("past", "perfect"):
             continue  # "we've had a lot more calls": what we went through, not what we did ("the driver will have a sign" is)
         own = [x for x in t.subtree if x.i == t.i or clause_of(x.head).i == t.i]  # the clause's own words: a word's nearest clause above it is t
+        now = any(x.lower_ in today_set or (x.lower_ in ("morning", "afternoon", "evening") and any(c.lower_ == "this" for c in x.children)) for x in own)
+        if fr(t).agent in ("thing", "none") and fr(t).tense == "present" and now and not passive(t) and any(x.lower_ in RESTORED and x.head.i == t.i for x in own):
+            yield _span_of([t, *[c for c in t.children if c.dep_ in ("nsubj", "aux", "advmod")]])  # "services are now running normally"
+            continue
         # "take it into account", "bear it in mind" (not "lands in your account")
         if any(_lemma(x) in vague_set and not (x.dep_ == "pobj" and x.head.lower_ != "into" and _lemma(x) == "account") for x in own) or any(x.lower_ in habit_set for x in own):
             continue
@@ -557,13 +616,13 @@ def frame_commitments(
         subj = doc[fr(t).agent_i] if fr(t).agent_i >= 0 else next((c for c in t.children if c.dep_ == "nsubjpass"), None)
         patient = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
         timed = any((x.lower_ in time_set and _a_time(x)) or (x.like_num and any(y.lower_ in unit_set for y in doc[x.i + 1 : min(x.i + 3, len(doc))])) for x in own)  # "3-5 working days"
-        now = any(x.lower_ in today_set or (x.lower_ in ("morning", "afternoon", "evening") and any(c.lower_ == "this" for c in x.children)) for x in own)
         agent, tense = fr(t).agent, fr(t).tense
         you = subj is not None and subj.lower_ in ("you", "u") and not passive(t)
-        has_object = any(c.dep_ in ("dobj", "dative", "prt") or (c.dep_ == "prep" and c.lower_ in ("to", "on", "into", "for", "with", "onto")) for c in t.children)
+        has_object = any(c.dep_ in ("dobj", "dative", "prt") or (c.dep_ == "prep" and c.lower_ in ("to", "on", "into", "for", "with", "onto")) for c in t.children) \
+            or (lemma in CAUSATIVES and any(c.dep_ in ("ccomp", "xcomp") for c in t.children))  # "we've let the store manager know"
         done = (
             (passive(t) and agent in ("none", "speaker") and _specific(patient) and (tense in ("perfect", "present") or (tense == "past" and now)))
-            or (agent == "speaker" and tense == "perfect" and has_object and lemma not in looking)
+            or (agent == "speaker" and tense == "perfect" and has_object and (lemma not in looking or _answered_them(t)))
             or (agent in ("speaker", "third", "thing") and tense == "past" and now and not passive(t) and lemma not in looking)
         )
         # a headline with the auxiliary left out: "new charger sent out", "booking moved to 14:00 Thurs"
@@ -573,8 +632,8 @@ def frame_commitments(
                     and not any(c.dep_ in ("dobj", "dative", "ccomp", "xcomp", "acomp") for c in t.children) and t.dep_ == "ROOT"
                     and not any(fr(x).cause_of == t.i for x in t.sent) and (ex.context is None or lemma not in ex.customer.claim_lemmas or lemma in ex.requested))
         done = done or headline
-        if expected and not timed:
-            continue
+        if expected and not (timed or now):
+            continue  # ("should be resolved now" says where it stands)
         future = tense == "future" and agent in ("speaker", "third") and subj is not None and (
             subj.lower_ not in ("someone", "somebody", "anyone", "they") or (subj.lower_ == "they" and timed))  # "they'll be back first thing tomorrow"
         schedule = timed and tense in ("present", "future") and not you and (subj is None or _specific(subj))
