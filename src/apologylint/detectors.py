@@ -98,24 +98,58 @@ def phrases_of(pattern: list[dict[str, Any]]) -> list[tuple[str, ...]] | None:
     return [s for s in seqs if s] or None
 
 
-#: the token attributes a dependency pattern's gate reads, and how a doc's values of each are read
-GATE_ATTRS = {"NORM": "norm_", "LOWER": "lower_", "POS": "pos_", "TAG": "tag_", "DEP": "dep_"}
+#: the token attributes a pattern's gate reads (by value, a string or IN), and the flags it can
+#: require of some token; `Doc.to_array` reads them all at once, as hashes (symbols for POS, DEP)
+GATE_ATTRS = ("NORM", "LOWER", "TEXT", "POS", "TAG", "DEP")
+GATE_FLAGS = ("LIKE_URL", "LIKE_NUM", "LIKE_EMAIL")
+_GATE_COLUMNS = tuple("ORTH" if a == "TEXT" else a for a in GATE_ATTRS + GATE_FLAGS)
 
 
-def required_words(pattern: list[dict[str, Any]]) -> list[tuple[str, frozenset[str]]]:
-    """For each node of a dependency pattern, each attribute it names by value (a string or IN):
-    the attribute and those values. The pattern can only match a parse that has, for each, a token
-    with one of them; a parse without is not searched."""
+def _token_needs(attrs: dict[str, Any]) -> list[tuple[str, frozenset]]:
     out = []
-    for node in pattern:
-        for attr, value in node.get("RIGHT_ATTRS", {}).items():
-            if attr not in GATE_ATTRS:
-                continue
+    for attr, value in attrs.items():
+        if attr in GATE_ATTRS:
             if isinstance(value, str):
                 out.append((attr, frozenset([value])))
             elif isinstance(value, dict) and set(value) == {"IN"}:
                 out.append((attr, frozenset(value["IN"])))
+        elif attr in GATE_FLAGS and value is True:
+            out.append((attr, frozenset([True])))
     return out
+
+
+def required_words(pattern: list[dict[str, Any]]) -> list[tuple[str, frozenset]]:
+    """For each node of a dependency pattern, or each token of a token pattern that must be there
+    (not optional, not negated), each attribute it names by value (a string or IN) and each flag
+    it requires: the attribute and the values. The pattern can only match a parse that has, for
+    each, a token with one of them; a parse without is not searched."""
+    out = []
+    for node in pattern:
+        if "RIGHT_ATTRS" in node:
+            out += _token_needs(node["RIGHT_ATTRS"])
+        elif node.get("OP") in (None, "+"):
+            out += _token_needs(node)
+    return out
+
+
+def _hashed(vocab, gate: list[tuple[str, frozenset]]) -> list[tuple[int, frozenset[int]]]:
+    """A gate in the terms `present_values` gives: column numbers and hashes (1 for a flag)."""
+    columns = GATE_ATTRS + GATE_FLAGS
+    return [
+        (columns.index(attr), frozenset(1 if v is True else vocab.strings.add(str(v)) for v in values))
+        for attr, values in gate
+    ]
+
+
+def present_values(doc: Doc) -> list[set[int]]:
+    """What a gate asks of a doc: for each gated attribute (GATE_ATTRS, then GATE_FLAGS), the
+    values its tokens have, as hashes."""
+    from spacy.attrs import IDS
+
+    array = doc.to_array([IDS[c] for c in _GATE_COLUMNS])
+    if array.ndim == 1:  # (a doc of one token)
+        array = array.reshape(len(doc), -1)
+    return [set(array[:, k].tolist()) for k in range(len(_GATE_COLUMNS))]
 
 
 def _spacy_error(exc: Exception) -> str:
@@ -140,8 +174,10 @@ class Compiled:
         self.context_dep_matcher = DependencyMatcher(nlp.vocab, validate=True)
         # the same dependency patterns, each in a matcher of its own with the words it needs: a
         # parse without them is not searched (`dep_matcher` stays, for validation and debugging)
-        self.dep_gated: list[tuple[list[tuple[str, frozenset[str]]], Any]] = []
-        self.context_dep_gated: list[tuple[list[tuple[str, frozenset[str]]], Any]] = []
+        self.dep_gated: list[tuple[list[tuple[int, frozenset[int]]], Any]] = []
+        self.context_dep_gated: list[tuple[list[tuple[int, frozenset[int]]], Any]] = []
+        self.token_gated: list[tuple[list[tuple[int, frozenset[int]]], Any]] = []
+        self.context_token_gated: list[tuple[list[tuple[int, frozenset[int]]], Any]] = []
         self.sources: dict[str, list[Source]] = {}
         for sig in signals:
             self.sources[sig.name] = [
@@ -164,11 +200,20 @@ class Compiled:
                 token_patterns.append(pattern)
             else:
                 phrases.extend(spelled)
+        from spacy.matcher import Matcher
+
         try:
             if token_patterns:
                 self.matcher.add(key, token_patterns)
                 if context:
                     self.context_matcher.add(key, token_patterns)
+                for pattern in token_patterns:  # as for dependency patterns: each alone, behind its gate
+                    one = Matcher(self.vocab, validate=False)
+                    one.add(key, [pattern])
+                    gate = _hashed(self.vocab, required_words(pattern))
+                    self.token_gated.append((gate, one))
+                    if context:
+                        self.context_token_gated.append((gate, one))
         except Exception as exc:  # spaCy's own validation error, reworded to name the rule
             raise RuleFileError(f"{who}: patterns: {_spacy_error(exc)}") from None
         if phrases:
@@ -196,7 +241,7 @@ class Compiled:
             for pattern in patterns:  # one matcher per pattern, run only on a parse that has its words
                 one = DependencyMatcher(self.vocab, validate=False)
                 one.add(key, [pattern])
-                gate = required_words(pattern)
+                gate = _hashed(self.vocab, required_words(pattern))
                 self.dep_gated.append((gate, one))
                 if context:
                     self.context_dep_gated.append((gate, one))
@@ -215,14 +260,18 @@ class Compiled:
             (self.context_matcher, self.context_phrase_matcher, self.context_dep_matcher) if context
             else (self.matcher, self.phrase_matcher, self.dep_matcher)
         )
-        token_matches = [*(matcher(doc) if len(matcher) else ()), *(phrase_matcher(doc) if len(phrase_matcher) else ())]
+        present = present_values(doc)
+        token_gated = self.context_token_gated if context else self.token_gated
+        token_matches = [
+            *(m for gate, one in token_gated if all(not needed.isdisjoint(present[col]) for col, needed in gate) for m in one(doc)),
+            *(phrase_matcher(doc) if len(phrase_matcher) else ()),
+        ]
         for match_id, start, end in sorted(token_matches, key=lambda m: (m[1], m[2])):
             found.setdefault(strings[match_id], []).append(doc[start:end])
         gated = self.context_dep_gated if context else self.dep_gated
         if gated:
-            present = {attr: {getattr(t, name) for t in doc} for attr, name in GATE_ATTRS.items()}
             dep_matches = [
-                m for gate, one in gated if all(not needed.isdisjoint(present[attr]) for attr, needed in gate) for m in one(doc)
+                m for gate, one in gated if all(not needed.isdisjoint(present[col]) for col, needed in gate) for m in one(doc)
             ]
             for match_id, ids in dep_matches:
                 span = doc[min(ids) : max(ids) + 1]

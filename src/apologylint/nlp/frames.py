@@ -103,6 +103,8 @@ class Frame:
     passive = None
     #: not a field: the subject `predicates.subject_of` found (-2: not asked yet, -1: none)
     subject_i = -2
+    #: not a field: what `moves.failure_clause` found (None: not asked yet)
+    failure = None
 
     def __repr__(self) -> str:
         return f"Frame({', '.join(f'{k}={getattr(self, k)!r}' for k in FIELDS)})"

@@ -136,7 +136,16 @@ def trouble_noun(n: Token) -> bool:
 
 
 def failure_clause(t: Token) -> bool:
-    """A clause that says something went wrong: a negated action, a verb of failing, a failed state."""
+    """A clause that says something went wrong: a negated action, a verb of failing, a failed state.
+    Asked of the same clause by many moves and rules, and fixed once the frames are set: the answer
+    is kept on the token's frame."""
+    f = fr(t)
+    if f.failure is None:
+        f.failure = _failure_clause(t)
+    return f.failure
+
+
+def _failure_clause(t: Token) -> bool:
     if not fr(t).clause or fr(t).tense in ("future", "imperative") or fr(t).modality in ("condition", "hypothetical", "hope", "obligation"):
         return False
     lem = lemma(t)
