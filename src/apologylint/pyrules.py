@@ -349,7 +349,7 @@ def directives(ex: Exchange, doc: Doc, exclude: list[str], vague: list[str], con
                 and subject_of(t) is None
                 and not any(c.dep_ == "aux" for c in t.children)
                 and (t.dep_ == "ROOT" or (t.dep_ == "conj" and t.head.dep_ == "ROOT" and t.head.tag_ == "VB"))
-            )
+            ) or (t.dep_ in ("advcl", "parataxis", "conj") and fr(t).tense == "imperative")  # "your PUK is in the app, pop that in"
             pleased = any(c.lower_ in polite for c in t.children)
             free = t.dep_ == "xcomp" and _lemma(t.head) == "feel" and any(c.lower_ == "free" for c in t.head.children)
             subj = subject_of(t)
@@ -428,7 +428,8 @@ def commitments(
             or (lemma == "be" and any(c.dep_ == "prep" and c.lower_ in ("with", "in") for c in t.children))  # "will be with you on Wednesday"
         )
         kinds = []
-        if aux_words & FUTURE_AUX and (customer and lemma in customer_future_set and (has_object or lemma != "get") or not customer and not stative_verb):
+        obliged = any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in t.children)  # "you'll need to call them" is their step
+        if aux_words & FUTURE_AUX and (customer and lemma in customer_future_set and (has_object or lemma != "get") and not obliged or not customer and not stative_verb):
             kinds.append("future")  # "we'll refund you", "you'll receive an email"
         counterfactual = "have" in aux_words and aux_words & {"could", "would", "should", "might", "must", "'d"}
         if counterfactual:
@@ -528,6 +529,9 @@ def _elliptic_report(t: Token, done: set[str], looking: set[str], today: set[str
     its sentence with no subject or auxiliary: an -ing form of looking into it, or an -ed form of
     doing something for the customer (or answering them) that acts on something or is done now.
     Not a feeling ("gutted for you") or a good wish ("sending you lots of love")."""
+    from .nlp.frames import MENTAL
+    from .nlp.moves import failure_clause
+
     if t.tag_ not in ("VBD", "VBN", "VBG") or t.dep_ not in ("ROOT", "advcl") or fr(t).question:
         return False
     if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "aux", "auxpass", "neg") for c in t.children):
@@ -539,7 +543,9 @@ def _elliptic_report(t: Token, done: set[str], looking: set[str], today: set[str
     if t.tag_ == "VBG":
         return lem in looking and (lem != "look" or any(c.lower_ in ("into", "at") for c in t.children))
     if lem not in done and not _answered_them(t):
-        return False
+        # "Rolled back now", "Reset this morning": whatever was done, said of now, unless it is a feeling or what failed
+        return lem not in MENTAL and not failure_clause(t) and t.tag_ == "VBD" and any(
+            (c.dep_ == "advmod" and c.lower_ in today) or (c.dep_ == "npadvmod" and any(d.lower_ == "this" for d in c.children)) for c in t.children)
     acts_on = any(c.dep_ in ("dobj", "dative", "prt") or (c.dep_ == "prep" and c.lower_ in ("to", "into", "on")) for c in t.children)
     return acts_on or any(
         (c.dep_ == "advmod" and c.lower_ in today) or (c.dep_ == "npadvmod" and any(d.lower_ == "this" for d in c.children)) for c in t.children
@@ -628,7 +634,7 @@ def frame_commitments(
         settled = passive(t) and lemma in ("confirm", "apply", "set") and _specific(next((c for c in t.children if c.dep_ == "nsubjpass"), None))
         if (lemma in stative_set and not looks_into and not settled) or (lemma == "do" and not any(c.dep_ == "dobj" for c in t.children)):
             continue  # ("your booking is now confirmed", "the credit has been applied" are done, though "I can confirm" is talk)
-        if lemma == "be" and any(c.dep_ in ("acomp", "attr") for c in t.children) and not any(c.dep_ == "npadvmod" for c in t.children):
+        if lemma == "be" and any(c.dep_ in ("acomp", "attr") and c.lower_ not in time_set for c in t.children) and not any(c.dep_ == "npadvmod" for c in t.children):
             continue  # "we'll be happy to help": a mood
         if lemma == "have" and fr(t).tense in ("past", "perfect"):
             continue  # "we've had a lot more calls": what we went through, not what we did ("the driver will have a sign" is)
@@ -666,7 +672,8 @@ def frame_commitments(
         future = tense == "future" and agent in ("speaker", "third") and subj is not None and (
             subj.lower_ not in ("someone", "somebody", "anyone", "they") or (subj.lower_ == "they" and timed))  # "they'll be back first thing tomorrow"
         schedule = timed and tense in ("present", "future") and not you and (subj is None or _specific(subj))
-        customer_gets = you and tense == "future" and lemma in ("receive", "get", "see", "have", "hear")
+        customer_gets = you and tense == "future" and lemma in ("receive", "get", "see", "have", "hear") and not any(
+            c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in t.children)  # not "you'll have to call them": their step
         if done or future or schedule or customer_gets:
             yield _span_of([t, *[c for c in t.children if c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "dobj")]])
 
@@ -691,6 +698,47 @@ def customer_instructions(ex: Exchange, doc: Doc, marks: list[str], stative: lis
                 yield _span_of([t])
             elif "if" in marks_here and fr(t.head).tense == "future" and fr(t.head).agent == "speaker" and fr(t.head).polarity == "positive":
                 yield _span_of([t])  # "if you DM us your account number, we'll look at the bill": the step, and what follows it
+
+
+class SmallMeasureParams(Params):
+    markers: SomeWords = Field(description="words that call an amount small ('only', 'just', 'merely')")
+    units: SomeWords = Field(description="units a failure is measured in: time ('min', 'hour') and money ('£', 'pound')")
+    predicates: SomeWords = Field(description="verbs that give the failure's extent ('be', 'last', 'cost')")
+    left: Words = Field(description="words after the amount that make it a stock left, not a failure's size ('left', 'away')")
+
+
+@function("small-measure", params=SmallMeasureParams)
+def small_measure(ex: Exchange, doc: Doc, markers: list[str], units: list[str], predicates: list[str], left: list[str]) -> Iterator[Span]:
+    """The failure's size said to be small: "it was only a 12 min delay", "its only £12", "the noise
+    lasted only around twenty minutes". An amount (a number, or "a few"/"a couple") in a unit of time
+    or money, called small, in a clause that says what something else was, lasted or cost; not a
+    tip ("it only takes a minute to reset"), not what we do ("I can only refund £12")."""
+    if not ex.worded_problem:
+        return
+    marker_set, unit_set, pred_set, left_set = set(markers), set(units), set(predicates), set(left)
+    for t in doc:
+        if t.lower_ not in marker_set:
+            continue
+        clause = t.head if fr(t.head).clause else t.head.head
+        for _ in range(3):  # up from the amount to the clause that holds it
+            if fr(clause).clause:
+                break
+            clause = clause.head
+        f = fr(clause)
+        if not f.clause or _lemma(clause) not in pred_set or f.agent in ("speaker", "customer") or f.question or f.conditional \
+                or f.tense not in ("past", "present") or f.polarity != "positive" or quoted(t.sent, ex):
+            continue
+        window = doc[t.i + 1 : min(t.i + 7, t.sent.end)]
+        amount = next((i for i, x in enumerate(window) if x.like_num or x.lower_ in ("few", "couple") or x.text in ("£", "$", "€")), None)
+        if amount is None or any(x.lower_ in left_set for x in window[amount:]):
+            continue
+        if any(x.dep_ in ("acl", "relcl", "xcomp", "advcl", "csubj") and x.tag_ == "VB" and _lemma(x) != "be" and any(a.lower_ == "to" for a in x.children) for x in clause.subtree):
+            continue  # "its only a 2 min job to send a reading": the size of a step, a tip
+        unit = next((x for x in window[amount:] if x.lower_ in unit_set or _lemma(x) in unit_set or x.text in ("£", "$", "€")
+                     or (x.like_num and x.text[:1] in ("£", "$", "€"))), None)
+        if unit is not None:
+            end = unit.i + 2 if unit.text in ("£", "$", "€") and unit.i + 1 < t.sent.end and doc[unit.i + 1].like_num else unit.i + 1
+            yield doc[t.i : end]
 
 
 class QuestionsParams(Params):

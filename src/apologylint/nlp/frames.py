@@ -201,11 +201,20 @@ def passive(t: Token) -> bool:
 BY_MANNER = {"default", "mistake", "accident", "hand", "email", "e-mail", "post", "phone", "text", "design", "chance", "error", "courier", "card", "cheque", "check"}
 
 
+#: "by 2pm", "by Friday", "by the end of the day": a deadline after "by", not a doer (a closed class of time words)
+BY_TIME = {"today", "tomorrow", "tmrw", "tmr", "tomoz", "2moro", "tonight", "tonite", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "noon", "midday",
+           "midnight", "morning", "afternoon", "evening", "end", "weekend", "week", "month", "then", "now", "eod", "close", "lunchtime", "pm", "am"}
+
+
+def _a_time(obj: Token) -> bool:
+    return obj.ent_type_ in ("DATE", "TIME") or obj.like_num or obj.lower_ in BY_TIME or bool(re.fullmatch(r"\d{1,2}(?::\d\d)?(?:am|pm)?", obj.lower_))
+
+
 def by_agent(t: Token) -> Token | None:
     for c in t.children:
         if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by" and t.tag_ == "VBN"):
             obj = next((x for x in c.children if x.dep_ == "pobj"), None)
-            if obj is not None and not (obj.lower_ in BY_MANNER and not any(d.dep_ in ("det", "poss") for d in obj.children)):
+            if obj is not None and not (obj.lower_ in BY_MANNER and not any(d.dep_ in ("det", "poss") for d in obj.children)) and not _a_time(obj):
                 return obj
     return None
 
@@ -291,6 +300,13 @@ def tense(t: Token) -> str:
     if t.tag_ == "VB" and not auxes and t.dep_ in ("ROOT", "conj") and subject(t) is None:
         if t.dep_ == "ROOT" or (t.head.tag_ == "VB" and subject(t.head) is None):
             return "imperative"
+    if t.tag_ in ("VB", "VBP") and not auxes and t.dep_ in ("advcl", "parataxis", "conj") and t.left_edge.i == t.i and t.i > 0 \
+            and t.doc[t.i - 1].lower_ in (",", ";", "-", "–") and not any(c.dep_ in ("mark", "nsubj", "nsubjpass") for c in t.children):
+        # "your PUK is in the app, pop that in": a request run on after a comma; as a conjunct, not one
+        # that shares a subject it could agree with ("the code is on the card, pop it in": not "pops")
+        shared = subject(t.head) if t.dep_ == "conj" else subject(t)
+        if shared is None or (t.dep_ == "conj" and (shared.tag_ in ("NN", "NNP") or shared.lower_ in ("he", "she", "it", "this", "that"))):
+            return "imperative"
     if t.tag_ in ("VB", "TO") and not (words - {"to"}) and t.dep_ in ("xcomp", "advcl", "acl", "relcl", "pcomp", "csubj"):
         return "nonfinite"
     return "present"
@@ -359,7 +375,13 @@ def question(sent) -> bool:
 EVIDENCE_VERBS = {"show", "indicate", "suggest", "confirm", "match", "prove", "say", "read", "state", "list"}
 
 
+#: verbs of how things look: in "looks like the PIN lock is still on, that's why ..." the cause is what it looks like
+SEEMING = {"look", "seem", "appear", "sound"}
+
+
 def _mark_cause(cause: Token, effect: Token, marker: str) -> None:
+    if fr(cause).clause and lemma(cause) in SEEMING:
+        cause = next((c for c in cause.children if c.dep_ in ("advcl", "ccomp") and fr(c).clause and c.i != effect.i), cause)
     if cause.i == effect.i or fr(cause).cause_of >= 0:
         return
     if fr(cause).clause and lemma(cause) in EVIDENCE_VERBS and fr(cause).agent in ("thing", "third", "none") \
@@ -525,9 +547,38 @@ def _link_causes(doc: Doc, sents: list) -> None:
 _DOUBLED_E = re.compile(r"([b-df-hj-np-tv-z])\1e$")
 
 
+#: participles after a contracted "'s" that make it "has" ("the refund's gone through"); any other makes it "is"
+HAS_PARTICIPLES = {"been", "gone", "got", "gotten", "had"}
+
+
+def _repair_contracted_subjects(doc: Doc) -> None:
+    """"An engineer's booked for Thurs", "refund's gone through": the parser reads the "'s" as a
+    possessive and the noun as the owner of nothing. A noun, "'s" and a participle that the noun
+    hangs from are a subject, an auxiliary and their verb; mended in the parse, every reading of
+    the clause (its subject, passive, tense, a commitment) sees what was written."""
+    for t in doc:
+        if t.lower_ not in ("'s", "’s") or t.tag_ != "POS" or t.i == 0 or t.i + 1 >= len(doc):
+            continue
+        n, v = doc[t.i - 1], doc[t.i + 1]
+        if t.head.i != n.i or n.dep_ not in ("poss", "nsubj", "nsubjpass") or v.tag_ not in ("VBN", "VBD") or n.pos_ not in ("NOUN", "PROPN"):
+            continue
+        # "has" before a participle with an object of its own ("the snow's made the roads lethal"), else "is"
+        has = v.lower_ in HAS_PARTICIPLES or any(c.dep_ in ("dobj", "ccomp", "xcomp", "dative", "oprd") for c in v.children)
+        if n.head.i == v.i:  # "an engineer's booked": the participle is the verb
+            t.head, t.dep_ = v, ("aux" if has else "auxpass")
+            n.dep_ = "nsubj" if has else "nsubjpass"
+        elif v.dep_ in ("aux", "auxpass") and v.head.i == n.head.i and n.dep_ != "poss":  # "the router's been dropping"
+            t.head, t.dep_ = v.head, "aux"
+        else:
+            continue
+        t.tag_, t.pos_, t.lemma_ = "VBZ", "AUX", ("have" if has else "be")
+
+
 def frame_doc(doc: Doc) -> Doc:
     """Set the frame of every clause (see the module docstring). Also make NORM the lower-cased
     lemma, so that lexicon phrases are written as lemmas."""
+    if doc.has_annotation("DEP"):
+        _repair_contracted_subjects(doc)
     for t in doc:
         if t.lower_ == "'ve" and t.lemma_ != "have":
             t.lemma_ = "have"  # "should've": the lemmatizer leaves "'ve" after a modal as it is

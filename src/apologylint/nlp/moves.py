@@ -201,9 +201,10 @@ def read_moves(doc: Doc, ex) -> list[tuple[Span, list[Move]]]:
     for name, kind in (("apology", "apology"), ("empathy", "empathy")):
         for s in ex.signal(name, doc):
             add(kind, s)
-    for kind, spans in ex.signal_moves("next-step", doc).items():
-        for s in spans:
-            add(kind, s)
+    for name in ("next-step", "minimizing"):
+        for kind, spans in ex.signal_moves(name, doc).items():
+            for s in spans:
+                add(kind, s)
     for m in _frame_moves(doc, apology_tokens, ex):
         by_sentence.setdefault(m.span.sent.start, []).append(m)
     _mark_causes_for_the_fix(by_sentence)
@@ -484,6 +485,29 @@ def _not_the_customers(t: Token, context_words: set[str]) -> bool:
     return lemma(n) not in context_words
 
 
+#: verbs of taking a matter to someone (a closed class): "contact", "speak to", "take it up with"
+HAND_OFF_VERBS = {"contact", "call", "ring", "phone", "speak", "talk", "email", "message", "reach", "ask", "raise", "take", "complain", "write", "refer", "direct", "chase"}
+
+
+def _to_another_party(t: Token) -> bool:
+    """The one the customer is to go to is not us: "the seller", "them", "your bank" (not "us", "our team")."""
+    if lemma(t) == "take" and not any(c.dep_ == "prt" and c.lower_ == "up" for c in t.children):
+        return False  # "take it up with", not "take a photo"
+    parties = [c for c in t.children if c.dep_ == "dobj"] + [
+        o for c in t.children if c.dep_ == "prep" and c.lower_ in ("to", "with") for o in c.children if o.dep_ == "pobj"]
+    return any((role(p) == "third" if p.pos_ == "PRON" else p.pos_ in ("NOUN", "PROPN") and role(p) != "speaker")  # one contacts a party, whatever it is called
+               and not any(d.lower_ in ("our", "my") for d in p.children) for p in parties)
+
+
+#: verbs of telling (a closed class): "as you said / mentioned / pointed out" agrees with the customer's account
+TELLING = REPORTING_VERBS | {"mention", "point", "note", "describe", "explain", "write", "flag", "tell", "put", "spot", "notice"}
+
+
+def _as_you_said(sent) -> bool:
+    return any(lemma(x) in TELLING and x.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in x.children)
+               and any(c.dep_ == "nsubj" and c.lower_ in ("you", "u") for c in x.children) for x in sent)
+
+
 def _external(t: Token, marker: str, link: str, effect_by: str, tense: str | None = None) -> Move:
     """An explanation read from the clause itself (a doer, trouble had, a hand-off, "everyone does
     it"): the clause is the cause, the failure is what the customer reported, and it is not ours."""
@@ -546,6 +570,18 @@ def _named_trouble(n: Token, claims) -> bool:
     return n.lower_ in ("this", "that", "it") or trouble_noun(n) or lemma(n) in claims
 
 
+def _reported(effect: Token, acts: set[str], things: set[str]) -> bool:
+    """What the customer told us happened, said again as the effect of a cause: "the app's been
+    logging people out since the update" to "your app has logged me out 6 times"; with `things`,
+    also what was done to a thing they named ("your room was entered" to "a housekeeper walked
+    into my room")."""
+    if not fr(effect).clause or fr(effect).question or fr(effect).conditional or fr(effect).modality != "none" or lemma(effect) in REMEDY_VERBS:
+        return False  # "so it should arrive by Thursday" foresees; "so it has been delivered" says it went right
+    if lemma(effect) in acts:
+        return True
+    return any(c.dep_ in ("nsubjpass", "dobj") and lemma(c) in things for c in effect.children)
+
+
 def _remedy(t: Token) -> bool:
     """What we do about it: "your flight was cancelled, so I've rebooked you" gives the failure as
     the reason for the fix, which is no excuse."""
@@ -567,6 +603,14 @@ def _nouns(span) -> set[str]:
     return {lemma(x) for x in span if (x.pos_ in ("NOUN", "PROPN") or (x.pos_ == "VERB" and lemma(x) not in UNDERGO | {"do", "make", "go", "take", "come"})) and not x.is_stop}
 
 
+#: verbs of waiting patiently (a closed class), asked of the customer with nothing to act on
+PATIENCE = {"hang", "bear", "sit", "hold", "wait", "stay", "be", "relax", "chill", "stick"}
+
+
+def _only_patience(ask) -> bool:
+    return lemma(ask.root) in PATIENCE and not any(x.pos_ in ("NOUN", "PROPN", "NUM") for x in ask)
+
+
 def _a_mechanism(m: Move) -> bool:
     """A cause that names no party: how a thing came to fail ("the promo code expired", "the surname
     didn't match your passport"), as opposed to who let the customer down."""
@@ -586,14 +630,15 @@ def _mark_causes_for_the_fix(by_sentence: dict[int, list[Move]]) -> None:
     clause of its own: one whose words include the cause is the cause's own sentence misread."""
     moves = [m for ms in by_sentence.values() for m in ms]
     asks = [_clause_span(clause_of(m.span.root)) for m in moves if m.kind == "instruction"]
-    fixed = any(m.kind in ("instruction", "resolution") for m in moves)
+    # "hang in there", "bear with us", "sit tight": asked to wait, which fixes nothing
+    fixed = any(m.kind == "resolution" or (m.kind == "instruction" and not _only_patience(_clause_span(clause_of(m.span.root)))) for m in moves)
     for m in moves:
         if m.kind == "explanation":
             asked = set()
             for a in asks:
                 if not (a.start <= m.span.start < a.end):
                     asked |= _nouns(a)
-            named = _nouns(m.span)
+            named = {lemma(x) for x in m.span if x.pos_ in ("NOUN", "PROPN") and not x.is_stop}  # what the cause names, not what it does
             # "the bank declined the payment" ... "pay with the link": the same word, or one word's stem
             shared = any(a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a))) for a in named for b in asked)
             m.detail["for_the_fix"] = str(shared or (fixed and _a_mechanism(m))).lower()
@@ -606,7 +651,7 @@ AMENDS_WORDS = {"credit", "voucher", "discount", "compensation", "goodwill", "ge
 FOLLOW_UP = {("follow", "up"), ("check", "in"), ("check", "back"), ("touch", "base"), ("keep", "updated"), ("keep", "posted"),
              ("keep", "informed"), ("make", "sure"), ("check", "that"), ("check", "everything")}
 #: words of a particular time (a closed class): with a commitment, they make it a timeline
-TIME_WORDS = {"today", "tomorrow", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+TIME_WORDS = {"today", "tomorrow", "tmrw", "tmr", "tomoz", "2moro", "2morrow", "tonight", "tonite", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
               "mon", "tue", "tues", "thu", "thur", "thurs", "fri", "noon", "midday", "midnight", "eod", "am", "pm"}
 #: whom a case is escalated to
 SENIOR = {"manager", "supervisor", "senior", "specialist", "lead", "head", "director", "escalation", "complaints", "management"}
@@ -775,6 +820,9 @@ def _mark_apologies_for_asking(by_sentence: dict[int, list[Move]]) -> None:
 def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
     context_claims = ex.customer.claim_lemmas if ex.context is not None else {}
     context_words = {lemma(t) for t in ex.context} if ex.context is not None else set()
+    # what the customer says was done or happened, by its verbs and the nouns it was done to
+    context_acts = {lemma(t) for t in ex.context if t.pos_ == "VERB" and lemma(t) not in LIGHT_VERBS | UNDERGO} if ex.context is not None else set()
+    context_things = {lemma(t) for t in ex.context if t.pos_ == "NOUN"} if ex.context is not None else set()
     causes_of: dict[int, list[int]] = {}  # a clause head -> the causes linked to it
     sent_bounds: dict[int, tuple[int, int]] = {}  # a token -> its sentence's start and end
     for sent in doc.sents:
@@ -793,9 +841,11 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             if marker_toks:
                 span = doc[marker_toks[0].i : span.end]
             w = whose(t)
+            reported = fr(t).modality == "none" and _reported(effect, context_acts, context_things if w == "rule" else set())
             yield Move("explanation", span, {"cause": span.text, "effect": effect.text, "marker": fr(t).cause_marker, "link": "cause", "whose": w,
                                             "effect_by": fr(effect).agent, "effect_tense": fr(effect).tense,
                                             "effect_failure": str(not _advice(effect) and not _remedy(effect) and (
+                                                (reported and fr(effect).tense != "future" and fr(effect).polarity == "positive") or
                                                 failure_clause(effect) or failure_clause(t) or trouble_noun(t)
                                                 or (fr(t).cause_marker in OUTRIGHT_CAUSES and fr(effect).tense != "future" and fr(effect).modality in ("none", "inability"))  # "this is due to ...": said of what went wrong
                                                 or (fr(t).cause_marker.endswith(" by") and passive(effect) and fr(effect).tense != "future"
@@ -820,6 +870,10 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         step = clause_of(t)
         if lemma(t) in ("end", "side") and any(c.lower_ == "your" for c in t.children) and t.dep_ == "pobj" and t.head.lower_ in ("at", "on", "from") and not fr(step).question and fr(step).tense != "imperative" and fr(step).modality not in ("ability", "permission", "condition"):
             yield Move("blame", doc[t.head.i : t.i + 1], {"how": "your end"})  # "must have gone wrong at your end"
+        if lemma(t) in ("end", "side", "part") and t.dep_ == "pobj" and t.head.lower_ in ("on", "at", "from") and lemma(t.head.head) == "be" \
+                and fr(t.head.head).polarity == "positive" and not fr(step).question and not fr(step).conditional and not _in_apology(t, apology_tokens) \
+                and any(c.dep_ in ("poss", "compound") and (role(c) == "third" or c.lower_ in ("their", "his", "her")) for c in t.children):
+            yield _external(t.head.head, "their end", "doer", "third")  # "the no-show was on the contractor's end", "a fault at the bank's side"
         if t.lower_ in ("us", "me") and t.dep_ == "pobj" and t.head.lower_ == "on" and lemma(t.head.head) == "be":
             yield Move("ownership", doc[t.head.head.i : t.i + 1], {"how": "on us"})  # "that's on us"
         if t.pos_ in ("NOUN", "PRON", "ADJ") and (lemma(t) in OWNED_NOUNS or t.lower_ in ("ours", "mine")):
@@ -894,6 +948,8 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             doer = doc[subj_i] if subj_i >= 0 else t
             if lemma(doer) in CUSTOMER_NOUNS or any(lemma(o) in CUSTOMER_NOUNS for p in doer.children if p.lower_ == "of" for o in p.children):
                 pass  # "only a few customers experienced this": others in the customer's place, not the cause
+            elif _as_you_said(t.sent):
+                pass  # "as you said, the booking page took your payment but didn't reserve the class": their account agreed with
             elif not any(c.lower_ == "your" for c in doer.children) and doer.lower_ not in ("they", "them") or t.tag_ in ("VBD", "VBN"):
                 yield _external(t, "doer", "doer", "third")
         # trouble we had or that there was: "we're experiencing technical difficulties", "there's a shortage
@@ -960,9 +1016,15 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         ):
             yield Move("refusal", _clause_span(t), {"by": agent})  # "advance tickets are non-refundable", "we're not in a position to"
         elif lemma(t) == "be" and fr(t).polarity == "negative" and not fr(t).conditional and any(
-            c.dep_ == "attr" and any(r.dep_ == "relcl" and (fr(r).modality == "ability" or fr(r).agent == "speaker" and lemma(r) in OFFER_VERBS) for r in c.children) for c in t.children
+            c.dep_ == "attr" and any(r.dep_ == "relcl" and (fr(r).modality == "ability" or fr(r).agent == "speaker" and (lemma(r) in OFFER_VERBS or (
+                fr(r).tense == "present" and fr(r).modality == "none" and lemma(r) not in MENTAL | {"recommend", "advise", "suggest", "see", "hear"}))) for r in c.children)
+            for c in t.children
         ):
             yield Move("refusal", _clause_span(t), {"by": "speaker"})  # "that isn't something we can change", "not something we offer"
+        # "you'll need to take that up with the seller", "you have to contact your bank": the customer sent to another party
+        if agent == "customer" and fr(t).modality == "obligation" and lemma(t) in HAND_OFF_VERBS and fr(t).polarity == "positive" \
+                and not fr(t).conditional and not fr(t).question and not _in_apology(t, apology_tokens) and _to_another_party(t):
+            yield Move("refusal", _clause_span(t), {"by": "elsewhere"})
         # "your request has been considered and declined", "the claim was rejected": the customer's ask refused
         if (passive(t) or (t.dep_ == "conj" and passive(t.head))) and lemma(t) in REFUSING_VERBS and fr(t).tense in ("past", "perfect", "present") and fr(t).polarity == "positive" \
                 and not fr(t).conditional and not fr(t).question and not _in_apology(t, apology_tokens) and _theirs_asked(t):
