@@ -485,6 +485,34 @@ def _not_the_customers(t: Token, context_words: set[str]) -> bool:
     return lemma(n) not in context_words
 
 
+#: verbs of a decision kept (a closed class): "the fee stands", "the charge remains", "it still applies"
+UPHELD = {"stand", "remain", "apply", "stay"}
+#: what is given to put it right (a closed class): "no refund is due", "no compensation will be paid"
+REMEDY_NOUNS = {"refund", "compensation", "credit", "reimbursement", "replacement", "exchange", "refunds", "money", "payout", "goodwill"}
+
+
+#: what is taken from the customer (a closed class): "the fee stands", "the charge will remain on your card"
+CHARGE_NOUNS = {"charge", "fee", "fine", "penalty", "payment", "ticket", "debit", "surcharge", "excess", "deduction"}
+
+
+def _upheld(t: Token, context_things: set[str]) -> bool:
+    """What the customer complained of kept as it is ("the penalty fare stands", "the exit fee still
+    applies", "your payment will still be taken"), or the remedy withheld ("no refund is due")."""
+    f = fr(t)
+    if not f.clause or f.question or f.conditional or f.tense not in ("present", "future") or f.modality not in ("none", "obligation"):
+        return False
+    subj = t.doc[f.agent_i] if f.agent_i >= 0 else next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+    if subj is None or subj.pos_ not in ("NOUN", "PROPN") or role(subj) in ("speaker", "customer"):
+        return False
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children):
+        return lemma(subj) in REMEDY_NOUNS  # "no refund is due", "no compensation will be paid" (the "no" is its negation)
+    if f.polarity != "positive" or (lemma(subj) not in context_things and lemma(subj) not in CHARGE_NOUNS):
+        return False  # what they complained of, not "the offer still stands"
+    if lemma(t) in UPHELD:
+        return not any(c.dep_ in ("acomp", "attr", "oprd", "xcomp") for c in t.children)  # not "remains valid", "stays open"
+    return passive(t) and f.tense == "future" and any(c.lower_ == "still" for c in t.children)  # "will still be taken"
+
+
 #: verbs of taking a matter to someone (a closed class): "contact", "speak to", "take it up with"
 HAND_OFF_VERBS = {"contact", "call", "ring", "phone", "speak", "talk", "email", "message", "reach", "ask", "raise", "take", "complain", "write", "refer", "direct", "chase"}
 
@@ -1025,6 +1053,10 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         if agent == "customer" and fr(t).modality == "obligation" and lemma(t) in HAND_OFF_VERBS and fr(t).polarity == "positive" \
                 and not fr(t).conditional and not fr(t).question and not _in_apology(t, apology_tokens) and _to_another_party(t):
             yield Move("refusal", _clause_span(t), {"by": "elsewhere"})
+        # "the penalty fare stands", "the charge will remain on your card", "february's payment will still be
+        # taken", "no refund is due": what the customer complained of upheld, or what they asked for withheld
+        if not _in_apology(t, apology_tokens) and _upheld(t, context_things):
+            yield Move("refusal", _clause_span(t), {"by": "thing"})
         # "your request has been considered and declined", "the claim was rejected": the customer's ask refused
         if (passive(t) or (t.dep_ == "conj" and passive(t.head))) and lemma(t) in REFUSING_VERBS and fr(t).tense in ("past", "perfect", "present") and fr(t).polarity == "positive" \
                 and not fr(t).conditional and not fr(t).question and not _in_apology(t, apology_tokens) and _theirs_asked(t):
