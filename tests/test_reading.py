@@ -440,6 +440,9 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     ("@zoe_b the jacket's covered by the brand's warranty so you'll need to contact them directly ^RS", "@shop zip broke on my jacket after a month", "+AL316"),
     ("I've contacted the brand for you, and a replacement jacket ships today.", "zip broke on my jacket after a month", "-AL316"),
     ("that's not something we deal with I'm afraid", "@shop the seller sent me a fake", "+AL312"),
+    # a rule given as the reason we can do nothing
+    ("Sadly there's nothing we can do, as your ticket is non-refundable.", "My train was cancelled, I want my money back", "+AL201"),
+    ("There's nothing wrong with asking, and as the ticket was bought on a saver fare you can change it for free.", "Can I change my saver ticket?", "-AL201"),
 ])
 def test_structure_read_this_session(linter, reply, customer, expect):
     rules = {f.rule for f in linter.lint(reply, customer).findings}

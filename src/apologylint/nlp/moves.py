@@ -598,6 +598,15 @@ def _named_trouble(n: Token, claims) -> bool:
     return n.lower_ in ("this", "that", "it") or trouble_noun(n) or lemma(n) in claims
 
 
+def _closed_door(effect: Token) -> bool:
+    """What a rule is given as the reason for is that we will not or cannot help: "there's nothing we
+    can do", "we're unable to", "no exception can be made"."""
+    if fr(effect).modality == "inability" and not fr(effect).question and not fr(effect).conditional:
+        return True
+    return any(c.dep_ in ("attr", "dobj", "nsubj", "nsubjpass") and (c.lower_ == "nothing" or any(d.lower_ == "no" for d in c.children if d.dep_ == "det"))
+               and any(r.dep_ == "relcl" and fr(r).modality in ("ability", "inability") for r in c.children) for c in effect.children)
+
+
 def _reported(effect: Token, acts: set[str], things: set[str]) -> bool:
     """What the customer told us happened, said again as the effect of a cause: "the app's been
     logging people out since the update" to "your app has logged me out 6 times"; with `things`,
@@ -874,6 +883,7 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                                             "effect_by": fr(effect).agent, "effect_tense": fr(effect).tense,
                                             "effect_failure": str(not _advice(effect) and not _remedy(effect) and (
                                                 (reported and fr(effect).tense != "future" and fr(effect).polarity == "positive") or
+                                                (w == "rule" and _closed_door(effect)) or  # "there's nothing we can do, as your fare is non-refundable"
                                                 failure_clause(effect) or failure_clause(t) or trouble_noun(t)
                                                 or (fr(t).cause_marker in OUTRIGHT_CAUSES and fr(effect).tense != "future" and fr(effect).modality in ("none", "inability"))  # "this is due to ...": said of what went wrong
                                                 or (fr(t).cause_marker.endswith(" by") and passive(effect) and fr(effect).tense != "future"
