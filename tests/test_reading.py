@@ -453,6 +453,7 @@ def test_structure_read_this_session(linter, reply, customer, expect):
     ("@jen_w the fitter will be there tmrw between 9 and 12 ^HB", "@homebase my blinds were meant to be fitted today, nobody came"),
     ("Patched this morning, so the game should load again. sorry lads", "game won't even load since the update"),
     ("reverted now, you should be good to log in -OPS", "@app can't log in at all"),
+    ("@ali_k sorry it didn't come. if you're home Sat morning I can get it to you between 9 and 11, just say yes ^PW", "@parcelco driver never came"),
 ])
 def test_ways_forward_in_abbreviations_and_elliptic_reports(linter, reply, customer):
     assert "missing-next-step" not in linter.lint(reply, customer).categories

@@ -349,7 +349,7 @@ def directives(ex: Exchange, doc: Doc, exclude: list[str], vague: list[str], con
                 and subject_of(t) is None
                 and not any(c.dep_ == "aux" for c in t.children)
                 and (t.dep_ == "ROOT" or (t.dep_ == "conj" and t.head.dep_ == "ROOT" and t.head.tag_ == "VB"))
-            ) or (t.dep_ in ("advcl", "parataxis", "conj") and fr(t).tense == "imperative")  # "your PUK is in the app, pop that in"
+            ) or (t.dep_ in ("advcl", "parataxis", "conj", "dep") and fr(t).tense == "imperative")  # "your PUK is in the app, pop that in"
             pleased = any(c.lower_ in polite for c in t.children)
             free = t.dep_ == "xcomp" and _lemma(t.head) == "feel" and any(c.lower_ == "free" for c in t.head.children)
             subj = subject_of(t)
@@ -672,9 +672,10 @@ def frame_commitments(
         future = tense == "future" and agent in ("speaker", "third") and subj is not None and (
             subj.lower_ not in ("someone", "somebody", "anyone", "they") or (subj.lower_ == "they" and timed))  # "they'll be back first thing tomorrow"
         schedule = timed and tense in ("present", "future") and not you and (subj is None or _specific(subj))
+        offered = agent == "speaker" and fr(t).modality == "ability" and timed and tense == "present"  # "I can get it to you between 1 and 3"
         customer_gets = you and tense == "future" and lemma in ("receive", "get", "see", "have", "hear") and not any(
             c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in t.children)  # not "you'll have to call them": their step
-        if done or future or schedule or customer_gets:
+        if done or future or schedule or customer_gets or offered:
             yield _span_of([t, *[c for c in t.children if c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "dobj")]])
 
 

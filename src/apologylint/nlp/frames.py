@@ -300,8 +300,9 @@ def tense(t: Token) -> str:
     if t.tag_ == "VB" and not auxes and t.dep_ in ("ROOT", "conj") and subject(t) is None:
         if t.dep_ == "ROOT" or (t.head.tag_ == "VB" and subject(t.head) is None):
             return "imperative"
-    if t.tag_ in ("VB", "VBP") and not auxes and t.dep_ in ("advcl", "parataxis", "conj") and t.left_edge.i == t.i and t.i > 0 \
-            and t.doc[t.i - 1].lower_ in (",", ";", "-", "–") and not any(c.dep_ in ("mark", "nsubj", "nsubjpass") for c in t.children):
+    lead = t.left_edge.i if t.left_edge.i < t.i and all(x.lower_ in ("just", "simply", "then", "please", "pls", "plz") for x in t.doc[t.left_edge.i : t.i]) else t.i
+    if t.tag_ in ("VB", "VBP") and not auxes and t.dep_ in ("advcl", "parataxis", "conj", "dep") and t.left_edge.i == lead and lead > 0 \
+            and t.doc[lead - 1].lower_ in (",", ";", "-", "–") and not any(c.dep_ in ("mark", "nsubj", "nsubjpass") for c in t.children):
         # "your PUK is in the app, pop that in": a request run on after a comma; as a conjunct, not one
         # that shares a subject it could agree with ("the code is on the card, pop it in": not "pops")
         shared = subject(t.head) if t.dep_ == "conj" else subject(t)
