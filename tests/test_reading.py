@@ -334,6 +334,10 @@ def test_a_cause_the_customer_gave_is_theirs_not_an_external_excuse(linter):
     ("Hi Raj, that's the duplicate payment refunded now.", "You took my payment twice"),
     ("Done, membership cancelled and no more payments will be taken.", "pls cancel my membership, I'm moving abroad"),
     ("Your bill went up because this quarter covered 97 days rather than 90.", "Why has my bill gone up? I haven't used any more."),
+    ("@jen_w the fitter will be there tmrw between 9 and 12 ^HB", "@homebase my blinds were meant to be fitted today, nobody came"),
+    ("Patched this morning, so the game should load again. sorry lads", "game won't even load since the update"),
+    ("reverted now, you should be good to log in -OPS", "@app can't log in at all"),
+    ("@ali_k sorry it didn't come. if you're home Sat morning I can get it to you between 9 and 11, just say yes ^PW", "@parcelco driver never came"),
 ])
 def test_ways_forward_in_the_shapes_short_replies_take(linter, reply, customer):
     assert "missing-next-step" not in linter.lint(reply, customer).categories
@@ -343,6 +347,8 @@ def test_ways_forward_in_the_shapes_short_replies_take(linter, reply, customer):
     ("The driver moved on to the next stop.", "Where is my parcel? It says out for delivery since 7am"),
     ("Morning traffic makes it hard to keep to time, sorry.", "Why is the 42 bus always late?"),
     ("Your flight was cancelled because of fog at the airport.", "Why was my flight cancelled?? I'm stuck here"),
+    ("Gutted this morning to see the reviews, sorry.", "@app can't log in at all"),  # a feeling said of now is no report
+    ("Crashed again this morning, sorry!", "game won't even load since the update"),  # nor is a failure
 ])
 def test_no_way_forward_stays_missing(linter, reply, customer):
     assert "missing-next-step" in linter.lint(reply, customer).categories
@@ -375,10 +381,15 @@ REVIEW_PROBES = [
 ]
 
 
-@pytest.mark.parametrize("reply, customer, expect", REVIEW_PROBES)
-def test_review_probes(linter, reply, customer, expect):
+def assert_probe(linter, reply: str, customer: str, expect: str) -> None:
+    """`expect` is "+RULE" (it must fire) or "-RULE" (it must not)."""
     rules = {f.rule for f in linter.lint(reply, customer).findings}
     assert (expect[1:] in rules) == (expect[0] == "+"), (expect, sorted(rules))
+
+
+@pytest.mark.parametrize("reply, customer, expect", REVIEW_PROBES)
+def test_review_probes(linter, reply, customer, expect):
+    assert_probe(linter, reply, customer, expect)
 
 
 @pytest.mark.parametrize("reply, sympathy", [
@@ -444,27 +455,9 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     ("Sadly there's nothing we can do, as your ticket is non-refundable.", "My train was cancelled, I want my money back", "+AL201"),
     ("There's nothing wrong with asking, and as the ticket was bought on a saver fare you can change it for free.", "Can I change my saver ticket?", "-AL201"),
 ])
-def test_structure_read_this_session(linter, reply, customer, expect):
-    rules = {f.rule for f in linter.lint(reply, customer).findings}
-    assert (expect[1:] in rules) == (expect[0] == "+"), (expect, sorted(rules))
+def test_structure_of_causes_refusals_and_minimizing(linter, reply, customer, expect):
+    assert_probe(linter, reply, customer, expect)
 
-
-@pytest.mark.parametrize("reply, customer", [
-    ("@jen_w the fitter will be there tmrw between 9 and 12 ^HB", "@homebase my blinds were meant to be fitted today, nobody came"),
-    ("Patched this morning, so the game should load again. sorry lads", "game won't even load since the update"),
-    ("reverted now, you should be good to log in -OPS", "@app can't log in at all"),
-    ("@ali_k sorry it didn't come. if you're home Sat morning I can get it to you between 9 and 11, just say yes ^PW", "@parcelco driver never came"),
-])
-def test_ways_forward_in_abbreviations_and_elliptic_reports(linter, reply, customer):
-    assert "missing-next-step" not in linter.lint(reply, customer).categories
-
-
-@pytest.mark.parametrize("reply, customer", [
-    ("Gutted this morning to see the reviews, sorry.", "@app can't log in at all"),
-    ("Crashed again this morning, sorry!", "game won't even load since the update"),
-])
-def test_feelings_and_failures_said_of_now_are_no_report(linter, reply, customer):
-    assert "missing-next-step" in linter.lint(reply, customer).categories
 
 
 def test_you_will_need_to_is_their_step_not_our_commitment(linter):

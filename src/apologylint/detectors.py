@@ -207,13 +207,7 @@ class Compiled:
                 self.matcher.add(key, token_patterns)
                 if context:
                     self.context_matcher.add(key, token_patterns)
-                for pattern in token_patterns:  # as for dependency patterns: each alone, behind its gate
-                    one = Matcher(self.vocab, validate=False)
-                    one.add(key, [pattern])
-                    gate = _hashed(self.vocab, required_words(pattern))
-                    self.token_gated.append((gate, one))
-                    if context:
-                        self.context_token_gated.append((gate, one))
+                self._gate_each(Matcher, key, token_patterns, self.token_gated, self.context_token_gated if context else None)
         except Exception as exc:  # spaCy's own validation error, reworded to name the rule
             raise RuleFileError(f"{who}: patterns: {_spacy_error(exc)}") from None
         if phrases:
@@ -221,6 +215,16 @@ class Compiled:
             self.phrase_matcher.add(key, docs)
             if context:
                 self.context_phrase_matcher.add(key, docs)
+
+    def _gate_each(self, matcher_class, key: str, patterns: list, gated: list, context_gated: list | None) -> None:
+        """One matcher per pattern, run only on a parse that has the words, tags and flags it names."""
+        for pattern in patterns:
+            one = matcher_class(self.vocab, validate=False)
+            one.add(key, [pattern])
+            gate = _hashed(self.vocab, required_words(pattern))
+            gated.append((gate, one))
+            if context_gated is not None:
+                context_gated.append((gate, one))
 
     def _phrase_doc(self, words: tuple[str, ...]) -> Doc:
         """A phrase as the PhraseMatcher compares it: one token per word, each word its NORM."""
@@ -238,13 +242,7 @@ class Compiled:
             self.dep_matcher.add(key, patterns)
             if context:
                 self.context_dep_matcher.add(key, patterns)
-            for pattern in patterns:  # one matcher per pattern, run only on a parse that has its words
-                one = DependencyMatcher(self.vocab, validate=False)
-                one.add(key, [pattern])
-                gate = _hashed(self.vocab, required_words(pattern))
-                self.dep_gated.append((gate, one))
-                if context:
-                    self.context_dep_gated.append((gate, one))
+            self._gate_each(DependencyMatcher, key, patterns, self.dep_gated, self.context_dep_gated if context else None)
         except Exception as exc:
             raise RuleFileError(f"{who}: patterns: {_spacy_error(exc)}") from None
 
