@@ -123,10 +123,12 @@ def frames_of(doc: Doc) -> list[Frame]:
 
 
 def fr(t: Token) -> Frame:
-    """A token's frame."""
-    frames = t.doc.user_data.get(USER_DATA_KEY)
-    if frames is None or len(frames) != len(t.doc):
-        frames = frames_of(t.doc)
+    """A token's frame. Read several hundred thousand times a batch, so the common case is one
+    lookup; a doc without frames (or with a list of another length) gets blank ones."""
+    doc = t.doc
+    frames = doc.user_data.get(USER_DATA_KEY)
+    if frames is None or len(frames) != len(doc):
+        frames = frames_of(doc)
     return frames[t.i]
 
 
