@@ -513,6 +513,20 @@ def _upheld(t: Token, context_things: set[str]) -> bool:
     return passive(t) and f.tense == "future" and any(c.lower_ == "still" for c in t.children)  # "will still be taken"
 
 
+#: verbs of choosing or giving details (a closed class): "the place you chose", "the address you entered"
+CHOOSING = {"choose", "select", "pick", "enter", "give", "provide", "specify", "nominate", "tick", "type", "set", "put"}
+
+
+def _nobody_else(n: Token) -> bool:
+    """"Nobody else", "no one else", "no other guests", "none of our other customers": others than the customer."""
+    if n.lower_ in ("nobody", "noone") or (n.lower_ == "one" and n.i > 0 and n.doc[n.i - 1].lower_ == "no"):
+        return any(c.lower_ == "else" for c in n.children) or (n.i + 1 < len(n.doc) and n.doc[n.i + 1].lower_ == "else")
+    if n.pos_ in ("NOUN", "PRON") and any(c.lower_ == "other" for c in n.children):
+        return any(c.lower_ == "no" and c.dep_ == "det" for c in n.children) or (
+            n.lower_ == "none" or any(c.lower_ == "none" for c in n.ancestors))
+    return n.lower_ == "none" and any(o.lower_ == "other" for p in n.children if p.lower_ == "of" for x in p.children for o in x.children)
+
+
 #: verbs of taking a matter to someone (a closed class): "contact", "speak to", "take it up with"
 HAND_OFF_VERBS = {"contact", "call", "ring", "phone", "speak", "talk", "email", "message", "reach", "ask", "raise", "take", "complain", "write", "refer", "direct", "chase"}
 
@@ -964,6 +978,22 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         got_wrong = lemma(t) == "get" and any(x.lower_ in ("wrong", "badly") and clause_of(x).i == t.i for x in t.subtree)  # "we got this wrong"
         if agent == "speaker" and fr(t).modality == "none" and (failure_clause(t) or got_wrong) and fr(t).tense in ("past", "perfect") and not fr(t).conditional and (lemma(t) not in UNDERGO or got_wrong):
             yield Move("ownership", _clause_span(t), {"how": "we did it"})  # "we missed it", "we sent it to the wrong depot"
+        # "nobody else has complained", "no other guests reported any noise": others' experience set against theirs
+        others = _nobody_else(doc[fr(t).agent_i]) if fr(t).agent_i >= 0 else False
+        if others and ex.worded_problem and fr(t).tense in ("past", "perfect", "present") and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens):
+            yield Move("dispute", _clause_span(t), {"how": "nobody else"})
+        # "it does say in the description", "it clearly states on the booking page": told them already
+        if ex.worded_problem and lemma(t) in TELLING and agent in ("thing", "none") and fr(t).tense == "present" and fr(t).polarity == "positive" \
+                and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) and any(
+                    (c.dep_ == "aux" and lemma(c) == "do") or (c.dep_ == "advmod" and c.lower_ in ("clearly", "plainly", "explicitly", "definitely")) for c in t.children):
+            yield Move("correction", _clause_span(t), {"how": "it says"})
+        # "your parcel was left in the safe place you chose": where it went wrong put down to their choice
+        if ex.worded_problem and agent not in ("speaker",) and fr(t).tense in ("past", "perfect") and not fr(t).conditional and not fr(t).question \
+                and not _in_apology(t, apology_tokens) and lemma(t) not in REMEDY_VERBS | {"send", "deliver", "post", "ship", "book"}:
+            chosen = next((r for x in t.subtree if x.dep_ in ("pobj", "dobj") and clause_of(x).i == t.i for r in x.children
+                           if r.dep_ == "relcl" and fr(r).agent == "customer" and lemma(r) in CHOOSING and fr(r).tense in ("past", "perfect")), None)
+            if chosen is not None:
+                yield Move("blame", _clause_span(t), {"how": "your choice"})
         # a party as the doer of the failure: "the roofer never turned up", "we were let down by the haulier"
         s0, s1 = sent_bounds[t.i]
         explained = any(s0 <= x < s1 for x in causes_of.get(t.i, ()))
@@ -986,6 +1016,8 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             doer = doc[subj_i] if subj_i >= 0 else t
             if lemma(doer) in CUSTOMER_NOUNS or any(lemma(o) in CUSTOMER_NOUNS for p in doer.children if p.lower_ == "of" for o in p.children):
                 pass  # "only a few customers experienced this": others in the customer's place, not the cause
+            elif _nobody_else(doer):
+                pass  # "nobody else has complained": a dispute (above), not someone who failed
             elif _as_you_said(t.sent):
                 pass  # "as you said, the booking page took your payment but didn't reserve the class": their account agreed with
             elif not any(c.lower_ == "your" for c in doer.children) and doer.lower_ not in ("they", "them") or t.tag_ in ("VBD", "VBN"):
