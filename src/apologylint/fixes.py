@@ -13,7 +13,19 @@ a sentence that starts with a capital and has no stray comma or doubled space:
 - `drop-sentence`: the sentence and the space that joined it to the next;
 - `delete-words`: the listed words of the match ("only", "just");
 - `plain-apology`: the condition out of an apology ("sorry if" -> "sorry", "any inconvenience
-  this may have caused" -> "the inconvenience").
+  this may have caused" -> "the inconvenience");
+- `drop-apology`: the apology out of its sentence: a lead-in with its comma or "but" ("Sorry to
+  bother you, but could ..." -> "Could ..."), or the sentence when it is the apology alone
+  ("Sorry again!");
+- `drop-extra-apologies`: every apology of the reply but the one to keep (the one that names what
+  happened, and holds a fact said nowhere else), each as `drop-apology` takes it out, or the
+  repeats before it in its own sentence ("Sorry, sorry about ..." -> "Sorry about ...");
+- `unshift-feelings`: "sorry you feel upset about the report" -> "sorry about the report";
+- `own-apology`: the agent put back ("mistakes were made" -> "we made mistakes", "it is
+  regrettable that" -> "I'm sorry").
+
+A sentence that holds a fact (an amount, a time, a number) outside the match keeps it: a rule whose
+fix drops its sentence cuts only the phrase the match sits in when that phrase can go alone.
 
 A fix that cannot be made cleanly is not made: the finding then has no fix.
 """
@@ -32,23 +44,40 @@ if TYPE_CHECKING:  # pragma: no cover
 CUTTABLE = {"advcl", "relcl", "acl", "prep", "agent", "npadvmod", "parataxis"}
 APOLOGY_WORDS = {"sorry", "apologize", "apologise", "apology", "apologies", "regret"}
 LINK_WORDS = {"but", "however", "so", "and"}
+LEAD_STOPS = {",", ";", ":", "-", "–", "—"}
+#: how a feeling names what it is about ("upset about", "unhappy with", "disappointed by")
+FEELING_PREPS = {"about", "with", "by", "over", "at"}
+#: entities that are facts a reply may need to keep (an amount, a time, a date, a count)
+FACT_ENTS = {"MONEY", "TIME", "DATE", "QUANTITY", "CARDINAL", "PERCENT"}
 
 #: (start, end, replacement) in the parsed text's character offsets
 Raw = tuple[int, int, str]
 
 
-def make_fix(spec: "FixSpec", span: "Span", to_original: Callable[[int, int], tuple[int, int]], text: str) -> Fix | None:
-    """The fix for one finding whose match is `span`; `to_original` maps parsed offsets to `text`."""
-    raw = ACTIONS[spec.action](span, spec)
+def make_fix(spec: "FixSpec", span: "Span", to_original: Callable[[int, int], tuple[int, int]], text: str, ex=None) -> Fix | None:
+    """The fix for one finding whose match is `span`; `to_original` maps parsed offsets to `text`;
+    `ex` is the exchange the span was found in (what the actions that look beyond it read)."""
+    raw = _merged(ACTIONS[spec.action](span, spec, ex))
     if not raw:
         return None
     edits = []
-    for a, b, rep in sorted(raw):
+    for a, b, rep in raw:
         s, e = to_original(a, b)
         edits.append(Edit(start=s, end=e, replacement=_capitalized(rep, text, e)))
     if any(x.end > y.start for x, y in zip(edits, edits[1:])):
         return None
     return Fix(message=spec.message, applicability=Applicability(spec.applicability), edits=edits)
+
+
+def _merged(raw: list[Raw]) -> list[Raw]:
+    """Deletions that touch or overlap made one (two sentences dropped side by side)."""
+    out: list[Raw] = []
+    for a, b, rep in sorted(raw):
+        if out and not rep and not out[-1][2] and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]), "")
+        else:
+            out.append((a, b, rep))
+    return out
 
 
 def _capitalized(rep: str, text: str, e: int) -> str:
@@ -58,7 +87,18 @@ def _capitalized(rep: str, text: str, e: int) -> str:
 
 
 # -- the actions ----------------------------------------------------------------------------------
-def drop_sentence(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
+def drop_sentence(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
+    if spec is not None:
+        # the rule's own action: a fact outside the match stays, with the sentence it needs
+        piece = _phrase_of(span)
+        if piece is not None and not _is_predicate(span.doc[piece[0]], piece) and _holds_fact(t for t in span.sent if t.i not in piece):
+            cut = _cut(span, piece)
+            if cut:
+                return cut
+    return _drop_sentence(span)
+
+
+def _drop_sentence(span: "Span") -> list[Raw]:
     sent = span.sent
     doc = sent.doc
     text = doc.text
@@ -84,17 +124,22 @@ def drop_sentence(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
     return [(before, end, "")]  # the last sentence of a line: the space before it goes
 
 
-def cut_clause(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
-    sent = span.sent
+def cut_clause(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
     piece = _phrase_of(span)
     if piece is None or _is_predicate(span.doc[piece[0]], piece):
-        return drop_sentence(span)
+        return _drop_sentence(span)
+    return _cut(span, piece) or _drop_sentence(span)
+
+
+def _cut(span: "Span", piece: list[int]) -> list[Raw]:
+    """The phrase `piece` out of its sentence, with its comma; [] when what is left cannot stand."""
+    sent = span.sent
     doc = sent.doc
     text = doc.text
     a, b = doc[piece[0]].idx, doc[piece[-1]].idx + len(doc[piece[-1]])
     left_words = sum(1 for t in sent if t.is_alpha and t.i not in piece)
     if left_words < 3:
-        return drop_sentence(span)
+        return []
     if piece[0] == _first_word(sent).i:
         # "Due to the weather, your flight was cancelled." -> "Your flight was cancelled."
         k = piece[-1] + 1
@@ -102,7 +147,7 @@ def cut_clause(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
             k += 1
         if k >= sent.end or not doc[k].is_alpha or doc[k].lower_ in LINK_WORDS | {"which", "that", "this"}:
             # "the courier lost it, so there is nothing to track": what is left hangs on what went
-            return drop_sentence(span)
+            return []
         return [(a, doc[k].idx + 1, "^")]
     # mid-sentence: the phrase goes with the comma or space before it
     while a > sent.start_char and text[a - 1] == " ":
@@ -114,7 +159,7 @@ def cut_clause(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
     return [(a, b, "")]
 
 
-def drop_lead_in(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
+def drop_lead_in(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
     sent = span.sent
     doc = sent.doc
     first = _first_word(sent)
@@ -132,7 +177,7 @@ def drop_lead_in(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
     return [(first.idx, doc[k].idx + 1, "^")]
 
 
-def delete_words(span: "Span", spec: "FixSpec") -> list[Raw]:
+def delete_words(span: "Span", spec: "FixSpec", ex=None) -> list[Raw]:
     doc = span.doc
     text = doc.text
     words = {w.lower() for w in spec.words}
@@ -145,13 +190,20 @@ def delete_words(span: "Span", spec: "FixSpec") -> list[Raw]:
             elif a > 0 and text[a - 1] == " ":
                 a -= 1
             out.append((a, b, ""))
+    if not out:
+        # no word to delete ("..., and most customers didn't even notice"): the phrase it is, when
+        # it can go alone; never the sentence, which holds what was minimized
+        piece = _phrase_of(span)
+        if piece is not None and not _is_predicate(doc[piece[0]], piece):
+            return _cut(span, piece)
+        return []
     left = sum(1 for t in span.sent if t.is_alpha and not any(a <= t.idx < b for a, b, _ in out))
     if left < 5:
         return []  # "It's just a small delay" -> "It's a delay" says nothing worth keeping
     return out
 
 
-def plain_apology(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
+def plain_apology(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
     """"Sorry if the order didn't ..." -> "Sorry the order didn't ..."; "for any inconvenience
     this may have caused" -> "for the inconvenience"."""
     sent = span.sent
@@ -173,16 +225,156 @@ def plain_apology(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
     return out
 
 
+def _apology_token(span: "Span") -> "Token | None":
+    return next((t for t in span if t.lower_ in APOLOGY_WORDS or t.lemma_.lower() in APOLOGY_WORDS), None)
+
+
+def _apology_lead(span: "Span") -> list[Raw]:
+    """The apology as the lead-in of its sentence, to its comma, dash or "but"."""
+    sent = span.sent
+    doc = sent.doc
+    apo = _apology_token(span)
+    if apo is None:
+        return []
+    first = _first_word(sent)
+    if sum(1 for t in doc[first.i : apo.i] if t.is_alpha) > 3:
+        return []  # a lead-in starts its sentence
+    k = next((t.i for t in doc[apo.i + 1 : sent.end] if t.text in LEAD_STOPS or t.lower_ in ("but", "however")), None)
+    if k is None:
+        return []
+    while k < sent.end and (doc[k].text in LEAD_STOPS or doc[k].lower_ in LINK_WORDS | {"however"}):
+        k += 1
+    if k >= sent.end or not doc[k].is_alpha or sum(1 for t in doc[k : sent.end] if t.is_alpha) < 3:
+        return []
+    if _apology_token(doc[k : sent.end]) is not None and not doc[k].lower_ in ("we", "i", "you", "your", "our"):
+        return []  # "Sorry, sorry about ...": what follows is the apology again
+    return [(first.idx, doc[k].idx + 1, "^")]
+
+
+def drop_apology(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
+    lead = _apology_lead(span)
+    if lead:
+        return lead
+    sent = span.sent
+    if _apology_token(span) is not None and not _holds_fact(sent):
+        return _drop_sentence(span)  # "Sorry again!", "Sorry for the long email!"
+    return []
+
+
+def drop_extra_apologies(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
+    if ex is None:
+        return []
+    apologies = [s for s in ex.signal("apology") if s.doc is span.doc]
+    if len(apologies) < 2:
+        return []
+    empathy = ex.signal("empathy")
+
+    def names(a: "Span") -> bool:
+        st = a.sent
+        return any(e.start < st.end and st.start < e.end for e in empathy)
+
+    def words(a: "Span") -> int:
+        return sum(1 for t in a.sent if t.is_alpha)
+
+    named = [a for a in apologies if names(a)]
+    factual = [a for a in named if _holds_fact(a.sent) and not _apology_lead(a)]
+    # else the fullest apology that is not only a lead-in ("Sorry for the mix-up!" over "So sorry!")
+    keep = max(factual or named or [a for a in apologies if not _apology_lead(a)] or apologies, key=words)
+    out: list[Raw] = []
+    done: set[int] = set()
+    for a in apologies:
+        if a.sent.start == keep.sent.start:
+            if a.start < keep.start and all(t.is_punct or t.is_space or t.pos_ in ("ADV", "PRON", "AUX", "INTJ") for t in a.doc[a.end : keep.start]):
+                # "So sorry, sorry about your order" -> "Sorry about your order"
+                out.append((a.start_char, keep.start_char, "^"))
+                continue
+            piece = _phrase_of(a) if a.start > keep.start else None
+            cut = _cut(a, piece) if piece is not None and keep.start not in piece else []
+            if not cut:
+                return []  # an apology we cannot take out of the one kept: no fix that clears the finding
+            out.extend(cut)  # "We apologize for the delay and are sorry for any trouble" -> "... for the delay"
+            continue
+        if a.sent.start in done:
+            continue
+        done.add(a.sent.start)
+        out.extend(drop_apology(a))
+    return out
+
+
+def unshift_feelings(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
+    apo = _apology_token(span)
+    you = next((t for t in span if t.lower_ == "you"), None)
+    if apo is None or you is None or you.i < apo.i:
+        return []
+    head = you.head
+    sent = span.sent
+    prep = next((t for t in head.subtree if t.dep_ == "prep" and t.i > you.i and t.lower_ in FEELING_PREPS
+                 and any(c.dep_ == "pobj" for c in t.children)), None)
+    if prep is None:
+        return []  # "sorry you feel that way": nothing to be sorry about is named
+    doc = sent.doc
+    pobj = next(c for c in prep.children if c.dep_ == "pobj")
+    end = max(t.i for t in pobj.subtree)
+    out: list[Raw] = [(apo.idx + len(apo), prep.idx + len(prep), " about")]
+    rest = [t for t in head.subtree if t.i > end and not (t.is_punct and t.text in ".!?") and not t.is_space]
+    if rest:
+        a, b = doc[end].idx + len(doc[end]), rest[-1].idx + len(rest[-1])
+        out.append((a, b, ""))
+    return out
+
+
+def own_apology(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
+    doc = span.doc
+    sent = span.sent
+    for t in span.sent:
+        if t.tag_ == "VBN" and t.lemma_.lower() in ("make", "commit", "regret"):
+            subj = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+            if subj is None or any(c.dep_ == "agent" for c in t.children):
+                continue
+            sub = sorted(x.i for x in subj.subtree)
+            a = doc[sub[0]].idx
+            phrase = doc[sub[0] : sub[-1] + 1].text
+            if doc[sub[0]].pos_ != "PROPN":
+                phrase = phrase[:1].lower() + phrase[1:]
+            verb = "made" if t.lemma_.lower() in ("make", "commit") else "regret"
+            at_start = sub[0] == _first_word(sent).i
+            return [(a, t.idx + len(t), f"{'We' if at_start else 'we'} {verb} {phrase}")]
+        if t.lower_ in ("regrettable", "unfortunate") and t.dep_ == "acomp":
+            be = t.head
+            it = next((c for c in be.children if c.dep_ in ("nsubj", "expl") and c.lower_ == "it"), None)
+            comp = next((c for c in be.children if c.dep_ == "ccomp"), None)
+            if it is None or comp is None:
+                continue
+            start = min(x.i for x in comp.subtree)
+            mark = next((c for c in comp.children if c.dep_ == "mark" and c.lower_ == "that"), None)
+            if mark is not None and mark.i == start:
+                start += 1
+            if start >= sent.end:
+                continue
+            return [(it.idx, doc[start].idx, "I'm sorry " if it.i == _first_word(sent).i else "I'm sorry ")]
+    return []
+
+
 ACTIONS: dict[str, Callable[..., list[Raw]]] = {
     "cut-clause": cut_clause,
     "drop-lead-in": drop_lead_in,
     "drop-sentence": drop_sentence,
     "delete-words": delete_words,
     "plain-apology": plain_apology,
+    "drop-apology": drop_apology,
+    "drop-extra-apologies": drop_extra_apologies,
+    "unshift-feelings": unshift_feelings,
+    "own-apology": own_apology,
 }
 
 
 # -- helpers --------------------------------------------------------------------------------------
+def _holds_fact(tokens) -> bool:
+    """A number, amount, time, date, address or link among `tokens`."""
+    return any(t.like_num or t.like_email or t.like_url or t.ent_type_ in FACT_ENTS or (t.shape_.count("d") and t.is_alpha is False and not t.is_punct)
+               for t in tokens)
+
+
 def _first_word(sent: "Span") -> "Token":
     return next((t for t in sent if t.is_alpha or t.like_num), sent[0])
 
@@ -221,8 +413,8 @@ def _phrase_of(span: "Span") -> list[int] | None:
         return None
     best = sorted(best)
     doc = sent.doc
-    while best and doc[best[-1]].is_punct and doc[best[-1]].text in ".!?":
-        best.pop()  # the sentence keeps its full stop
+    while best and (doc[best[-1]].is_space or doc[best[-1]].is_punct and doc[best[-1]].text in ".!?"):
+        best.pop()  # the sentence keeps its full stop and the line break after it
     return best or None
 
 
