@@ -11,7 +11,7 @@ from apologylint.drafts import DraftError, renderer
 from apologylint.drafts.anatomy import analyse
 from apologylint.drafts.facts import facts, keys
 from apologylint.drafts.infer import infer
-from apologylint.drafts.rewriter import Rewriter, actionable, plain_apologies
+from apologylint.drafts.rewriter import Rewriter, actionable
 
 CATALOG = renderer().catalog
 LATE = "Where is my order #4471? It was supposed to be here on Monday and I needed it for my daughter's party."
@@ -205,13 +205,6 @@ def test_anatomy_finds_greeting_sentences_and_sign_off():
         "The refund is done.", "Mr. Smith checked it at 3 p.m. today.", "See https://x.example.com/a", "Thanks for waiting."]
     chat = analyse("Hi Sam, sorry your order is late. It ships today.")
     assert chat.customer_name == "Sam" and [s.text for s in chat.sentences] == ["sorry your order is late.", "It ships today."]
-
-
-def test_plain_apologies():
-    assert "We apologize for the confusion." in plain_apologies("We apologize if this caused any confusion.")
-    assert "I'm sorry the app crashed." in plain_apologies("I'm sorry if the app crashed.")
-    assert "It arrived late, and we made a mistake." in plain_apologies("It arrived late, and a mistake was made.")
-    assert plain_apologies("I'm sorry your order is late.") == []
 
 
 def test_unknown_scenario_is_an_error(rw):

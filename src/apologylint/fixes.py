@@ -99,11 +99,10 @@ def drop_sentence(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[
 
 
 def _drop_sentence(span: "Span") -> list[Raw]:
-    sent = span.sent
+    sent = _written(span)
     doc = sent.doc
     text = doc.text
-    others = [s for s in doc.sents if s.start != sent.start and sum(1 for t in s if t.is_alpha) >= 2]
-    if not others:
+    if sum(1 for t in doc if t.is_alpha and not sent.start <= t.i < sent.end) < 2:
         return []  # the reply's only sentence: dropping it leaves nothing to send
     start, end = sent.start_char, sent.end_char
     while end > start and text[end - 1].isspace():
@@ -231,7 +230,7 @@ def _apology_token(span: "Span") -> "Token | None":
 
 def _apology_lead(span: "Span") -> list[Raw]:
     """The apology as the lead-in of its sentence, to its comma, dash or "but"."""
-    sent = span.sent
+    sent = _written(span)
     doc = sent.doc
     apo = _apology_token(span)
     if apo is None:
@@ -255,7 +254,7 @@ def drop_apology(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[R
     lead = _apology_lead(span)
     if lead:
         return lead
-    sent = span.sent
+    sent = _written(span)
     if _apology_token(span) is not None and not _holds_fact(sent):
         return _drop_sentence(span)  # "Sorry again!", "Sorry for the long email!"
     return []
@@ -270,23 +269,33 @@ def drop_extra_apologies(span: "Span", spec: "FixSpec | None" = None, ex=None) -
     empathy = ex.signal("empathy")
 
     def names(a: "Span") -> bool:
-        st = a.sent
-        return any(e.start < st.end and st.start < e.end for e in empathy)
+        # an empathy span in its sentence that says more than the apology ("So sorry!" names nothing)
+        st = _written(a)
+        return any(e.start < st.end and st.start < e.end and sum(1 for t in e if t.is_alpha and not a.start <= t.i < a.end) >= 1
+                   for e in empathy)
 
     def words(a: "Span") -> int:
-        return sum(1 for t in a.sent if t.is_alpha)
+        return sum(1 for t in _written(a) if t.is_alpha)
 
     named = [a for a in apologies if names(a)]
-    factual = [a for a in named if _holds_fact(a.sent) and not _apology_lead(a)]
+    factual = [a for a in named if _holds_fact(_written(a)) and not _apology_lead(a)]
     # else the fullest apology that is not only a lead-in ("Sorry for the mix-up!" over "So sorry!")
-    keep = max(factual or named or [a for a in apologies if not _apology_lead(a)] or apologies, key=words)
+    whole = [a for a in apologies if not _apology_lead(a)]
+    keep = max(factual or [a for a in named if a in whole] or named or whole or apologies, key=words)
+    # in "Sorry, sorry about your order" the last one stays: the repeats before it go
+    keep = [a for a in apologies if _written(a).start == _written(keep).start][-1]
     out: list[Raw] = []
     done: set[int] = set()
     for a in apologies:
-        if a.sent.start == keep.sent.start:
+        if a.start == keep.start:
+            continue
+        if _written(a).start == _written(keep).start:
             if a.start < keep.start and all(t.is_punct or t.is_space or t.pos_ in ("ADV", "PRON", "AUX", "INTJ") for t in a.doc[a.end : keep.start]):
                 # "So sorry, sorry about your order" -> "Sorry about your order"
-                out.append((a.start_char, keep.start_char, "^"))
+                if a.start == _first_word(_written(a)).i:
+                    out.append((a.start_char, keep.start_char + 1, "^"))
+                else:
+                    out.append((a.start_char, keep.start_char, ""))  # "I am so sorry, so very sorry about" -> "I am so sorry about"
                 continue
             piece = _phrase_of(a) if a.start > keep.start else None
             cut = _cut(a, piece) if piece is not None and keep.start not in piece else []
@@ -294,9 +303,9 @@ def drop_extra_apologies(span: "Span", spec: "FixSpec | None" = None, ex=None) -
                 return []  # an apology we cannot take out of the one kept: no fix that clears the finding
             out.extend(cut)  # "We apologize for the delay and are sorry for any trouble" -> "... for the delay"
             continue
-        if a.sent.start in done:
+        if _written(a).start in done:
             continue
-        done.add(a.sent.start)
+        done.add(_written(a).start)
         out.extend(drop_apology(a))
     return out
 
@@ -369,6 +378,29 @@ ACTIONS: dict[str, Callable[..., list[Raw]]] = {
 
 
 # -- helpers --------------------------------------------------------------------------------------
+def _written(span: "Span") -> "Span":
+    """The sentence as written around `span`: the parser's, cut at a full stop, "!" or "?" inside it
+    (it runs "I'm sorry it's late. Sorry again, ..." together after a short sentence)."""
+    sent = span.sent
+    doc = sent.doc
+    start = sent.start
+    for t in doc[sent.start : span.start]:
+        if t.text in (".", "!", "?") or t.text.endswith(("!", "?")) and t.is_punct:
+            start = t.i + 1
+    while start < span.start and doc[start].is_space:
+        start += 1
+    end = sent.end
+    for t in doc[span.end - 1 if span.end > span.start else span.start : sent.end]:
+        if t.is_punct and t.text[-1:] in ".!?" and t.i >= span.start:
+            end = t.i + 1
+            while end < sent.end and doc[end].is_punct and doc[end].text[-1:] in ".!?\"')":
+                end += 1
+            break
+    while end < sent.end and doc[end].is_space:
+        end += 1  # the line break after it, as the parser's sentence has it
+    return doc[start:end]
+
+
 def _holds_fact(tokens) -> bool:
     """A number, amount, time, date, address or link among `tokens`."""
     return any(t.like_num or t.like_email or t.like_url or t.ent_type_ in FACT_ENTS or (t.shape_.count("d") and t.is_alpha is False and not t.is_punct)
@@ -461,3 +493,23 @@ def fix_and_report(linter, text: str, in_reply_to: str | None = None, unsafe: bo
         fixed.extend(chosen)
         text = new
     return text, fixed, linter.lint(text, in_reply_to)  # out of passes: the last report was of the text before
+
+
+def fixes_at(linter, text: str, in_reply_to: str | None, spec: "FixSpec", ranges: list[tuple[int, int]]) -> list[Fix | None]:
+    """The fix `spec` makes for each stretch of `text` in `ranges` (offsets into `text`), made from the
+    parse as a rule's fix is: for a caller that knows what to repair from elsewhere (the rewriter,
+    from the scenario) and should repair it as the rules do."""
+    ex = linter.exchange(text, in_reply_to)
+
+    def to_original(a: int, b: int) -> tuple[int, int]:
+        return ex.norm.span(ex.offset + a, ex.offset + b)
+
+    where = [(to_original(t.idx, t.idx + len(t)), t.i) for t in ex.doc]
+    out: list[Fix | None] = []
+    for start, end in ranges:
+        inside = [i for (a, b), i in where if a < end and start < b]
+        if not inside:
+            out.append(None)
+            continue
+        out.append(make_fix(spec, ex.doc[inside[0] : inside[-1] + 1], to_original, text, ex))
+    return out
