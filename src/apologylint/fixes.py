@@ -164,7 +164,10 @@ def drop_lead_in(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[R
     first = _first_word(sent)
     words_before = sum(1 for t in doc[first.i : span.start] if t.is_alpha)
     if words_before > 3:
-        return []  # a lead-in starts its sentence
+        # not a lead-in: the same words at the end ("Your order shipped on 3 June, as I already
+        # told you") go as the phrase they are, when it can go alone
+        piece = _phrase_of(span)
+        return _cut(span, piece) if piece is not None and not _is_predicate(doc[piece[0]], piece) else []
     k = span.end
     comma = next((t.i for t in doc[span.end : min(span.end + 8, sent.end)] if t.text in ",;:"), None)
     if comma is not None and not any(t.text in ",;:" for t in span):
@@ -290,7 +293,9 @@ def drop_extra_apologies(span: "Span", spec: "FixSpec | None" = None, ex=None) -
         if a.start == keep.start:
             continue
         if _written(a).start == _written(keep).start:
-            if a.start < keep.start and all(t.is_punct or t.is_space or t.pos_ in ("ADV", "PRON", "AUX", "INTJ") for t in a.doc[a.end : keep.start]):
+            if a.start < keep.start and any(x[0] <= a.start_char and x[1] >= keep.start_char for x in out):
+                continue  # "Sorry, sorry, sorry about": the first repeat's edit runs to the last already
+            if a.start < keep.start and all(t.is_punct or t.is_space or t.pos_ in ("ADV", "PRON", "AUX", "INTJ", "ADJ") and t.lower_ not in ("about", "for") for t in a.doc[a.end : keep.start]):
                 # "So sorry, sorry about your order" -> "Sorry about your order"
                 if a.start == _first_word(_written(a)).i:
                     out.append((a.start_char, keep.start_char + 1, "^"))

@@ -458,6 +458,7 @@ class Rewriter:
         """Add the scenario's apology (or empathy) at the start and its next step at the end."""
         sc = self.renderer.scenario(sc_name)
         inserts: dict[int, list[str]] = {}
+        replace: dict[int, str | None] = {}
         if "missing-empathy" in missing and sc.apologize and report.counts.apologies:
             # an apology that names nothing ("Sorry for the late reply."): the scenario's says what
             part = self.scenario_part(sc_name, "apology", seed)
@@ -489,14 +490,25 @@ class Rewriter:
             part = self.scenario_part(sc_name, "next_step", seed)
             if part and part not in text:
                 # a vague promise beside the step said again would say it twice ("should ship
-                # sometime next week. We'll deliver it on [[date]]"): the step takes its place
-                vague = next((i for i in self._vague_promises(an, report, in_reply_to)
-                              if not ({f.key for f in facts(an.sentences[i].text)} - {f.key for f in facts(_text_without(an, i))})), None)
-                if vague is not None and not inserts:
-                    result.replaced.append((an.sentences[vague].text, part))
-                    return rebuild(an, {vague: part})
-                inserts.setdefault(_last_position(an), []).append(part)
-                result.added.append(part)
+                # sometime next week. We'll deliver it on [[date]]"): the two are merged, what it
+                # promised about becoming the step's "it" ("Your parcel will reach you on [[date]]"),
+                # or the step takes its place when it says no more than the step
+                vague = None
+                for i in self._vague_promises(an, report, in_reply_to):
+                    x = an.sentences[i]
+                    lost = {f.key for f in facts(x.text)} - {f.key for f in facts(_text_without(an, i))}
+                    merged = self._merge_step(x.text, part, in_reply_to)
+                    if merged is None and not lost and self._step_is_about_a_thing(part):
+                        merged = part
+                    if merged and not (lost - {f.key for f in facts(merged)}) and not ({f.key for f in facts(merged)} - {f.key for f in facts(text)}):
+                        vague = (i, merged)
+                        break
+                if vague is not None:
+                    result.replaced.append((an.sentences[vague[0]].text, vague[1]))
+                    replace[vague[0]] = vague[1]
+                else:
+                    inserts.setdefault(_last_position(an), []).append(part)
+                    result.added.append(part)
         if "under-recovery" in missing:
             # a serious failure the customer says happened, in a scenario of ours: owning it is true,
             # and is the first thing it needs ("That's on us."); amends or a follow-up are the
@@ -506,11 +518,16 @@ class Rewriter:
             if part and part not in text:
                 inserts.setdefault(min(1, len(an.sentences)), []).append(part)
                 result.added.append(part)
-            elif not inserts and "[[" not in text:
+            elif not inserts and not replace and "[[" not in text:
                 part = "[[how we'll make this right]]"
                 inserts.setdefault(_last_position(an), []).append(part)
                 result.added.append(part)
-        return rebuild(an, {}, inserts=inserts) if inserts else text
+        return rebuild(an, replace, inserts=inserts) if inserts or replace else text
+
+    def _step_is_about_a_thing(self, step: str) -> bool:
+        """The step speaks of the order or item ("It will reach you on [[date]]"), not only of what
+        the agent will do ("I'm going to [[what you will do next]]")."""
+        return any(t.lower_ in ("it", "they", "them") and t.pos_ == "PRON" for t in self.linter.exchange(step, None).doc)
 
     def _vague_promises(self, an: Anatomy, report: "Report", in_reply_to: str | None) -> list[int]:
         """Sentences that promise with no commitment in them ("Your parcel should ship sometime
@@ -533,6 +550,26 @@ class Rewriter:
             if root._.tense == "future" or root._.modality in _VAGUE_MODALITY:
                 out.append(i)
         return out
+
+    def _merge_step(self, vague: str, step: str, in_reply_to: str | None) -> str | None:
+        """The step with its "it" replaced by what the vague promise was about (its subject), when
+        that subject holds the promise's facts; None when they do not merge."""
+        v = self.linter.exchange(vague, in_reply_to).doc
+        root = next(iter(v.sents)).root if len(v) else None
+        subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) if root is not None else None
+        if subj is None or subj.lower_ in _NEEDS_ANTECEDENT | {"i", "we", "you"}:
+            return None
+        sub = sorted(t.i for t in subj.subtree)
+        phrase = v[sub[0] : sub[-1] + 1].text
+        if {f.key for f in facts(vague)} - {f.key for f in facts(phrase)}:
+            return None  # a fact outside what it is about ("... sometime after 3 May") does not fit the step
+        d = self.linter.exchange(step, None).doc
+        pron = next((t for t in d if t.lower_ in ("it", "they", "them") and t.pos_ == "PRON"), None)
+        if pron is None:
+            return None
+        if v[sub[0]].pos_ != "PROPN":
+            phrase = phrase[:1].lower() + phrase[1:]
+        return _put_phrase(step, pron, phrase)
 
     def _rule_id(self, name: str) -> str:
         return next((r.id for r in self.linter.rules if r.name == name), name)
@@ -666,6 +703,12 @@ def _put_noun(text: str, pron, noun) -> str:
         phrase = phrase[:1].lower() + phrase[1:]
     if start == noun.i and noun.pos_ == "NOUN":
         phrase = "the " + phrase
+    return _put_phrase(text, pron, phrase)
+
+
+def _put_phrase(text: str, pron, phrase: str) -> str:
+    """`text` with the first `pron` word replaced by `phrase`, its contraction spelled out ("it'll"
+    -> "your order will") and a capital where the sentence starts."""
     m = re.search(rf"\b{re.escape(pron.text)}\b", text, re.I)
     if not m:
         return text
