@@ -416,10 +416,11 @@ def test_a_fact_said_inside_a_defensive_sentence_stays(rw):
 
 
 def test_an_amount_said_beside_a_minimizing_clause_stays(rw):
-    draft = ("Hi Jo,\n\nYour refund of £42.50 went out on 3 June, and most people get it within a day anyway. "
-             "You'll see it on your statement by Friday.\n\nBest,\nSam")
-    out = rw.rewrite(draft, "I still haven't got my refund!").text
-    assert "£42.50" in out and "3 June" in out and "Friday" in out
+    draft = ("Hi Jo,\n\nWe held your refund of £42.50 for two days, and most customers didn't even notice. "
+             "It reached your account on 3 June.\n\nBest,\nSam")
+    result = rw.rewrite(draft, "Why did my refund take so long?")
+    assert "We held your refund of £42.50 for two days." in result.text and "notice" not in result.text
+    assert [d.rule for d in result.dropped] == ["AL303"]
 
 
 def test_a_vague_promise_and_the_added_step_are_merged(rw, linter):
