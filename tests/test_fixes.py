@@ -242,3 +242,14 @@ def test_fixes_at_makes_a_rules_fix_for_a_stretch_the_caller_names(linter):
     assert fix is not None
     new = apply_edits(text, [type("F", (), {"fix": fix, "rule": "X"})()], unsafe=True)[0]
     assert new == "I've asked the courier to bring the parcel back by Friday."
+
+
+def test_an_extra_apology_with_a_fact_joins_the_one_kept(linter):
+    # neither apology can go without its order number: what the second was about joins the first
+    text = "I'm sorry about order #2210. I'm sorry about order #2214. Both ship on Friday."
+    new, fixed = fix_text(linter, text, "Neither of my orders has arrived.", unsafe=True)
+    assert new == "I'm sorry about order #2210 and order #2214. Both ship on Friday."
+    # an apology whose lead-in holds a fact keeps it: no fix rather than a lost order number
+    text = "I'm sorry about order #2210. Sorry about order #2214 too, it ships Friday."
+    found = [f for f in linter.lint(text, "Neither of my orders has arrived.").findings if f.rule == "AL101"]
+    assert found and (found[0].fix is None or "#2214" in apply_edits(text, found, unsafe=True)[0])

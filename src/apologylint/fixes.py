@@ -248,6 +248,8 @@ def _apology_lead(span: "Span") -> list[Raw]:
         k += 1
     if k >= sent.end or not doc[k].is_alpha or sum(1 for t in doc[k : sent.end] if t.is_alpha) < 3:
         return []
+    if _holds_fact(doc[first.i : k]):
+        return []  # "Sorry about order #1001 too, it ships Friday": the lead-in holds a fact
     if _apology_token(doc[k : sent.end]) is not None and not doc[k].lower_ in ("we", "i", "you", "your", "our"):
         return []  # "Sorry, sorry about ...": what follows is the apology again
     return [(first.idx, doc[k].idx + 1, "^")]
@@ -311,8 +313,42 @@ def drop_extra_apologies(span: "Span", spec: "FixSpec | None" = None, ex=None) -
         if _written(a).start in done:
             continue
         done.add(_written(a).start)
-        out.extend(drop_apology(a))
+        edits = drop_apology(a)
+        if not edits and _holds_fact(_written(a)):
+            # "I'm sorry about order #1000. I'm sorry about order #1001.": what the second was
+            # about joins the first ("I'm sorry about order #1000 and order #1001.")
+            mine, theirs = _apology_object(keep), _apology_object(a)
+            if mine is None or theirs is None or not _only_apology(a, theirs):
+                return []  # an apology with a fact that can neither go nor join the kept one: no fix
+            end = mine[-1].idx + len(mine[-1])
+            edits = [(end, end, " and " + theirs.text), *_drop_sentence(a)]
+        out.extend(edits)
     return out
+
+
+def _apology_object(a: "Span") -> "Span | None":
+    """What an apology is about: the object of its "about" or "for" ("sorry about order #1000")."""
+    apologies = [t for t in _written(a) if t.lower_ in APOLOGY_WORDS or t.lemma_.lower() in APOLOGY_WORDS]
+    for head in [x for t in apologies for x in (t, t.head)]:
+        prep = next((c for c in head.children if c.dep_ == "prep" and c.lower_ in ("about", "for")), None)
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+        if obj is not None:
+            sub = sorted(t.i for t in obj.subtree)
+            return a.doc[sub[0] : sub[-1] + 1]
+    return None
+
+
+def _only_apology(a: "Span", obj: "Span") -> bool:
+    """The sentence says nothing but the apology and what it is about: every other word is the
+    apology, who apologizes, its verb, an adverb or the "about"."""
+    core = {x.i for t in _written(a) if t.lower_ in APOLOGY_WORDS or t.lemma_.lower() in APOLOGY_WORDS for x in (t, t.head)}
+    for t in _written(a):
+        if not t.is_alpha or obj.start <= t.i < obj.end or t.i in core:
+            continue
+        if t.head.i in core and t.dep_ in ("nsubj", "advmod", "aux", "prep", "intj", "auxpass", "amod"):
+            continue
+        return False
+    return True
 
 
 def unshift_feelings(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
@@ -331,7 +367,7 @@ def unshift_feelings(span: "Span", spec: "FixSpec | None" = None, ex=None) -> li
     end = max(t.i for t in pobj.subtree)
     out: list[Raw] = [(apo.idx + len(apo), prep.idx + len(prep), " about")]
     rest = [t for t in head.subtree if t.i > end and not (t.is_punct and t.text in ".!?") and not t.is_space]
-    if rest:
+    if rest and not _holds_fact(rest):
         a, b = doc[end].idx + len(doc[end]), rest[-1].idx + len(rest[-1])
         out.append((a, b, ""))
     return out

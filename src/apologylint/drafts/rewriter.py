@@ -248,6 +248,9 @@ class Rewriter:
                 rule = self._rule_id("apology-without-failure")
                 for (i, a, b), fix in zip(spans, made):
                     by_sentence.setdefault(i, []).append(_Flag(rule, "over-apology", a, b, fix))
+        whole = self._whole_fixes(an, text, in_reply_to, todo, report, result)
+        if whole is not None:
+            return whole
         edits: dict[int, str | None] = {}
         if by_sentence:
             edits = self._repair(an, by_sentence, sc_name, seed, result)
@@ -256,6 +259,43 @@ class Rewriter:
         if new != text or not missing:
             return new  # the next pass lints the repaired text and adds what is still missing
         return self._add_missing(an, text, in_reply_to, missing, report, sc_name, seed, result)
+
+    def _whole_fixes(self, an: Anatomy, text: str, in_reply_to: str | None, todo: list["Finding"], report: "Report", result: Rewrite) -> str | None:
+        """A fix that edits several sentences (keep one apology, and join what another was about to
+        it) is tried on the whole text and kept when, linted again, its finding is gone or
+        lessened, no other finding came with it and no fact was lost or made up."""
+        before = {f.rule for f in todo if f.category not in MISSING}
+        own = {f.key for f in facts(text)}
+        for f in sorted(todo, key=lambda f: _ORDER.index(f.category) if f.category in _ORDER else len(_ORDER)):
+            fix = getattr(f, "fix", None)
+            if fix is None or str(fix.applicability) == "display-only":
+                continue
+            touched = sorted({j for j, x in enumerate(an.sentences) for e in fix.edits if x.start < max(e.end, e.start + 1) and e.start < x.end})
+            if len(touched) < 2:
+                continue
+            edits: dict[int, str | None] = {}
+            removed: dict[int, str] = {}
+            for j in touched:
+                made = self._candidates("fix", an.sentences[j], [f], "", 0)
+                if made:
+                    edits[j], removed[j] = made[0]
+            new = rebuild(an, edits)
+            got = {x.key for x in facts(new)}
+            if new == text or got - own or (own - got and f.category not in DROPPABLE):
+                continue
+            rep = self.linter.lint(new, in_reply_to)
+            after = {x.rule for x in actionable(rep, new) if x.category not in MISSING}
+            if after - before or (f.rule in after and not (f.category == "over-apology" and rep.counts.apologies < report.counts.apologies)):
+                continue
+            for j, cand in edits.items():
+                if cand is None:
+                    result.dropped.append(Dropped(an.sentences[j].text, f.category, f.rule))
+                elif removed[j]:
+                    result.dropped.append(Dropped(removed[j], f.category, f.rule))
+                else:
+                    result.replaced.append((an.sentences[j].text, cand))
+            return new
+        return None
 
     def _repair(self, an: Anatomy, by_sentence: dict[int, list["Finding"]], sc_name: str, seed: int, result: Rewrite) -> dict[int, str | None]:
         """For each sentence with findings, the first candidate that clears them."""
@@ -291,8 +331,8 @@ class Rewriter:
                     if not left:
                         continue
                     nxt, chosen = apply_edits(cand, left, unsafe=True)
-                    nxt = _tidy_sentence(nxt, ending)
-                    if chosen and nxt.strip() and nxt not in verdicts and nxt not in more:
+                    nxt = _tidy_sentence(nxt, ending) if nxt.strip() else ""
+                    if chosen and nxt and nxt not in verdicts and nxt not in more:
                         grown.append(("fix", nxt, ""))
                         more.append(nxt)
                 plans[k] = (i, category, grown)
@@ -443,8 +483,9 @@ class Rewriter:
                 removed = "" if any(rep and not cap for (_, _, rep), cap in zip(edits, capitalised)) else " ".join(
                     text[a : min(b, len(text)) - (len(rep) if cap else 0)].strip() for (a, b, rep), cap in zip(edits, capitalised) if b > a
                 ).strip()
-                if new.strip() and new != text:
-                    out.append((_tidy_sentence(new, ending), removed))
+                tidy = _tidy_sentence(new, ending) if new.strip() and new != text else ""
+                if tidy:
+                    out.append((tidy, removed))
         elif how == "drop":
             out.append((None, text))
         elif how == "scenario-apology":
