@@ -318,7 +318,7 @@ def drop_extra_apologies(span: "Span", spec: "FixSpec | None" = None, ex=None) -
             # "I'm sorry about order #1000. I'm sorry about order #1001.": what the second was
             # about joins the first ("I'm sorry about order #1000 and order #1001.")
             mine, theirs = _apology_object(keep), _apology_object(a)
-            if mine is None or theirs is None or not _only_apology(a, theirs):
+            if mine is None or theirs is None or not _only_apology(a, theirs) or _holds_fact(t for t in _written(a) if not theirs.start <= t.i < theirs.end):
                 return []  # an apology with a fact that can neither go nor join the kept one: no fix
             end = mine[-1].idx + len(mine[-1])
             edits = [(end, end, " and " + theirs.text), *_drop_sentence(a)]
@@ -334,7 +334,11 @@ def _apology_object(a: "Span") -> "Span | None":
         obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
         if obj is not None:
             sub = sorted(t.i for t in obj.subtree)
-            return a.doc[sub[0] : sub[-1] + 1]
+            end = sub[-1] + 1
+            sent = _written(a)
+            while end < sent.end and not a.doc[end].is_alpha and not a.doc[end].is_space and a.doc[end].text not in (".", "!", "?", ",", ";"):
+                end += 1  # "order #166017": the number the parser hung elsewhere
+            return a.doc[sub[0] : end]
     return None
 
 

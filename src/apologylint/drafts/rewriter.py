@@ -352,6 +352,8 @@ class Rewriter:
                     lost = set(own) - elsewhere
                     if lost and category not in DROPPABLE:
                         continue
+                    if all(j == i or edits.get(j, "") is None for j in range(len(an.sentences))):
+                        continue  # the reply's last sentence: dropping it leaves nothing to send
                     result.dropped.append(Dropped(s.text, category, rules[i]))
                     edits[i] = None
                     break
