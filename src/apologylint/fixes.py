@@ -286,9 +286,20 @@ def drop_extra_apologies(span: "Span", spec: "FixSpec | None" = None, ex=None) -
     factual = [a for a in named if _holds_fact(_written(a)) and not _apology_lead(a)]
     # else the fullest apology that is not only a lead-in ("Sorry for the mix-up!" over "So sorry!")
     whole = [a for a in apologies if not _apology_lead(a)]
-    keep = max(factual or [a for a in named if a in whole] or named or whole or apologies, key=words)
-    # in "Sorry, sorry about your order" the last one stays: the repeats before it go
-    keep = [a for a in apologies if _written(a).start == _written(keep).start][-1]
+    first = max(factual or [a for a in named if a in whole] or named or whole or apologies, key=words)
+    # the preferred apology to keep, then the others: the first whose companions can all go
+    order = [first] + sorted((a for a in apologies if a is not first), key=lambda a: (a not in factual, a not in named, -words(a)))
+    for keep in order:
+        # in "Sorry, sorry about your order" the last one stays: the repeats before it go
+        keep = [a for a in apologies if _written(a).start == _written(keep).start][-1]
+        out = _all_but(keep, apologies)
+        if out:
+            return out
+    return []
+
+
+def _all_but(keep: "Span", apologies: list) -> list[Raw] | None:
+    """The edits that take out every apology but `keep`; None when one of them cannot go."""
     out: list[Raw] = []
     done: set[int] = set()
     for a in apologies:
@@ -307,7 +318,7 @@ def drop_extra_apologies(span: "Span", spec: "FixSpec | None" = None, ex=None) -
             piece = _phrase_of(a) if a.start > keep.start else None
             cut = _cut(a, piece) if piece is not None and keep.start not in piece else []
             if not cut:
-                return []  # an apology we cannot take out of the one kept: no fix that clears the finding
+                return None  # an apology we cannot take out of the one kept
             out.extend(cut)  # "We apologize for the delay and are sorry for any trouble" -> "... for the delay"
             continue
         if _written(a).start in done:
@@ -319,9 +330,11 @@ def drop_extra_apologies(span: "Span", spec: "FixSpec | None" = None, ex=None) -
             # about joins the first ("I'm sorry about order #1000 and order #1001.")
             mine, theirs = _apology_object(keep), _apology_object(a)
             if mine is None or theirs is None or not _only_apology(a, theirs) or _holds_fact(t for t in _written(a) if not theirs.start <= t.i < theirs.end):
-                return []  # an apology with a fact that can neither go nor join the kept one: no fix
+                return None  # an apology with a fact that can neither go nor join the kept one
             end = mine[-1].idx + len(mine[-1])
             edits = [(end, end, " and " + theirs.text), *_drop_sentence(a)]
+        if not edits:
+            return None
         out.extend(edits)
     return out
 
@@ -339,6 +352,16 @@ def _apology_object(a: "Span") -> "Span | None":
             while end < sent.end and not a.doc[end].is_alpha and not a.doc[end].is_space and a.doc[end].text not in (".", "!", "?", ",", ";"):
                 end += 1  # "order #166017": the number the parser hung elsewhere
             return a.doc[sub[0] : end]
+    # the parser may read "about order A-332040" as a clause: what follows the "about" right after
+    # the apology, to the end of the sentence
+    sent = _written(a)
+    for t in apologies:
+        if t.i + 1 < sent.end and a.doc[t.i + 1].lower_ in ("about", "for"):
+            end = sent.end
+            while end > t.i + 2 and (a.doc[end - 1].is_space or a.doc[end - 1].is_punct and a.doc[end - 1].text[-1:] in ".!?"):
+                end -= 1
+            if end > t.i + 2:
+                return a.doc[t.i + 2 : end]
     return None
 
 
@@ -347,7 +370,7 @@ def _only_apology(a: "Span", obj: "Span") -> bool:
     apology, who apologizes, its verb, an adverb or the "about"."""
     core = {x.i for t in _written(a) if t.lower_ in APOLOGY_WORDS or t.lemma_.lower() in APOLOGY_WORDS for x in (t, t.head)}
     for t in _written(a):
-        if not t.is_alpha or obj.start <= t.i < obj.end or t.i in core:
+        if not t.is_alpha or obj.start <= t.i < obj.end or t.i in core or t.i == obj.start - 1 and t.lower_ in ("about", "for"):
             continue
         if t.head.i in core and t.dep_ in ("nsubj", "advmod", "aux", "prep", "intj", "auxpass", "amod"):
             continue
@@ -429,14 +452,18 @@ def _written(span: "Span") -> "Span":
     sent = span.sent
     doc = sent.doc
     start = sent.start
+    def ends(t) -> bool:
+        # a full stop, "!" or "?", or a link followed by a capital ("... here: https://x.example/1 I'm sorry")
+        return (t.is_punct and t.text[-1:] in ".!?") or (t.like_url and t.i + 1 < len(doc) and doc[t.i + 1].text[:1].isupper())
+
     for t in doc[sent.start : span.start]:
-        if t.text in (".", "!", "?") or t.text.endswith(("!", "?")) and t.is_punct:
+        if ends(t):
             start = t.i + 1
     while start < span.start and doc[start].is_space:
         start += 1
     end = sent.end
     for t in doc[span.end - 1 if span.end > span.start else span.start : sent.end]:
-        if t.is_punct and t.text[-1:] in ".!?" and t.i >= span.start:
+        if ends(t) and t.i >= span.start:
             end = t.i + 1
             while end < sent.end and doc[end].is_punct and doc[end].text[-1:] in ".!?\"')":
                 end += 1

@@ -352,8 +352,9 @@ class Rewriter:
                     lost = set(own) - elsewhere
                     if lost and category not in DROPPABLE:
                         continue
-                    if all(j == i or edits.get(j, "") is None for j in range(len(an.sentences))):
-                        continue  # the reply's last sentence: dropping it leaves nothing to send
+                    if category not in DROPPABLE and all(j == i or edits.get(j, "") is None for j in range(len(an.sentences))):
+                        continue  # the reply's last sentence: dropping it leaves nothing to send (an
+                        # excuse or blame that was all it said is answered by placeholders instead)
                     result.dropped.append(Dropped(s.text, category, rules[i]))
                     edits[i] = None
                     break
