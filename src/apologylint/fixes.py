@@ -19,7 +19,9 @@ a sentence that starts with a capital and has no stray comma or doubled space:
   ("Sorry again!");
 - `drop-extra-apologies`: every apology of the reply but the one to keep (the one that names what
   happened, and holds a fact said nowhere else), each as `drop-apology` takes it out, or the
-  repeats before it in its own sentence ("Sorry, sorry about ..." -> "Sorry about ...");
+  repeats before it in its own sentence ("Sorry, sorry about ..." -> "Sorry about ..."); one that
+  holds a fact joins what it was about to the apology kept ("sorry about order #1000 and order
+  #1001"); when an apology can neither go nor join, the next best is tried as the one to keep;
 - `unshift-feelings`: "sorry you feel upset about the report" -> "sorry about the report";
 - `own-apology`: the agent put back ("mistakes were made" -> "we made mistakes", "it is
   regrettable that" -> "I'm sorry").
