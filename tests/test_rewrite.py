@@ -455,3 +455,17 @@ def test_extracted_reads_the_linters_moves(rw):
     ex = rw.rewrite(draft, LATE).extracted
     assert ex["commitments"] == ["I'll call you tomorrow at 10 am with a new date."]
     assert ex["problem"] == ["I'm sorry your order #4471 is late."]
+
+
+def test_what_the_customer_asked_for_is_not_left_unanswered_when_its_line_goes(rw, linter):
+    # the only answer to "I want a replacement" sat in the excuse: its line goes, a placeholder asks
+    draft = ("Hi Carla,\n\nUnfortunately the courier damaged the parcel, and head office says replacements are not our call. "
+             "Your order #6610 was dispatched on 2 May.\n\nBest,\nTom")
+    customer = "My lamp arrived smashed and I want a replacement."
+    result = rw.rewrite(draft, customer)
+    assert "head office" not in result.text and "#6610" in result.text
+    assert "[[your answer about the replacement]]" in result.placeholders
+    assert rw.rewrite(result.text, customer).text == result.text
+    # a request the rewrite still answers gets no placeholder
+    draft = "Hi Carla,\n\nPlease calm down. Your replacement lamp ships on 2 May.\n\nBest,\nTom"
+    assert "your answer" not in rw.rewrite(draft, customer).text

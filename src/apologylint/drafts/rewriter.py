@@ -195,6 +195,7 @@ class Rewriter:
                 break
             current, report = new, None  # the report was of the text before this pass
         current = self._still_answer(current, in_reply_to, sc_name, seed, result, report)
+        current = self._still_asked(current, in_reply_to, result)
         result.text = current
         return result
 
@@ -214,6 +215,35 @@ class Rewriter:
         if not missing:
             return text
         return self._add_missing(analyse(text), text, in_reply_to, missing, report, sc_name, seed, result)
+
+    def _still_asked(self, text: str, in_reply_to: str | None, result: Rewrite) -> str:
+        """What the customer asks for ("I want a refund") and the draft answered only inside an
+        excuse or a defensive line ("my manager says refunds are not our call") is not left
+        unanswered once that line goes: a placeholder asks the agent for the answer. By the parse:
+        the object the customer wants (the object of their own verb), said in a dropped line and
+        nowhere in the rewrite."""
+        gone = [d.text for d in result.dropped if d.category in DROPPABLE]
+        if not gone or not (in_reply_to and in_reply_to.strip()):
+            return text
+        ctx = self.linter.exchange("", in_reply_to).context
+        if ctx is None:
+            return text
+        wanted = []
+        for t in ctx:
+            verb = t.head if t.dep_ == "dobj" else t.head.head if t.dep_ == "pobj" and t.head.lower_ == "for" else None
+            if t.pos_ == "NOUN" and verb is not None and verb.pos_ == "VERB" and any(c.dep_ == "nsubj" and c.lower_ == "i" for c in verb.children):
+                wanted.append(t.lemma_.lower())
+        if not wanted:
+            return text
+        said = {t.lemma_.lower() for d in self.linter.nlp.pipe(gone) for t in d if t.pos_ == "NOUN"}
+        kept = {t.lemma_.lower() for t in self.linter.exchange(text, in_reply_to).doc if t.pos_ == "NOUN"}
+        lost = [w for w in dict.fromkeys(wanted) if w in said and w not in kept]
+        if not lost:
+            return text
+        part = f"[[your answer about the {lost[0]}]]"
+        an = analyse(text)
+        result.added.append(part)
+        return rebuild(an, {}, inserts={_last_position(an): [part]})
 
     # -- one pass: repair sentences, then add what is missing -------------------------------------
     def _pass(self, text: str, in_reply_to: str | None, todo: list["Finding"], report: "Report", sc_name: str, seed: int, result: Rewrite) -> str:
