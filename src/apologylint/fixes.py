@@ -388,11 +388,11 @@ def unshift_feelings(span: "Span", spec: "FixSpec | None" = None, ex=None) -> li
     head = you.head
     sent = span.sent
     prep = next((t for t in head.subtree if t.dep_ == "prep" and t.i > you.i and t.lower_ in FEELING_PREPS
-                 and any(c.dep_ == "pobj" for c in t.children)), None)
+                 and any(c.dep_ in ("pobj", "pcomp") for c in t.children)), None)
     if prep is None:
         return []  # "sorry you feel that way": nothing to be sorry about is named
     doc = sent.doc
-    pobj = next(c for c in prep.children if c.dep_ == "pobj")
+    pobj = next(c for c in prep.children if c.dep_ in ("pobj", "pcomp"))  # "about order ORD-98887" parsed as a pcomp too
     end = max(t.i for t in pobj.subtree)
     out: list[Raw] = [(apo.idx + len(apo), prep.idx + len(prep), " about")]
     rest = [t for t in head.subtree if t.i > end and not (t.is_punct and t.text in ".!?") and not t.is_space]

@@ -18,9 +18,11 @@ pronoun that pointed into the dropped text (by the parse: "she", "it", "them", "
 before it in what stays) is replaced by the noun it stood for, or its sentence goes too. What is
 missing is added from the scenario's own template blocks: its apology (or, where the scenario
 calls for none, its empathy) and its next step, with any detail the draft does not give left as a
-visible [[placeholder]]; a promise with no commitment in it ("should ship sometime next week")
-gives its place to the step rather than stand beside it. Nothing is invented: no amount, date,
-refund or fact appears that the draft did not contain. A reply with nothing to repair comes back
+visible [[placeholder]]; a promise with no commitment in it ("should ship sometime next week") is
+merged with the step (what it was about becomes the step's "it") rather than stand beside it; and
+what the customer asked for that the draft answered only in a dropped line gets a placeholder for
+the answer. Nothing is invented: no amount, date, refund or fact appears that the draft did not
+contain. A reply with nothing to repair comes back
 unchanged, so rewriting a rewrite is a no-op.
 
 No false admission: an inferred scenario's own apology and next step ("I'm sorry we got your bill
