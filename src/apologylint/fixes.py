@@ -385,21 +385,14 @@ def unshift_feelings(span: "Span", spec: "FixSpec | None" = None, ex=None) -> li
     you = next((t for t in span if t.lower_ == "you"), None)
     if apo is None or you is None or you.i < apo.i:
         return []
-    head = you.head
-    sent = span.sent
-    prep = next((t for t in head.subtree if t.dep_ == "prep" and t.i > you.i and t.lower_ in FEELING_PREPS
-                 and any(c.dep_ in ("pobj", "pcomp") for c in t.children)), None)
-    if prep is None:
+    sent = _written(span)
+    # the word that says what the feeling is about ("upset about", "unhappy with"), after the
+    # feeling: a preposition, or a subordinator when the parser reads "about order A-1166" as a clause
+    feeling = you.head
+    prep = next((t for t in sent if t.i > max(you.i, feeling.i) and t.lower_ in FEELING_PREPS and t.dep_ in ("prep", "mark")), None)
+    if prep is None or not any(t.is_alpha or t.like_num for t in sent.doc[prep.i + 1 : sent.end]):
         return []  # "sorry you feel that way": nothing to be sorry about is named
-    doc = sent.doc
-    pobj = next(c for c in prep.children if c.dep_ in ("pobj", "pcomp"))  # "about order ORD-98887" parsed as a pcomp too
-    end = max(t.i for t in pobj.subtree)
-    out: list[Raw] = [(apo.idx + len(apo), prep.idx + len(prep), " about")]
-    rest = [t for t in head.subtree if t.i > end and not (t.is_punct and t.text in ".!?") and not t.is_space]
-    if rest and not _holds_fact(rest):
-        a, b = doc[end].idx + len(doc[end]), rest[-1].idx + len(rest[-1])
-        out.append((a, b, ""))
-    return out
+    return [(apo.idx + len(apo), prep.idx + len(prep), " about")]
 
 
 def own_apology(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:

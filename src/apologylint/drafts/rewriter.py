@@ -401,9 +401,12 @@ class Rewriter:
                     continue
                 if category == "over-apology" and rep.counts.apologies and rep.counts.apologies >= verdicts[s.text].counts.apologies:
                     continue  # an over-apology is repaired by taking an apology out
-                if how == "fix" and category == "non-apology" and apologize and rep.counts.apologies and not rep.counts.empathy:
+                if how == "fix" and category == "non-apology" and apologize and rep.counts.apologies and (
+                        not rep.counts.empathy or not removed and not own):
+                    # plain but still a form letter, or reworded to an apology about a bare noun
+                    # ("sorry about the order"): the scenario's own apology says more
                     fallback = fallback or cand
-                    continue  # plain but still a form letter: the scenario's own apology says more
+                    continue
                 if how == "scenario-apology" or (how == "fix" and not removed):
                     result.replaced.append((s.text, cand))
                 elif removed:
