@@ -33,6 +33,26 @@ FIXED = [
      "It was a 20 minute delay, and we'll credit you."),
     ("AL201", "We're sorry. Unfortunately the courier lost your parcel, so there is nothing to track. A replacement ships today.",
      "Where is my parcel?", "We're sorry. A replacement ships today."),
+    # the repairs the rewriter used to make with its own patterns, now the rules' fixes
+    ("AL306", "I'm sorry, but we can't reopen a closed ticket after 30 days. I've opened a new one for you: T-2291.",
+     "Why was my ticket closed without an answer?", "We can't reopen a closed ticket after 30 days. I've opened a new one for you: T-2291."),
+    ("AL102", "Apologies for the long message! Your new router ships on Monday and the engineer visits on Thursday.",
+     "My internet is down again.", "Your new router ships on Monday and the engineer visits on Thursday."),
+    ("AL101", "Sorry your booking was cancelled. Sorry again, your new table is booked for 8 pm on Saturday. Apologies!",
+     "You cancelled my booking with no warning.", "Sorry your booking was cancelled. Your new table is booked for 8 pm on Saturday."),
+    ("AL404", "Errors were made when your meter was read, and your bill of £84.10 is wrong. I've asked for a new reading.",
+     "My bill is far too high.", "We made errors when your meter was read, and your bill of £84.10 is wrong. I've asked for a new reading."),
+    ("AL404", "It is regrettable that your booking was lost. We've rebooked the same room for 12 May.",
+     "You lost my hotel booking.", "I'm sorry your booking was lost. We've rebooked the same room for 12 May."),
+    ("AL403", "We're sorry you were frustrated with the installation. An engineer will call you on Monday.",
+     "The installer left a mess and the boiler still doesn't work.", "We're sorry about the installation. An engineer will call you on Monday."),
+    # a fact in a defensive sentence stays: only the defensive phrase goes
+    ("AL314", "We open at 10 am on Sundays now, which is clearly explained on our website.",
+     "Why did you change the Sunday hours?", "We open at 10 am on Sundays now."),
+    ("AL302", "Your order #8812 shipped on 3 June, as I already told you.", "Where is my order?", "Your order #8812 shipped on 3 June."),
+    # minimizing with no word to delete: the minimizing clause goes, what was minimized stays
+    ("AL303", "The outage lasted about 40 minutes, and most people didn't even notice. Service is back now.",
+     "Your site was down all morning!", "The outage lasted about 40 minutes. Service is back now."),
 ]
 
 
@@ -195,3 +215,41 @@ def test_every_fix_action_a_rule_may_name_is_one_fixes_can_make():
     from apologylint.ruleset import FixAction
 
     assert set(get_args(FixAction)) == set(ACTIONS)
+
+
+def test_repeated_apologies_in_one_sentence_keep_the_last(linter):
+    # "Sorry, sorry about ...": the repeats before the apology that names something go
+    for text, expected in [
+        ("So sorry, sorry about the mix-up with order #3310. The right size ships today.",
+         "So sorry about the mix-up with order #3310. The right size ships today."),
+        ("Sorry, sorry, sorry about the mix-up with order #3310. The right size ships today.",
+         "Sorry about the mix-up with order #3310. The right size ships today."),
+        ("I am so sorry, so very sorry about the wait. Your table is ready at 7 pm.",
+         "I am so sorry about the wait. Your table is ready at 7 pm."),
+    ]:
+        new, fixed = fix_text(linter, text, "My order was wrong", unsafe=True)
+        assert new == expected
+        assert "AL101" in {f.rule for f in fixed}
+
+
+def test_fixes_at_makes_a_rules_fix_for_a_stretch_the_caller_names(linter):
+    from apologylint.fixes import fixes_at
+    from apologylint.ruleset import FixSpec
+
+    text = "Sorry for the trouble! I've asked the courier to bring the parcel back by Friday."
+    spec = FixSpec(action="drop-apology", applicability="unsafe", message="Drop the apology")
+    (fix,) = fixes_at(linter, text, None, spec, [(0, 5)])
+    assert fix is not None
+    new = apply_edits(text, [type("F", (), {"fix": fix, "rule": "X"})()], unsafe=True)[0]
+    assert new == "I've asked the courier to bring the parcel back by Friday."
+
+
+def test_an_extra_apology_with_a_fact_joins_the_one_kept(linter):
+    # neither apology can go without its order number: what the second was about joins the first
+    text = "I'm sorry about order #2210. I'm sorry about order #2214. Both ship on Friday."
+    new, fixed = fix_text(linter, text, "Neither of my orders has arrived.", unsafe=True)
+    assert new == "I'm sorry about order #2210 and order #2214. Both ship on Friday."
+    # an apology whose lead-in holds a fact keeps it: no fix rather than a lost order number
+    text = "I'm sorry about order #2210. Sorry about order #2214 too, it ships Friday."
+    found = [f for f in linter.lint(text, "Neither of my orders has arrived.").findings if f.rule == "AL101"]
+    assert found and (found[0].fix is None or "#2214" in apply_edits(text, found, unsafe=True)[0])

@@ -13,7 +13,21 @@ a sentence that starts with a capital and has no stray comma or doubled space:
 - `drop-sentence`: the sentence and the space that joined it to the next;
 - `delete-words`: the listed words of the match ("only", "just");
 - `plain-apology`: the condition out of an apology ("sorry if" -> "sorry", "any inconvenience
-  this may have caused" -> "the inconvenience").
+  this may have caused" -> "the inconvenience");
+- `drop-apology`: the apology out of its sentence: a lead-in with its comma or "but" ("Sorry to
+  bother you, but could ..." -> "Could ..."), or the sentence when it is the apology alone
+  ("Sorry again!");
+- `drop-extra-apologies`: every apology of the reply but the one to keep (the one that names what
+  happened, and holds a fact said nowhere else), each as `drop-apology` takes it out, or the
+  repeats before it in its own sentence ("Sorry, sorry about ..." -> "Sorry about ..."); one that
+  holds a fact joins what it was about to the apology kept ("sorry about order #1000 and order
+  #1001"); when an apology can neither go nor join, the next best is tried as the one to keep;
+- `unshift-feelings`: "sorry you feel upset about the report" -> "sorry about the report";
+- `own-apology`: the agent put back ("mistakes were made" -> "we made mistakes", "it is
+  regrettable that" -> "I'm sorry").
+
+A sentence that holds a fact (an amount, a time, a number) outside the match keeps it: a rule whose
+fix drops its sentence cuts only the phrase the match sits in when that phrase can go alone.
 
 A fix that cannot be made cleanly is not made: the finding then has no fix.
 """
@@ -32,23 +46,40 @@ if TYPE_CHECKING:  # pragma: no cover
 CUTTABLE = {"advcl", "relcl", "acl", "prep", "agent", "npadvmod", "parataxis"}
 APOLOGY_WORDS = {"sorry", "apologize", "apologise", "apology", "apologies", "regret"}
 LINK_WORDS = {"but", "however", "so", "and"}
+LEAD_STOPS = {",", ";", ":", "-", "–", "—"}
+#: how a feeling names what it is about ("upset about", "unhappy with", "disappointed by")
+FEELING_PREPS = {"about", "with", "by", "over", "at"}
+#: entities that are facts a reply may need to keep (an amount, a time, a date, a count)
+FACT_ENTS = {"MONEY", "TIME", "DATE", "QUANTITY", "CARDINAL", "PERCENT"}
 
 #: (start, end, replacement) in the parsed text's character offsets
 Raw = tuple[int, int, str]
 
 
-def make_fix(spec: "FixSpec", span: "Span", to_original: Callable[[int, int], tuple[int, int]], text: str) -> Fix | None:
-    """The fix for one finding whose match is `span`; `to_original` maps parsed offsets to `text`."""
-    raw = ACTIONS[spec.action](span, spec)
+def make_fix(spec: "FixSpec", span: "Span", to_original: Callable[[int, int], tuple[int, int]], text: str, ex=None) -> Fix | None:
+    """The fix for one finding whose match is `span`; `to_original` maps parsed offsets to `text`;
+    `ex` is the exchange the span was found in (what the actions that look beyond it read)."""
+    raw = _merged(ACTIONS[spec.action](span, spec, ex))
     if not raw:
         return None
     edits = []
-    for a, b, rep in sorted(raw):
+    for a, b, rep in raw:
         s, e = to_original(a, b)
         edits.append(Edit(start=s, end=e, replacement=_capitalized(rep, text, e)))
     if any(x.end > y.start for x, y in zip(edits, edits[1:])):
         return None
     return Fix(message=spec.message, applicability=Applicability(spec.applicability), edits=edits)
+
+
+def _merged(raw: list[Raw]) -> list[Raw]:
+    """Deletions that touch or overlap made one (two sentences dropped side by side)."""
+    out: list[Raw] = []
+    for a, b, rep in sorted(raw):
+        if out and not rep and not out[-1][2] and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]), "")
+        else:
+            out.append((a, b, rep))
+    return out
 
 
 def _capitalized(rep: str, text: str, e: int) -> str:
@@ -58,12 +89,22 @@ def _capitalized(rep: str, text: str, e: int) -> str:
 
 
 # -- the actions ----------------------------------------------------------------------------------
-def drop_sentence(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
-    sent = span.sent
+def drop_sentence(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
+    if spec is not None:
+        # the rule's own action: a fact outside the match stays, with the sentence it needs
+        piece = _phrase_of(span)
+        if piece is not None and not _is_predicate(span.doc[piece[0]], piece) and _holds_fact(t for t in span.sent if t.i not in piece):
+            cut = _cut(span, piece)
+            if cut:
+                return cut
+    return _drop_sentence(span)
+
+
+def _drop_sentence(span: "Span") -> list[Raw]:
+    sent = _written(span)
     doc = sent.doc
     text = doc.text
-    others = [s for s in doc.sents if s.start != sent.start and sum(1 for t in s if t.is_alpha) >= 2]
-    if not others:
+    if sum(1 for t in doc if t.is_alpha and not sent.start <= t.i < sent.end) < 2:
         return []  # the reply's only sentence: dropping it leaves nothing to send
     start, end = sent.start_char, sent.end_char
     while end > start and text[end - 1].isspace():
@@ -84,17 +125,22 @@ def drop_sentence(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
     return [(before, end, "")]  # the last sentence of a line: the space before it goes
 
 
-def cut_clause(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
-    sent = span.sent
+def cut_clause(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
     piece = _phrase_of(span)
     if piece is None or _is_predicate(span.doc[piece[0]], piece):
-        return drop_sentence(span)
+        return _drop_sentence(span)
+    return _cut(span, piece) or _drop_sentence(span)
+
+
+def _cut(span: "Span", piece: list[int]) -> list[Raw]:
+    """The phrase `piece` out of its sentence, with its comma; [] when what is left cannot stand."""
+    sent = span.sent
     doc = sent.doc
     text = doc.text
     a, b = doc[piece[0]].idx, doc[piece[-1]].idx + len(doc[piece[-1]])
     left_words = sum(1 for t in sent if t.is_alpha and t.i not in piece)
     if left_words < 3:
-        return drop_sentence(span)
+        return []
     if piece[0] == _first_word(sent).i:
         # "Due to the weather, your flight was cancelled." -> "Your flight was cancelled."
         k = piece[-1] + 1
@@ -102,7 +148,7 @@ def cut_clause(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
             k += 1
         if k >= sent.end or not doc[k].is_alpha or doc[k].lower_ in LINK_WORDS | {"which", "that", "this"}:
             # "the courier lost it, so there is nothing to track": what is left hangs on what went
-            return drop_sentence(span)
+            return []
         return [(a, doc[k].idx + 1, "^")]
     # mid-sentence: the phrase goes with the comma or space before it
     while a > sent.start_char and text[a - 1] == " ":
@@ -114,13 +160,16 @@ def cut_clause(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
     return [(a, b, "")]
 
 
-def drop_lead_in(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
+def drop_lead_in(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
     sent = span.sent
     doc = sent.doc
     first = _first_word(sent)
     words_before = sum(1 for t in doc[first.i : span.start] if t.is_alpha)
     if words_before > 3:
-        return []  # a lead-in starts its sentence
+        # not a lead-in: the same words at the end ("Your order shipped on 3 June, as I already
+        # told you") go as the phrase they are, when it can go alone
+        piece = _phrase_of(span)
+        return _cut(span, piece) if piece is not None and not _is_predicate(doc[piece[0]], piece) else []
     k = span.end
     comma = next((t.i for t in doc[span.end : min(span.end + 8, sent.end)] if t.text in ",;:"), None)
     if comma is not None and not any(t.text in ",;:" for t in span):
@@ -132,7 +181,7 @@ def drop_lead_in(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
     return [(first.idx, doc[k].idx + 1, "^")]
 
 
-def delete_words(span: "Span", spec: "FixSpec") -> list[Raw]:
+def delete_words(span: "Span", spec: "FixSpec", ex=None) -> list[Raw]:
     doc = span.doc
     text = doc.text
     words = {w.lower() for w in spec.words}
@@ -145,13 +194,20 @@ def delete_words(span: "Span", spec: "FixSpec") -> list[Raw]:
             elif a > 0 and text[a - 1] == " ":
                 a -= 1
             out.append((a, b, ""))
+    if not out:
+        # no word to delete ("..., and most customers didn't even notice"): the phrase it is, when
+        # it can go alone; never the sentence, which holds what was minimized
+        piece = _phrase_of(span)
+        if piece is not None and not _is_predicate(doc[piece[0]], piece):
+            return _cut(span, piece)
+        return []
     left = sum(1 for t in span.sent if t.is_alpha and not any(a <= t.idx < b for a, b, _ in out))
     if left < 5:
         return []  # "It's just a small delay" -> "It's a delay" says nothing worth keeping
     return out
 
 
-def plain_apology(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
+def plain_apology(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
     """"Sorry if the order didn't ..." -> "Sorry the order didn't ..."; "for any inconvenience
     this may have caused" -> "for the inconvenience"."""
     sent = span.sent
@@ -173,16 +229,251 @@ def plain_apology(span: "Span", spec: "FixSpec | None" = None) -> list[Raw]:
     return out
 
 
+def _apology_token(span: "Span") -> "Token | None":
+    return next((t for t in span if t.lower_ in APOLOGY_WORDS or t.lemma_.lower() in APOLOGY_WORDS), None)
+
+
+def _apology_lead(span: "Span") -> list[Raw]:
+    """The apology as the lead-in of its sentence, to its comma, dash or "but"."""
+    sent = _written(span)
+    doc = sent.doc
+    apo = _apology_token(span)
+    if apo is None:
+        return []
+    first = _first_word(sent)
+    if sum(1 for t in doc[first.i : apo.i] if t.is_alpha) > 3:
+        return []  # a lead-in starts its sentence
+    k = next((t.i for t in doc[apo.i + 1 : sent.end] if t.text in LEAD_STOPS or t.lower_ in ("but", "however")), None)
+    if k is None:
+        return []
+    while k < sent.end and (doc[k].text in LEAD_STOPS or doc[k].lower_ in LINK_WORDS | {"however"}):
+        k += 1
+    if k >= sent.end or not doc[k].is_alpha or sum(1 for t in doc[k : sent.end] if t.is_alpha) < 3:
+        return []
+    if _holds_fact(doc[first.i : k]):
+        return []  # "Sorry about order #1001 too, it ships Friday": the lead-in holds a fact
+    if _apology_token(doc[k : sent.end]) is not None and not doc[k].lower_ in ("we", "i", "you", "your", "our"):
+        return []  # "Sorry, sorry about ...": what follows is the apology again
+    return [(first.idx, doc[k].idx + 1, "^")]
+
+
+def drop_apology(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
+    lead = _apology_lead(span)
+    if lead:
+        return lead
+    sent = _written(span)
+    if _apology_token(span) is not None and not _holds_fact(sent):
+        return _drop_sentence(span)  # "Sorry again!", "Sorry for the long email!"
+    return []
+
+
+def drop_extra_apologies(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
+    if ex is None:
+        return []
+    apologies = [s for s in ex.signal("apology") if s.doc is span.doc]
+    if len(apologies) < 2:
+        return []
+    empathy = ex.signal("empathy")
+
+    def names(a: "Span") -> bool:
+        # an empathy span in its sentence that says more than the apology ("So sorry!" names nothing)
+        st = _written(a)
+        return any(e.start < st.end and st.start < e.end and sum(1 for t in e if t.is_alpha and not a.start <= t.i < a.end) >= 1
+                   for e in empathy)
+
+    def words(a: "Span") -> int:
+        return sum(1 for t in _written(a) if t.is_alpha)
+
+    named = [a for a in apologies if names(a)]
+    factual = [a for a in named if _holds_fact(_written(a)) and not _apology_lead(a)]
+    # else the fullest apology that is not only a lead-in ("Sorry for the mix-up!" over "So sorry!")
+    whole = [a for a in apologies if not _apology_lead(a)]
+    first = max(factual or [a for a in named if a in whole] or named or whole or apologies, key=words)
+    # the preferred apology to keep, then the others: the first whose companions can all go
+    order = [first] + sorted((a for a in apologies if a is not first), key=lambda a: (a not in factual, a not in named, -words(a)))
+    for keep in order:
+        # in "Sorry, sorry about your order" the last one stays: the repeats before it go
+        keep = [a for a in apologies if _written(a).start == _written(keep).start][-1]
+        out = _all_but(keep, apologies)
+        if out:
+            return out
+    return []
+
+
+def _all_but(keep: "Span", apologies: list) -> list[Raw] | None:
+    """The edits that take out every apology but `keep`; None when one of them cannot go."""
+    out: list[Raw] = []
+    done: set[int] = set()
+    for a in apologies:
+        if a.start == keep.start:
+            continue
+        if _written(a).start == _written(keep).start:
+            if a.start < keep.start and any(x[0] <= a.start_char and x[1] >= keep.start_char for x in out):
+                continue  # "Sorry, sorry, sorry about": the first repeat's edit runs to the last already
+            if a.start < keep.start and all(t.is_punct or t.is_space or t.pos_ in ("ADV", "PRON", "AUX", "INTJ", "ADJ") and t.lower_ not in ("about", "for") for t in a.doc[a.end : keep.start]):
+                # "So sorry, sorry about your order" -> "Sorry about your order"
+                if a.start == _first_word(_written(a)).i:
+                    out.append((a.start_char, keep.start_char + 1, "^"))
+                else:
+                    out.append((a.start_char, keep.start_char, ""))  # "I am so sorry, so very sorry about" -> "I am so sorry about"
+                continue
+            piece = _phrase_of(a) if a.start > keep.start else None
+            cut = _cut(a, piece) if piece is not None and keep.start not in piece else []
+            if not cut:
+                return None  # an apology we cannot take out of the one kept
+            out.extend(cut)  # "We apologize for the delay and are sorry for any trouble" -> "... for the delay"
+            continue
+        if _written(a).start in done:
+            continue
+        done.add(_written(a).start)
+        edits = drop_apology(a)
+        if not edits and _holds_fact(_written(a)):
+            # "I'm sorry about order #1000. I'm sorry about order #1001.": what the second was
+            # about joins the first ("I'm sorry about order #1000 and order #1001.")
+            mine, theirs = _apology_object(keep), _apology_object(a)
+            if mine is None or theirs is None or not _only_apology(a, theirs) or _holds_fact(t for t in _written(a) if not theirs.start <= t.i < theirs.end):
+                return None  # an apology with a fact that can neither go nor join the kept one
+            end = mine[-1].idx + len(mine[-1])
+            edits = [(end, end, " and " + theirs.text), *_drop_sentence(a)]
+        if not edits:
+            return None
+        out.extend(edits)
+    return out
+
+
+def _apology_object(a: "Span") -> "Span | None":
+    """What an apology is about: the object of its "about" or "for" ("sorry about order #1000")."""
+    apologies = [t for t in _written(a) if t.lower_ in APOLOGY_WORDS or t.lemma_.lower() in APOLOGY_WORDS]
+    for head in [x for t in apologies for x in (t, t.head)]:
+        prep = next((c for c in head.children if c.dep_ == "prep" and c.lower_ in ("about", "for")), None)
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+        if obj is not None:
+            sub = sorted(t.i for t in obj.subtree)
+            end = sub[-1] + 1
+            sent = _written(a)
+            while end < sent.end and not a.doc[end].is_alpha and not a.doc[end].is_space and a.doc[end].text not in (".", "!", "?", ",", ";"):
+                end += 1  # "order #166017": the number the parser hung elsewhere
+            return a.doc[sub[0] : end]
+    # the parser may read "about order A-332040" as a clause: what follows the "about" right after
+    # the apology, to the end of the sentence
+    sent = _written(a)
+    for t in apologies:
+        if t.i + 1 < sent.end and a.doc[t.i + 1].lower_ in ("about", "for"):
+            end = sent.end
+            while end > t.i + 2 and (a.doc[end - 1].is_space or a.doc[end - 1].is_punct and a.doc[end - 1].text[-1:] in ".!?"):
+                end -= 1
+            if end > t.i + 2:
+                return a.doc[t.i + 2 : end]
+    return None
+
+
+def _only_apology(a: "Span", obj: "Span") -> bool:
+    """The sentence says nothing but the apology and what it is about: every other word is the
+    apology, who apologizes, its verb, an adverb or the "about"."""
+    core = {x.i for t in _written(a) if t.lower_ in APOLOGY_WORDS or t.lemma_.lower() in APOLOGY_WORDS for x in (t, t.head)}
+    for t in _written(a):
+        if not t.is_alpha or obj.start <= t.i < obj.end or t.i in core or t.i == obj.start - 1 and t.lower_ in ("about", "for"):
+            continue
+        if t.head.i in core and t.dep_ in ("nsubj", "advmod", "aux", "prep", "intj", "auxpass", "amod"):
+            continue
+        return False
+    return True
+
+
+def unshift_feelings(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
+    apo = _apology_token(span)
+    you = next((t for t in span if t.lower_ == "you"), None)
+    if apo is None or you is None or you.i < apo.i:
+        return []
+    sent = _written(span)
+    # the word that says what the feeling is about ("upset about", "unhappy with"), after the
+    # feeling: a preposition, or a subordinator when the parser reads "about order A-1166" as a clause
+    feeling = you.head
+    prep = next((t for t in sent if t.i > max(you.i, feeling.i) and t.lower_ in FEELING_PREPS and t.dep_ in ("prep", "mark")), None)
+    if prep is None or not any(t.is_alpha or t.like_num for t in sent.doc[prep.i + 1 : sent.end]):
+        return []  # "sorry you feel that way": nothing to be sorry about is named
+    return [(apo.idx + len(apo), prep.idx + len(prep), " about")]
+
+
+def own_apology(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
+    doc = span.doc
+    sent = span.sent
+    for t in span.sent:
+        if t.tag_ == "VBN" and t.lemma_.lower() in ("make", "commit", "regret"):
+            subj = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+            if subj is None or any(c.dep_ == "agent" for c in t.children):
+                continue
+            sub = sorted(x.i for x in subj.subtree)
+            a = doc[sub[0]].idx
+            phrase = doc[sub[0] : sub[-1] + 1].text
+            if doc[sub[0]].pos_ != "PROPN":
+                phrase = phrase[:1].lower() + phrase[1:]
+            verb = "made" if t.lemma_.lower() in ("make", "commit") else "regret"
+            at_start = sub[0] == _first_word(sent).i
+            return [(a, t.idx + len(t), f"{'We' if at_start else 'we'} {verb} {phrase}")]
+        if t.lower_ in ("regrettable", "unfortunate") and t.dep_ == "acomp":
+            be = t.head
+            it = next((c for c in be.children if c.dep_ in ("nsubj", "expl") and c.lower_ == "it"), None)
+            comp = next((c for c in be.children if c.dep_ == "ccomp"), None)
+            if it is None or comp is None:
+                continue
+            start = min(x.i for x in comp.subtree)
+            mark = next((c for c in comp.children if c.dep_ == "mark" and c.lower_ == "that"), None)
+            if mark is not None and mark.i == start:
+                start += 1
+            if start >= sent.end:
+                continue
+            return [(it.idx, doc[start].idx, "I'm sorry " if it.i == _first_word(sent).i else "I'm sorry ")]
+    return []
+
+
 ACTIONS: dict[str, Callable[..., list[Raw]]] = {
     "cut-clause": cut_clause,
     "drop-lead-in": drop_lead_in,
     "drop-sentence": drop_sentence,
     "delete-words": delete_words,
     "plain-apology": plain_apology,
+    "drop-apology": drop_apology,
+    "drop-extra-apologies": drop_extra_apologies,
+    "unshift-feelings": unshift_feelings,
+    "own-apology": own_apology,
 }
 
 
 # -- helpers --------------------------------------------------------------------------------------
+def _written(span: "Span") -> "Span":
+    """The sentence as written around `span`: the parser's, cut at a full stop, "!" or "?" inside it
+    (it runs "I'm sorry it's late. Sorry again, ..." together after a short sentence)."""
+    sent = span.sent
+    doc = sent.doc
+    start = sent.start
+    def ends(t) -> bool:
+        # a full stop, "!" or "?", or a link followed by a capital ("... here: https://x.example/1 I'm sorry")
+        return (t.is_punct and t.text[-1:] in ".!?") or (t.like_url and t.i + 1 < len(doc) and doc[t.i + 1].text[:1].isupper())
+
+    for t in doc[sent.start : span.start]:
+        if ends(t):
+            start = t.i + 1
+    while start < span.start and doc[start].is_space:
+        start += 1
+    end = sent.end
+    for t in doc[span.end - 1 if span.end > span.start else span.start : sent.end]:
+        if ends(t) and t.i >= span.start:
+            end = t.i + 1
+            while end < sent.end and doc[end].is_punct and doc[end].text[-1:] in ".!?\"')":
+                end += 1
+            break
+    while end < sent.end and doc[end].is_space:
+        end += 1  # the line break after it, as the parser's sentence has it
+    return doc[start:end]
+
+
+def _holds_fact(tokens) -> bool:
+    """A number, amount, time, date, address or link among `tokens`."""
+    return any(t.like_num or t.like_email or t.like_url or t.ent_type_ in FACT_ENTS or (t.shape_.count("d") and t.is_alpha is False and not t.is_punct)
+               for t in tokens)
+
+
 def _first_word(sent: "Span") -> "Token":
     return next((t for t in sent if t.is_alpha or t.like_num), sent[0])
 
@@ -221,8 +512,8 @@ def _phrase_of(span: "Span") -> list[int] | None:
         return None
     best = sorted(best)
     doc = sent.doc
-    while best and doc[best[-1]].is_punct and doc[best[-1]].text in ".!?":
-        best.pop()  # the sentence keeps its full stop
+    while best and (doc[best[-1]].is_space or doc[best[-1]].is_punct and doc[best[-1]].text in ".!?"):
+        best.pop()  # the sentence keeps its full stop and the line break after it
     return best or None
 
 
@@ -269,3 +560,23 @@ def fix_and_report(linter, text: str, in_reply_to: str | None = None, unsafe: bo
         fixed.extend(chosen)
         text = new
     return text, fixed, linter.lint(text, in_reply_to)  # out of passes: the last report was of the text before
+
+
+def fixes_at(linter, text: str, in_reply_to: str | None, spec: "FixSpec", ranges: list[tuple[int, int]]) -> list[Fix | None]:
+    """The fix `spec` makes for each stretch of `text` in `ranges` (offsets into `text`), made from the
+    parse as a rule's fix is: for a caller that knows what to repair from elsewhere (the rewriter,
+    from the scenario) and should repair it as the rules do."""
+    ex = linter.exchange(text, in_reply_to)
+
+    def to_original(a: int, b: int) -> tuple[int, int]:
+        return ex.norm.span(ex.offset + a, ex.offset + b)
+
+    where = [(to_original(t.idx, t.idx + len(t)), t.i) for t in ex.doc]
+    out: list[Fix | None] = []
+    for start, end in ranges:
+        inside = [i for (a, b), i in where if a < end and start < b]
+        if not inside:
+            out.append(None)
+            continue
+        out.append(make_fix(spec, ex.doc[inside[0] : inside[-1] + 1], to_original, text, ex))
+    return out

@@ -296,7 +296,7 @@ class Linter:
                     break
                 start, end = norm.span(offset + hit.span.start_char, offset + hit.span.end_char)
                 line, col = lines.position(start)
-                fix = make_fix(rule.fix, hit.span, lambda a, b: norm.span(offset + a, offset + b), text) if rule.fix else None
+                fix = make_fix(rule.fix, hit.span, lambda a, b: norm.span(offset + a, offset + b), text, ex) if rule.fix else None
                 findings.append(
                     Finding(
                         rule=rule.id,

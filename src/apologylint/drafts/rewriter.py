@@ -2,24 +2,28 @@
 
 What the draft already says stays where it is: the greeting, every sentence the linter has nothing
 against, the sign-off, and every fact (numbers, dates, identifiers, amounts, addresses, links). A
-sentence with a finding is repaired in the smallest way that clears it, checked by linting the
-candidate. The finding's own fix comes first (made by its rule from the parse, `fixes.py`); the
-repairs below are tried when a rule has none or declined to make one:
+sentence with a finding is repaired by the finding's own fix, the edits its rule made from the
+parse (`fixes.py`: the same ones `apologylint --fix` and the editor's code actions apply), checked
+by linting the candidate. The rewriter detects nothing of its own; what it adds to the fixes is:
 
-- excuse: cut the excuse clause ("... late due to the high volume of orders") or drop the sentence;
-- defensive: cut the lead-in up to its comma ("As I said in my last email, ..."), the minimizing
-  word ("only lasted"), or drop the sentence;
-- non-apology: make it plain ("sorry if the product didn't" -> "sorry the product didn't",
-  "mistakes were made" -> "we made mistakes"), else replace it with the scenario's apology;
-- over-apology and the rest: cut the apology lead-in ("Sorry to bother you, but ..."), or drop the
-  sentence.
+- a non-apology whose fix is declined or leaves a form letter ("We apologize for the
+  inconvenience.") is replaced by the scenario's own apology;
+- a sentence whose finding has no fix that clears it is dropped, if its facts allow;
+- where the scenario says no mistake of ours happened, the apologies the linter reads are taken
+  out with the same `drop-apology` fix the over-apology rules carry.
 
 A sentence is dropped only when every fact in it is said elsewhere, unless it is an excuse or a
-defensive line (their facts go with them, and the result lists them as dropped). What is missing
-is added from the scenario's own template blocks: its apology (or, where the scenario calls for
-none, its empathy) and its next step, with any detail the draft does not give left as a visible
-[[placeholder]]. Nothing is invented: no amount, date, refund or fact appears that the draft did
-not contain. A reply with nothing to repair comes back unchanged, so rewriting a rewrite is a no-op.
+defensive line (their facts go with them, and the result lists them as dropped). After a drop, a
+pronoun that pointed into the dropped text (by the parse: "she", "it", "them", "this" with no noun
+before it in what stays) is replaced by the noun it stood for, or its sentence goes too. What is
+missing is added from the scenario's own template blocks: its apology (or, where the scenario
+calls for none, its empathy) and its next step, with any detail the draft does not give left as a
+visible [[placeholder]]; a promise with no commitment in it ("should ship sometime next week") is
+merged with the step (what it was about becomes the step's "it") rather than stand beside it; and
+what the customer asked for that the draft answered only in a dropped line gets a placeholder for
+the answer. Nothing is invented: no amount, date, refund or fact appears that the draft did not
+contain. A reply with nothing to repair comes back
+unchanged, so rewriting a rewrite is a no-op.
 
 No false admission: an inferred scenario's own apology and next step ("I'm sorry we got your bill
 wrong") go in only when the customer's message names that failure (the scenario's `failure_cues`;
@@ -33,6 +37,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
+from ..fixes import apply_edits
 from .anatomy import Anatomy, Sentence, analyse
 from .facts import PLACEHOLDER, facts
 from .infer import infer
@@ -46,62 +51,43 @@ if TYPE_CHECKING:  # pragma: no cover
 MISSING = {"missing-empathy", "missing-next-step", "under-recovery"}
 #: categories whose sentences may be dropped with their facts
 DROPPABLE = {"excuse", "defensive"}
-#: how a sentence is repaired, by category, in order of preference
+#: how a sentence is repaired, by category, in order of preference: the finding's fix, the
+#: scenario's own apology in place of a non-apology, dropping the sentence
 STRATEGIES = {
-    "excuse": ("fix", "cut", "drop"),
-    "defensive": ("fix", "lead", "sorry-but", "minimizer", "cut", "drop"),
-    "non-apology": ("fix", "plain", "scenario-apology", "unfeel", "drop"),
-    "over-apology": ("fix", "one-apology", "lead", "drop", "reference"),
+    "non-apology": ("fix", "scenario-apology", "drop"),
 }
-DEFAULT_STRATEGY = ("fix", "lead", "drop")
+DEFAULT_STRATEGY = ("fix", "drop")
 #: the apology a rewrite adds when it does not know the scenario for sure
 GUESSED_APOLOGY = "I'm sorry about [[what went wrong]]."
-_ONE_APOLOGY = r"(?:(?:i'?m|we'?re|i am|we are)\s+)?(?:(?:so|very|really|truly|terribly)\s+)?(?:sorry|apologies)"
-_APOLOGY_LEAD = re.compile(rf"^\s*{_ONE_APOLOGY}(?:\s+again)?\s*[,;:–—-]\s*\S+(?:\s+\S+){{2,}}", re.I)
-_APOLOGY_ABOUT = re.compile(rf"^\s*{_ONE_APOLOGY}\s+(?:about|for)\s+(?P<rest>.+?)[.!?]*\s*$", re.I)
-_REPEATED_APOLOGY = re.compile(rf"(?:{_ONE_APOLOGY}[,!.]?\s+)+(?P<last>{_ONE_APOLOGY})", re.I)
 _ORDER = ("excuse", "defensive", "non-apology", "over-apology")
 
-_APOLOGY_WORD = re.compile(r"\b(sorry|apologi[sz]e[sd]?|apolog(?:y|ies)|regret)\b", re.I)
+#: closing pleasantries a next step goes before (the reading's "thanks" move finds most; these
+#: closed-class openings the rest: text placement, not detection of a fault)
 _CLOSERS = re.compile(
     r"^(thanks|thank you|many thanks|let (us|me) know|feel free|please (do not|don't) hesitate|"
     r"(we|i) (hope|look forward)|have a (great|good|nice))\b",
     re.I,
 )
-#: where a lead-in ("As I said in my last email,", "Sorry to bother you, but") ends
-_LEAD_END = re.compile(r"(?:[,;–—]|:(?=\s))\s*(?:(?:but|however|and|so)\b,?\s*)?|\s+(?:but|however)\b,?\s*")
-#: how an excuse clause starts when it can be cut out of its sentence
-_CLAUSE_START = re.compile(
-    r"(?:due|owing|because|as a result|since|as|given|thanks|caused|with|after|during|following|amid|on account)\b", re.I
-)
-_MINIMIZERS = re.compile(r"\s*\b(just|only|merely|simply)\b", re.I)
+#: a joining word left at the start of what remains of a sentence ("and", "but"): text surgery
 _GLUE = re.compile(r"^(?:and|but|so|however|because|as|since|though|although|yet)\b[,]?\s*", re.I)
-
-
-#: a promise with no when or what: the next step the rewrite adds replaces it
-_VAGUE = re.compile(r"\b(sometime|at some point|in due course|as soon as possible|asap|shortly|soon|eventually|hopefully)\b|"
-                    r"\b(should|may|might)\s+(ship|arrive|reach|be with|be delivered|be sent|go out)\b", re.I)
-#: someone a later "he" or "she" can point to
-_PERSON = re.compile(r"\b(manager|supervisor|colleague|driver|engineer|technician|agent|rider|courier|staff member|team leader|"
-                     r"member of staff|landlord|owner|advisor|adviser)\b", re.I)
-_PRONOUN = re.compile(r"\b(she|he|her|him|his|hers|she'll|he'll|she's|he's|she'd|he'd)\b", re.I)
+#: a promise with no commitment in it: the reading's modality of its main verb
+_VAGUE_MODALITY = {"obligation", "permission", "hope", "hypothetical"}
+#: moves that make a sentence more than a vague promise
+_COMMITTING = {"commitment", "timeline", "follow-up", "amends", "escalation", "instruction", "resolution", "refusal", "question"}
+#: third-person pronouns that need a noun before them
+_NEEDS_ANTECEDENT = {"he", "she", "him", "her", "it", "they", "them", "this", "these", "those"}
 
 
 @dataclass
 class _Flag:
-    """A finding the rewrite raises itself, in the shape of the linter's."""
+    """A repair the rewrite asks for itself, from the scenario (not a finding of the linter's), in
+    the shape of a finding, with the fix an over-apology rule's action makes for it."""
 
     rule: str
     category: str
     start: int
     end: int
-
-
-def _flag_word(rule: str, category: str, sent: Sentence, rx: re.Pattern[str]) -> _Flag:
-    """A flag on the words of `sent` that `rx` matches (the apology itself, not the whole sentence)."""
-    m = rx.search(sent.text)
-    a, b = (m.start(), m.end()) if m else (0, len(sent.text))
-    return _Flag(rule, category, sent.start + a, sent.start + b)
+    fix: Any = None
 
 
 @dataclass
@@ -195,12 +181,14 @@ class Rewriter:
             evidence = f"because the customer wrote {said!r}"
         else:
             evidence = "a guess: the customer's message names no failure of this kind, so the apology is left as a placeholder" if sc.apologize else "inferred"
-        result = Rewrite(original=text, text=text, scenario=sc_name, extracted=extract(text), evidence=evidence)
+        result = Rewrite(original=text, text=text, scenario=sc_name, evidence=evidence)
         seed = int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=4).digest(), "big")
         current = text
         report = None
-        for _ in range(self.max_passes):
+        for n in range(self.max_passes):
             report = self.linter.lint(current, in_reply_to)
+            if n == 0:
+                result.extracted = extract(text, report)
             todo = actionable(report, current)
             if not todo:
                 break
@@ -209,6 +197,7 @@ class Rewriter:
                 break
             current, report = new, None  # the report was of the text before this pass
         current = self._still_answer(current, in_reply_to, sc_name, seed, result, report)
+        current = self._still_asked(current, in_reply_to, result)
         result.text = current
         return result
 
@@ -229,41 +218,116 @@ class Rewriter:
             return text
         return self._add_missing(analyse(text), text, in_reply_to, missing, report, sc_name, seed, result)
 
+    def _still_asked(self, text: str, in_reply_to: str | None, result: Rewrite) -> str:
+        """What the customer asks for ("I want a refund") and the draft answered only inside an
+        excuse or a defensive line ("my manager says refunds are not our call") is not left
+        unanswered once that line goes: a placeholder asks the agent for the answer. By the parse:
+        the object the customer wants (the object of their own verb), said in a dropped line and
+        nowhere in the rewrite."""
+        gone = [d.text for d in result.dropped if d.category in DROPPABLE]
+        if not gone or not (in_reply_to and in_reply_to.strip()):
+            return text
+        ctx = self.linter.exchange("", in_reply_to).context
+        if ctx is None:
+            return text
+        wanted = []
+        for t in ctx:
+            verb = t.head if t.dep_ == "dobj" else t.head.head if t.dep_ == "pobj" and t.head.lower_ == "for" else None
+            if t.pos_ == "NOUN" and verb is not None and verb.pos_ == "VERB" and any(c.dep_ == "nsubj" and c.lower_ == "i" for c in verb.children):
+                wanted.append(t.lemma_.lower())
+        if not wanted:
+            return text
+        said = {t.lemma_.lower() for d in self.linter.nlp.pipe(gone) for t in d if t.pos_ == "NOUN"}
+        kept = {t.lemma_.lower() for t in self.linter.exchange(text, in_reply_to).doc if t.pos_ == "NOUN"}
+        lost = [w for w in dict.fromkeys(wanted) if w in said and w not in kept]
+        if not lost:
+            return text
+        part = f"[[your answer about the {lost[0]}]]"
+        an = analyse(text)
+        result.added.append(part)
+        return rebuild(an, {}, inserts={_last_position(an): [part]})
+
     # -- one pass: repair sentences, then add what is missing -------------------------------------
     def _pass(self, text: str, in_reply_to: str | None, todo: list["Finding"], report: "Report", sc_name: str, seed: int, result: Rewrite) -> str:
         an = analyse(text)
         by_sentence: dict[int, list["Finding"]] = {}
         missing = {f.category for f in todo if f.category in MISSING}
-        too_many = self._rule_id("too-many-apologies")
         for f in todo:
             if f.category in MISSING:
                 continue
-            if f.rule == too_many:
-                for i in self._extra_apologies(an, report):
-                    by_sentence.setdefault(i, []).append(_flag_word(f.rule, f.category, an.sentences[i], _APOLOGY_WORD))
-                continue
-            # a finding over several of our sentences (the parser ran two together after a link
-            # with no full stop) is tried on each of them
-            spanned = [j for j, x in enumerate(an.sentences) if x.start < f.end and f.start < x.end]
+            # a finding goes to the sentences its fix edits (the extra apologies of a too-many
+            # finding), else to its own; one over several of our sentences (the parser ran two
+            # together after a link with no full stop) is tried on each of them
+            at = [(e.start, max(e.end, e.start + 1)) for e in f.fix.edits] if getattr(f, "fix", None) is not None else [(f.start, f.end)]
+            spanned = sorted({j for j, x in enumerate(an.sentences) for a, b in at if x.start < b and a < x.end})
             i = _sentence_of(an, f)
-            for j in (spanned if len(spanned) > 1 else [i] if i is not None else []):
+            if f.fix is None and len(spanned) <= 1:
+                spanned = [i] if i is not None else []
+            for j in spanned:
                 by_sentence.setdefault(j, []).append(f)
         apologize = self.renderer.scenario(sc_name).apologize
-        apology_sents = _apology_sentences(an, report, sympathy=False)  # the linter's reading, not a pattern of ours
         if not apologize:
             # the scenario says no mistake of ours happened (the customer's own slip, a rule they
-            # dislike): an apology would admit one, so it is repaired as the over-apology it is
-            for i, sent in enumerate(an.sentences):
-                if i not in by_sentence and i in apology_sents:
-                    by_sentence[i] = [_flag_word(self._rule_id("apology-without-failure"), "over-apology", sent, _APOLOGY_WORD)]
+            # dislike): an apology the linter reads would admit one, so it comes out as an
+            # over-apology rule takes it out (its drop-apology fix)
+            from ..fixes import fixes_at
+            from ..ruleset import FixSpec
+
+            spans = [(i, m.start, m.end) for i, m in _apology_moves(an, report) if i not in by_sentence]
+            if spans:
+                spec = FixSpec(action="drop-apology", applicability="unsafe", message="Drop the apology for what is no failure of ours")
+                made = fixes_at(self.linter, text, in_reply_to, spec, [(a, b) for _, a, b in spans])
+                rule = self._rule_id("apology-without-failure")
+                for (i, a, b), fix in zip(spans, made):
+                    by_sentence.setdefault(i, []).append(_Flag(rule, "over-apology", a, b, fix))
+        whole = self._whole_fixes(an, text, in_reply_to, todo, report, result)
+        if whole is not None:
+            return whole
         edits: dict[int, str | None] = {}
         if by_sentence:
             edits = self._repair(an, by_sentence, sc_name, seed, result)
-            self._orphans(an, edits, result)
+            self._orphans(an, edits, result, in_reply_to)
         new = rebuild(an, edits)
         if new != text or not missing:
             return new  # the next pass lints the repaired text and adds what is still missing
         return self._add_missing(an, text, in_reply_to, missing, report, sc_name, seed, result)
+
+    def _whole_fixes(self, an: Anatomy, text: str, in_reply_to: str | None, todo: list["Finding"], report: "Report", result: Rewrite) -> str | None:
+        """A fix that edits several sentences (keep one apology, and join what another was about to
+        it) is tried on the whole text and kept when, linted again, its finding is gone or
+        lessened, no other finding came with it and no fact was lost or made up."""
+        before = {f.rule for f in todo if f.category not in MISSING}
+        own = {f.key for f in facts(text)}
+        for f in sorted(todo, key=lambda f: _ORDER.index(f.category) if f.category in _ORDER else len(_ORDER)):
+            fix = getattr(f, "fix", None)
+            if fix is None or str(fix.applicability) == "display-only":
+                continue
+            touched = sorted({j for j, x in enumerate(an.sentences) for e in fix.edits if x.start < max(e.end, e.start + 1) and e.start < x.end})
+            if len(touched) < 2:
+                continue
+            edits: dict[int, str | None] = {}
+            removed: dict[int, str] = {}
+            for j in touched:
+                made = self._candidates("fix", an.sentences[j], [f], "", 0)
+                if made:
+                    edits[j], removed[j] = made[0]
+            new = rebuild(an, edits)
+            got = {x.key for x in facts(new)}
+            if new == text or got - own or (own - got and f.category not in DROPPABLE):
+                continue
+            rep = self.linter.lint(new, in_reply_to)
+            after = {x.rule for x in actionable(rep, new) if x.category not in MISSING}
+            if after - before or (f.rule in after and not (f.category == "over-apology" and rep.counts.apologies < report.counts.apologies)):
+                continue
+            for j, cand in edits.items():
+                if cand is None:
+                    result.dropped.append(Dropped(an.sentences[j].text, f.category, f.rule))
+                elif removed[j]:
+                    result.dropped.append(Dropped(removed[j], f.category, f.rule))
+                else:
+                    result.replaced.append((an.sentences[j].text, cand))
+            return new
+        return None
 
     def _repair(self, an: Anatomy, by_sentence: dict[int, list["Finding"]], sc_name: str, seed: int, result: Rewrite) -> dict[int, str | None]:
         """For each sentence with findings, the first candidate that clears them."""
@@ -273,17 +337,40 @@ class Rewriter:
             s = an.sentences[i]
             cats = {f.category for f in found}
             category = next((c for c in _ORDER if c in cats), sorted(cats)[0])
-            offset = s.start
             candidates: list[tuple[str, str | None, str]] = []
             for how in STRATEGIES.get(category, DEFAULT_STRATEGY):
-                for cand, removed in self._candidates(how, s, [f for f in found if f.category == category], offset, sc_name, seed):
+                for cand, removed in self._candidates(how, s, [f for f in found if f.category == category], sc_name, seed):
                     if cand not in [c for _, c, _ in candidates]:
                         candidates.append((how, cand, removed))
             plans.append((i, category, candidates))
             rules[i] = next(f.rule for f in found if f.category == category)
-        # lint every written candidate on its own, in one batch
-        texts = [c for _, _, cands in plans for _, c, _ in cands if c]
+        # lint every written candidate on its own, and each sentence as it was, in one batch
+        texts = list(dict.fromkeys([c for _, _, cands in plans for _, c, _ in cands if c] + [an.sentences[i].text for i, _, _ in plans]))
         verdicts = {t: r for t, r in zip(texts, self.linter.lint_many(texts))} if texts else {}
+        # a fix can leave what another rule's fix repairs ("sorry if you feel upset about" -> "sorry
+        # you feel upset about" -> "sorry about"): the candidate's own findings' fixes, applied in turn
+        for _ in range(2):
+            more: list[str] = []
+            for k, (i, category, cands) in enumerate(plans):
+                ending = an.sentences[i].text.rstrip()[-1:] if an.sentences[i].text.rstrip()[-1:] in (".", "!", "?") else "."
+                grown: list[tuple[str, str | None, str]] = []
+                for how, cand, removed in cands:
+                    grown.append((how, cand, removed))
+                    rep = verdicts.get(cand) if cand else None
+                    if how != "fix" or rep is None:
+                        continue
+                    left = [f for f in rep.findings if f.severity.rank >= 1 and f.category not in MISSING and f.fix is not None]
+                    if not left:
+                        continue
+                    nxt, chosen = apply_edits(cand, left, unsafe=True)
+                    nxt = _tidy_sentence(nxt, ending) if nxt.strip() else ""
+                    if chosen and nxt and nxt not in verdicts and nxt not in more:
+                        grown.append(("fix", nxt, ""))
+                        more.append(nxt)
+                plans[k] = (i, category, grown)
+            if not more:
+                break
+            verdicts.update(zip(more, self.linter.lint_many(more)))
         edits: dict[int, str | None] = {}
         apologize = self.renderer.scenario(sc_name).apologize
         other_text = {i: _text_without(an, i) for i, _, _ in plans}
@@ -297,6 +384,9 @@ class Rewriter:
                     lost = set(own) - elsewhere
                     if lost and category not in DROPPABLE:
                         continue
+                    if category not in DROPPABLE and all(j == i or edits.get(j, "") is None for j in range(len(an.sentences))):
+                        continue  # the reply's last sentence: dropping it leaves nothing to send (an
+                        # excuse or blame that was all it said is answered by placeholders instead)
                     result.dropped.append(Dropped(s.text, category, rules[i]))
                     edits[i] = None
                     break
@@ -309,12 +399,15 @@ class Rewriter:
                 if any(f.severity.rank >= 1 and f.category not in MISSING and f.category != "over-apology"
                        and not _on_placeholder(f, cand) for f in rep.findings):
                     continue
-                if category == "over-apology" and rep.counts.apologies and how not in ("plain", "one-apology"):
-                    continue
-                if how == "plain" and apologize and rep.counts.apologies and not rep.counts.empathy:
+                if category == "over-apology" and rep.counts.apologies and rep.counts.apologies >= verdicts[s.text].counts.apologies:
+                    continue  # an over-apology is repaired by taking an apology out
+                if how == "fix" and category == "non-apology" and apologize and rep.counts.apologies and (
+                        not rep.counts.empathy or not removed and not own):
+                    # plain but still a form letter, or reworded to an apology about a bare noun
+                    # ("sorry about the order"): the scenario's own apology says more
                     fallback = fallback or cand
-                    continue  # plain but still a form letter: the scenario's own apology says more
-                if how in ("plain", "scenario-apology", "unfeel") or (how == "fix" and not removed):
+                    continue
+                if how == "scenario-apology" or (how == "fix" and not removed):
                     result.replaced.append((s.text, cand))
                 elif removed:
                     result.dropped.append(Dropped(removed, category, rules[i]))
@@ -326,25 +419,57 @@ class Rewriter:
                     edits[i] = fallback
         return self._keep_facts(an, edits, by_sentence)
 
-    def _orphans(self, an: Anatomy, edits: dict[int, str | None], result: Rewrite) -> None:
-        """A sentence whose "she" or "he" pointed into a dropped one ("I asked my manager. ... I
-        don't think she'll approve it.") goes too, unless its facts are said nowhere else; a kept
-        sentence before it that names a person keeps it."""
-        dropped_person = False
+    def _orphans(self, an: Anatomy, edits: dict[int, str | None], result: Rewrite, in_reply_to: str | None = None) -> None:
+        """After a drop, a pronoun whose noun was in the dropped text ("I asked my manager. ... I
+        don't think she'll approve it.") is repaired or its sentence goes too. By the parse: a
+        third-person pronoun with no noun before it in what stays (an earlier kept sentence, or its
+        own sentence outside its own clause), where a dropped sentence before it held one. Its
+        sentence goes when its facts are said elsewhere; else the pronoun becomes the noun it stood
+        for (the latest subject of the dropped text that agrees in number: the most salient)."""
+        if not any(v is None for v in edits.values()):
+            return
+        ex = self.linter.exchange(an.text, in_reply_to)
+        doc = ex.doc
+
+        def orig(t) -> int:
+            return ex.norm.span(ex.offset + t.idx, ex.offset + t.idx + len(t))[0]
+
+        where: dict[int, list] = {}
+        for t in doc:
+            p = orig(t)
+            i = next((j for j, x in enumerate(an.sentences) if x.start <= p < x.end), None)
+            if i is not None:
+                where.setdefault(i, []).append(t)
+        kept_nouns: list = []
+        dropped_nouns: list = []
         for i, sent in enumerate(an.sentences):
-            text = edits.get(i, sent.text) if i in edits else sent.text
-            if i in edits and edits[i] is None:
-                dropped_person = dropped_person or bool(_PERSON.search(sent.text))
+            toks = where.get(i, [])
+            if edits.get(i, "") is None:
+                dropped_nouns += [t for t in toks if t.pos_ in ("NOUN", "PROPN")]
                 continue
-            if _PERSON.search(text or ""):
-                dropped_person = False  # a person named in what stays: the pronoun has someone
-                if not _PRONOUN.search((text or "")[: _PERSON.search(text).start()]):
+            now = edits.get(i, sent.text)
+            alive = [t for t in toks if i not in edits or _word_in(t.text, now)]
+            for t in alive:
+                if not _needs_antecedent(t) or not dropped_nouns:
                     continue
-            if dropped_person and text and _PRONOUN.search(text):
-                own = {f.key for f in facts(text)}
+                before = kept_nouns + [n for n in alive if n.i < t.i and n.pos_ in ("NOUN", "PROPN") and not _same_clause(n, t)]
+                if any(_agrees(n, t) for n in before):
+                    continue
+                if not any(_agrees(n, t) for n in dropped_nouns):
+                    continue  # it never had a noun in the draft ("it's been a long week")
+                own = {f.key for f in facts(now)}
                 if not own - {f.key for f in facts(_text_without(an, i))}:
-                    result.dropped.append(Dropped(text, "reference", "pronoun-without-antecedent"))
+                    result.dropped.append(Dropped(now, "reference", "pronoun-without-antecedent"))
                     edits[i] = None
+                    break
+                noun = _antecedent(dropped_nouns, t)
+                if noun is not None and t.lower_ not in ("this", "these", "those"):
+                    fixed = _put_noun(now, t, noun)
+                    if fixed != now:
+                        result.replaced.append((now, fixed))
+                        edits[i] = now = fixed
+            if edits.get(i, "") is not None:
+                kept_nouns += [t for t in alive if t.pos_ in ("NOUN", "PROPN")]
 
     def _keep_facts(self, an: Anatomy, edits: dict[int, str | None], by_sentence: dict[int, list["Finding"]]) -> dict[int, str | None]:
         """Each edit was checked against the rest of the draft as it was; two edits together can
@@ -361,21 +486,29 @@ class Rewriter:
                 del edits[i]
         return edits
 
-    def _candidates(self, how: str, s: Sentence, found: list["Finding"], offset: int, sc_name: str, seed: int) -> list[tuple[str | None, str]]:
+    def _candidates(self, how: str, s: Sentence, found: list["Finding"], sc_name: str, seed: int) -> list[tuple[str | None, str]]:
         """(replacement or None to drop, the text of the draft it removes)."""
         text = s.text
         ending = text.rstrip()[-1] if text.rstrip() and text.rstrip()[-1] in ".!?" else "."
         out: list[tuple[str | None, str]] = []
         if how == "fix":
-            # the finding's own fix, made by its rule from the parse (fixes.py): tried first
+            # the finding's own fix, made by its rule from the parse (fixes.py): its edits in this
+            # sentence (a too-many-apologies fix edits several)
+            body = len(text.rstrip())
             for f in found:
                 fix = getattr(f, "fix", None)
                 if fix is None or str(fix.applicability) == "display-only":
                     continue
-                edits = [(e.start - offset, e.end - offset, e.replacement) for e in fix.edits]
-                body = len(text.rstrip())
-                if any(a < 0 or a > len(text) for a, _, _ in edits):
-                    continue  # an edit outside this sentence: not one the sentence can take alone
+                edits = []
+                for e in fix.edits:
+                    if e.end <= s.start or e.start >= s.end:
+                        continue
+                    if e.start < s.start and e.replacement:
+                        edits = []
+                        break  # a rewording that starts in another sentence: not one this sentence can take alone
+                    edits.append((max(e.start, s.start) - s.start, min(e.end, s.end) - s.start, e.replacement))
+                if not edits:
+                    continue
                 if len(edits) == 1 and edits[0][0] <= 0 and edits[0][1] >= body and not edits[0][2]:
                     out.append((None, text))  # the fix drops the sentence
                     continue
@@ -388,58 +521,11 @@ class Rewriter:
                 removed = "" if any(rep and not cap for (_, _, rep), cap in zip(edits, capitalised)) else " ".join(
                     text[a : min(b, len(text)) - (len(rep) if cap else 0)].strip() for (a, b, rep), cap in zip(edits, capitalised) if b > a
                 ).strip()
-                if new.strip() and new != text:
-                    out.append((_tidy_sentence(new, ending), removed))
-            return out
-        if how == "drop":
-            return [(None, text)]
-        if how == "cut":
-            for f in found:
-                a, b = f.start - offset, f.end - offset
-                if not (0 <= a < b <= len(text)) or not _CLAUSE_START.match(text[a:b]) and not re.search(r"[,;:(–—]\s*$", text[:a]):
-                    continue  # only a clause or phrase of its own can go without breaking the sentence
-                if a > 0 or b < len(text.rstrip(" .!?")):
-                    cand = _tidy_sentence(text[:a] + " " + text[b:], ending)
-                    # what is left must still say something to this customer: about them or a fact
-                    if _words(cand) >= 4 and (re.search(r"\b(you|your|yours)\b", cand, re.I) or facts(cand)):
-                        out.append((cand, text[a:b]))
-        elif how == "lead":
-            for f in found:
-                a = max(0, f.start - offset)
-                if len(re.findall(r"\w+", text[:a])) > 3:
-                    continue  # a lead-in starts the sentence
-                m = _LEAD_END.search(text, a)
-                if m and m.start() >= f.end - offset and _words(text[m.end():]) >= 3:
-                    out.append((_tidy_sentence(text[m.end():], ending), text[: m.end()]))
-        elif how == "sorry-but":
-            m = re.search(r"\b(?:sorry|apologi[sz]e|apologies)\b[^.!?]*?,?\s+(?:but|however)\b,?\s*", text, re.I)
-            if m and _words(text[m.end():]) >= 3:
-                out.append((_tidy_sentence(text[m.end():], ending), text[: m.end()]))
-        elif how == "minimizer":
-            for f in found:
-                a, b = f.start - offset, f.end - offset
-                if 0 <= a < b <= len(text):
-                    inner = _MINIMIZERS.sub("", text[a:b])
-                    if inner != text[a:b]:
-                        removed = " ".join(m.group(1) for m in _MINIMIZERS.finditer(text[a:b]))
-                        out.append((_tidy_sentence(text[:a] + inner + text[b:], ending), removed))
-        elif how == "reference":
-            # an extra apology that carries a fact: keep the fact, drop the apology
-            m = _APOLOGY_ABOUT.match(text)
-            if m and facts(m.group("rest")):
-                out.append((_tidy_sentence(f"This is about {m.group('rest')}", ending), text[: m.start("rest")]))
-        elif how == "one-apology":
-            # "Sorry, sorry, sorry about your order" -> "Sorry about your order"
-            m = _REPEATED_APOLOGY.search(text)
-            if m:
-                out.append((_tidy_sentence(text[: m.start()] + m.group("last") + text[m.end() :], ending), m.group(0)))
-        elif how == "plain":
-            out.extend((c, "") for c in plain_apologies(text) if c != text)
-        elif how == "unfeel":
-            rx, rep = _FEELINGS
-            new = rx.sub(rep, text, count=1)
-            if new != text:
-                out.append((_tidy_sentence(new, ending), ""))
+                tidy = _tidy_sentence(new, ending) if new.strip() and new != text else ""
+                if tidy:
+                    out.append((tidy, removed))
+        elif how == "drop":
+            out.append((None, text))
         elif how == "scenario-apology":
             apology = self.scenario_part(sc_name, "apology", seed)
             if apology:
@@ -451,6 +537,7 @@ class Rewriter:
         """Add the scenario's apology (or empathy) at the start and its next step at the end."""
         sc = self.renderer.scenario(sc_name)
         inserts: dict[int, list[str]] = {}
+        replace: dict[int, str | None] = {}
         if "missing-empathy" in missing and sc.apologize and report.counts.apologies:
             # an apology that names nothing ("Sorry for the late reply."): the scenario's says what
             part = self.scenario_part(sc_name, "apology", seed)
@@ -470,7 +557,7 @@ class Rewriter:
                 # first in the body, else after its first sentence (the parser can read a greeting's
                 # name as the subject of the sentence right after it)
                 options = list(dict.fromkeys([0, min(1, len(an.sentences))]))
-                if an.sentences and re.match(r"\s*(thank you|thanks|many thanks) for (your|getting|reaching|contacting|the)\b", an.sentences[0].text, re.I):
+                if an.sentences and "thanks" in _move_kinds(an, report).get(0, set()):
                     options = options[::-1]  # "Thank you for your email." stays first: the apology follows it
                 fulls = [rebuild(an, {}, inserts={at: [part]}) for at in options]
                 reports = self.linter.lint_many([(t, in_reply_to) for t in fulls])
@@ -482,14 +569,25 @@ class Rewriter:
             part = self.scenario_part(sc_name, "next_step", seed)
             if part and part not in text:
                 # a vague promise beside the step said again would say it twice ("should ship
-                # sometime next week. We'll deliver it on [[date]]"): the step takes its place
-                vague = next((i for i, x in enumerate(an.sentences) if _VAGUE.search(x.text)
-                              and not ({f.key for f in facts(x.text)} - {f.key for f in facts(_text_without(an, i))})), None)
-                if vague is not None and not inserts:
-                    result.replaced.append((an.sentences[vague].text, part))
-                    return rebuild(an, {vague: part})
-                inserts.setdefault(_last_position(an), []).append(part)
-                result.added.append(part)
+                # sometime next week. We'll deliver it on [[date]]"): the two are merged, what it
+                # promised about becoming the step's "it" ("Your parcel will reach you on [[date]]"),
+                # or the step takes its place when it says no more than the step
+                vague = None
+                for i in self._vague_promises(an, report, in_reply_to):
+                    x = an.sentences[i]
+                    lost = {f.key for f in facts(x.text)} - {f.key for f in facts(_text_without(an, i))}
+                    merged = self._merge_step(x.text, part, in_reply_to)
+                    if merged is None and not lost and self._step_is_about_a_thing(part):
+                        merged = part
+                    if merged and not (lost - {f.key for f in facts(merged)}) and not ({f.key for f in facts(merged)} - {f.key for f in facts(text)}):
+                        vague = (i, merged)
+                        break
+                if vague is not None:
+                    result.replaced.append((an.sentences[vague[0]].text, vague[1]))
+                    replace[vague[0]] = vague[1]
+                else:
+                    inserts.setdefault(_last_position(an), []).append(part)
+                    result.added.append(part)
         if "under-recovery" in missing:
             # a serious failure the customer says happened, in a scenario of ours: owning it is true,
             # and is the first thing it needs ("That's on us."); amends or a follow-up are the
@@ -499,32 +597,58 @@ class Rewriter:
             if part and part not in text:
                 inserts.setdefault(min(1, len(an.sentences)), []).append(part)
                 result.added.append(part)
-            elif not inserts and "[[" not in text:
+            elif not inserts and not replace and "[[" not in text:
                 part = "[[how we'll make this right]]"
                 inserts.setdefault(_last_position(an), []).append(part)
                 result.added.append(part)
-        return rebuild(an, {}, inserts=inserts) if inserts else text
+        return rebuild(an, replace, inserts=inserts) if inserts or replace else text
 
-    def _extra_apologies(self, an: Anatomy, report: "Report") -> list[int]:
-        """Every apology sentence but the one to keep: the longest that names what happened (it
-        counts as empathy on its own and has no finding), else the first."""
-        said = _apology_sentences(an, report, sympathy=False)
-        apologies = [i for i, x in enumerate(an.sentences) if i in said]
-        repeated = [i for i, x in enumerate(an.sentences) if _REPEATED_APOLOGY.search(x.text)]
-        if len(apologies) < 2:
-            return repeated  # "Sorry, sorry, sorry about ...": one sentence, several apologies
-        reports = self.linter.lint_many([an.sentences[i].text for i in apologies])
-        named = [i for i, r in zip(apologies, reports) if r.counts.empathy and r.counts.apologies == 1
-                 and not any(f.severity.rank >= 1 and f.category not in MISSING for f in r.findings)]
-        # keep, if possible, the apology whose facts stand nowhere else: the others can then go whole
-        # (unless its apology is only a lead-in, "Sorry again, order #4471 arrives Friday", which trims off)
-        factual = [
-            i for i in named
-            if {f.key for f in facts(an.sentences[i].text)} - {f.key for f in facts(_text_without(an, i))}
-            and not _APOLOGY_LEAD.match(an.sentences[i].text)
-        ]
-        keep = max(factual or named, key=lambda i: _words(an.sentences[i].text)) if named else apologies[0]
-        return [i for i in apologies if i != keep]
+    def _step_is_about_a_thing(self, step: str) -> bool:
+        """The step speaks of the order or item ("It will reach you on [[date]]"), not only of what
+        the agent will do ("I'm going to [[what you will do next]]")."""
+        return any(t.lower_ in ("it", "they", "them") and t.pos_ == "PRON" for t in self.linter.exchange(step, None).doc)
+
+    def _vague_promises(self, an: Anatomy, report: "Report", in_reply_to: str | None) -> list[int]:
+        """Sentences that promise with no commitment in them ("Your parcel should ship sometime
+        next week", "Hopefully it arrives soon"), by the reading: no move that commits, asks or
+        refuses, and a main verb in the future or in a modality that hedges (should, may, hope)."""
+        kinds = _move_kinds(an, report)
+        ex = None
+        out = []
+        for i, x in enumerate(an.sentences):
+            if kinds.get(i, set()) & (_COMMITTING | {"apology", "empathy", "thanks", "greeting", "sign-off"}):
+                continue
+            if ex is None:
+                ex = self.linter.exchange(an.text, in_reply_to)
+            root = next((s.root for s in ex.doc.sents
+                         if x.start <= ex.norm.span(ex.offset + s.root.idx, ex.offset + s.root.idx + 1)[0] < x.end), None)
+            if root is None or root.pos_ not in ("VERB", "AUX") or root._.polarity == "negative" or root._.question:
+                continue
+            if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ == "you" for c in root.children):
+                continue  # "you should ..." tells the customer what to do
+            if root._.tense == "future" or root._.modality in _VAGUE_MODALITY:
+                out.append(i)
+        return out
+
+    def _merge_step(self, vague: str, step: str, in_reply_to: str | None) -> str | None:
+        """The step with its "it" replaced by what the vague promise was about (its subject), when
+        that subject holds the promise's facts; None when they do not merge."""
+        v = self.linter.exchange(vague, in_reply_to).doc
+        root = next(iter(v.sents)).root if len(v) else None
+        subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None) if root is not None else None
+        if subj is None or subj.lower_ in _NEEDS_ANTECEDENT | {"i", "we", "you"}:
+            return None
+        sub = sorted(t.i for t in subj.subtree)
+        phrase = v[sub[0] : sub[-1] + 1].text
+        if {f.key for f in facts(vague)} - {f.key for f in facts(phrase)}:
+            return None  # a fact outside what it is about ("... sometime after 3 May") does not fit the step
+        d = self.linter.exchange(step, None).doc
+        pron = next((t for t in d if t.lower_ in ("it", "they", "them") and t.pos_ == "PRON"), None)
+        if pron is None:
+            return None
+        if v[sub[0]].pos_ != "PROPN":
+            phrase = phrase[:1].lower() + phrase[1:]
+        return _put_phrase(step, pron, phrase)
 
     def _rule_id(self, name: str) -> str:
         return next((r.id for r in self.linter.rules if r.name == name), name)
@@ -557,6 +681,30 @@ class Rewriter:
         return self.renderer.render_macro(name, seed=seed)
 
 
+def _move_kinds(an: Anatomy, report: "Report") -> dict[int, set[str]]:
+    """The kinds of move the linter read in each sentence of `an`, by index."""
+    out: dict[int, set[str]] = {}
+    for sm in report.moves or []:
+        for m in sm.moves:
+            i = next((j for j, x in enumerate(an.sentences) if x.start <= m.start < x.end), None)
+            if i is not None:
+                out.setdefault(i, set()).add(m.kind)
+    return out
+
+
+def _apology_moves(an: Anatomy, report: "Report") -> list[tuple[int, Any]]:
+    """The apologies the linter read (report.moves), not sympathy, with the index in `an` of the
+    sentence each is in."""
+    out = []
+    for s in report.moves or []:
+        for m in s.moves:
+            if m.kind == "apology" and m.detail.get("sympathy") != "true":
+                i = next((j for j, x in enumerate(an.sentences) if x.start <= m.start < x.end), None)
+                if i is not None:
+                    out.append((i, m))
+    return out
+
+
 def _apology_sentences(an: Anatomy, report: "Report", sympathy: bool = True) -> set[int]:
     """The sentences where the linter read an apology (report.moves), by their index in `an`;
     with `sympathy=False`, not those whose apologies are all sympathy ("sorry to hear that")."""
@@ -574,6 +722,87 @@ def failure_said(cues: list[str], customer: str | None) -> str | None:
         if m:
             return m.group(0)
     return None
+
+
+# -- pronouns and the nouns they stand for (by the parse) -------------------------------------------
+def _needs_antecedent(t) -> bool:
+    """A third-person pronoun that stands for a noun said before it: "she", "it", "them", and
+    "this" alone ("this happened"), not "this order", a possessive or a dummy "it" ("it's raining")."""
+    if t.lower_ not in _NEEDS_ANTECEDENT or t.dep_ in ("expl", "poss"):
+        return False
+    if t.lower_ in ("this", "these", "those"):
+        # as a subject only ("This happened because ..."): as an object it is mostly the customer's
+        # own message ("I'll pass this on")
+        return t.pos_ == "PRON" and t.dep_ in ("nsubj", "nsubjpass")
+    return t.pos_ == "PRON" and not (t.lower_ == "it" and t.dep_ == "nsubj" and any(c.dep_ in ("ccomp", "xcomp") and c.i > t.head.i for c in t.head.children)
+                                     and t.head.lemma_ == "be")
+
+
+def _plural(t) -> bool | None:
+    """The number of a noun or pronoun (None: either)."""
+    if t.lower_ in ("they", "them", "these", "those"):
+        return True
+    if t.lower_ in ("he", "she", "him", "her", "it", "this"):
+        return False
+    n = t.morph.get("Number")
+    return (n[0] == "Plur") if n else None
+
+
+def _agrees(noun, pron) -> bool:
+    a, b = _plural(noun), _plural(pron)
+    return a is None or b is None or a == b
+
+
+def _same_clause(noun, pron) -> bool:
+    """The noun is an argument of the pronoun's own verb or of the verb it hangs off ("asked the
+    courier to return it"): it cannot be what the pronoun stands for."""
+    verb = pron.head
+    return noun.head.i == verb.i or (verb.dep_ in ("xcomp", "ccomp", "advcl") and noun.head.i == verb.head.i)
+
+
+def _antecedent(nouns: list, pron):
+    """The noun of the dropped text a pronoun stood for: the latest subject that agrees (the most
+    salient), else the latest noun that does."""
+    agreeing = [n for n in nouns if _agrees(n, pron) and n.pos_ in ("NOUN", "PROPN")]
+    subjects = [n for n in agreeing if n.dep_ in ("nsubj", "nsubjpass")]
+    return (subjects or agreeing or [None])[-1]
+
+
+_CONTRACTIONS = {"'ll": " will", "’ll": " will", "'d": " would", "’d": " would", "'re": " are", "’re": " are",
+                 "'ve": " have", "’ve": " have", "'s": " is", "’s": " is"}
+
+
+def _put_noun(text: str, pron, noun) -> str:
+    """`text` with the first `pron` word replaced by the noun phrase `noun` heads ("she'll" -> "my
+    manager will")."""
+    doc = noun.doc
+    start = min([t.i for t in noun.lefts if t.dep_ in ("det", "poss", "compound", "amod", "nummod")] + [noun.i])
+    phrase = doc[start : noun.i + 1].text
+    if doc[start].pos_ != "PROPN":
+        phrase = phrase[:1].lower() + phrase[1:]
+    if start == noun.i and noun.pos_ == "NOUN":
+        phrase = "the " + phrase
+    return _put_phrase(text, pron, phrase)
+
+
+def _put_phrase(text: str, pron, phrase: str) -> str:
+    """`text` with the first `pron` word replaced by `phrase`, its contraction spelled out ("it'll"
+    -> "your order will") and a capital where the sentence starts."""
+    m = re.search(rf"\b{re.escape(pron.text)}\b", text, re.I)
+    if not m:
+        return text
+    nxt = pron.doc[pron.i + 1] if pron.i + 1 < len(pron.doc) else None
+    tail = ""
+    end = m.end()
+    if nxt is not None and nxt.text in _CONTRACTIONS and text[end : end + len(nxt.text)] == nxt.text:
+        tail, end = _CONTRACTIONS[nxt.text], end + len(nxt.text)
+    if m.start() == 0 or re.match(r"[\s\"'(]*$", text[: m.start()]):
+        phrase = phrase[:1].upper() + phrase[1:]
+    return text[: m.start()] + phrase + tail + text[end:]
+
+
+def _word_in(word: str, text: str | None) -> bool:
+    return bool(text) and bool(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.I))
 
 
 # -- helpers on sentences ------------------------------------------------------------------------
@@ -659,67 +888,32 @@ def _after_prefix_greeting(body: str) -> str:
     return body
 
 
-# -- turning a non-apology into a plain one ------------------------------------------------------
-_PLAIN = [
-    # "we apologize if this caused any confusion" -> "we apologize for the confusion"
-    (re.compile(r"\b(sorry|apologi[sz]e|apologies)\s+(?:if|whether)\s+(?:this|that|it)\s+(?:has\s+|may\s+have\s+|might\s+have\s+|could\s+have\s+)?"
-                r"(?:caused|created|led to)\s+(?:you\s+)?(?:any\s+)?(\w+)", re.I), r"\1 for the \2"),
-    # "sorry if the product didn't meet" -> "sorry the product didn't meet"
-    (re.compile(r"\b(sorry)\s+(?:if|whether)\s+", re.I), r"\1 "),
-    # "for any inconvenience this may have caused (you)" -> "for the inconvenience"
-    (re.compile(r"\bany\s+(inconvenience|trouble|frustration|confusion|disappointment|upset|hassle|delays?|problems?|issues?|disruption|difficult(?:y|ies))"
-                r"(?:\s+(?:this|that|it|which))?(?:\s+(?:has|have|may|might|could))?(?:\s+have)?(?:\s+(?:caused|created|experienced|suffered|had|faced|encountered))?(?:\s+you)?(?:\s+(?:may|might)\s+have\s+(?:experienced|had|suffered))?",
-                re.I), r"the \1"),
-    # agentless: "mistakes were made" -> "we made mistakes"
-    (re.compile(r"\b(a mistake|an error|mistakes|errors|an oversight)\s+(?:was|were|has been|have been)\s+made\b", re.I),
-     lambda m: "we made " + m.group(1).lower()),
-    # "it is regrettable / unfortunate that X" -> "I'm sorry X"
-    (re.compile(r"\bit\s+(?:is|was|'s)\s+(?:regrettable|unfortunate)\s+that\s+", re.I), "I'm sorry "),
-]
-
-#: feelings-shifting: "sorry (if|that) you feel upset about your order" -> "sorry about your order";
-#: a last resort before dropping, for a sentence whose facts the scenario's apology would lose
-_FEELINGS = (
-    re.compile(r"\b(sorry|apologi[sz]e|apologies|regret)\s+(?:if\s+|that\s+)?you(?:'re|’re|\s+are|\s+were|\s+feel|\s+felt|'ve|\s+have)?\s+(?:been\s+|felt\s+)?"
-                r"(?:so\s+|very\s+|a\s+bit\s+)?(?:upset|disappointed|unhappy|frustrated|annoyed|let\s+down|dissatisfied)\s+(about|with|by|over)\s+", re.I),
-    lambda m: f"{m.group(1)} {'about' if m.group(2).lower() in ('with', 'by', 'over') else m.group(2)} ",
-)
-
-
-def plain_apologies(text: str) -> list[str]:
-    """Plain versions of a conditional, pro-forma or agentless apology, most specific first."""
-    out = []
-    for rx, rep in _PLAIN:
-        new = rx.sub(rep, text, count=1)
-        if new != text:
-            out.append(_tidy_sentence(new, text.rstrip()[-1] if text.rstrip()[-1:] in (".", "!", "?") else "."))
-    # all of them together, for a sentence with several faults
-    combined = text
-    for rx, rep in _PLAIN:
-        combined = rx.sub(rep, combined, count=1)
-    if combined != text:
-        out.insert(0, _tidy_sentence(combined))
-    return out
-
-
 # -- what the draft says -------------------------------------------------------------------------
-_COMMITMENT = re.compile(r"\b(?:i|we)(?:'ll|’ll| will|'ve|’ve| have| are| am|'re|’re|'m|’m)\s+(?:\w+ly\s+)?\w+", re.I)
-_PROBLEM = re.compile(r"\b(late|delay\w*|lost|missing|wrong|broken|damaged|charged|error|mistake|outage|down|waiting|wait|rude|problem|issue|refund\w*|cancel\w*)\b", re.I)
+#: what the reading calls naming the problem, and promising something
+_PROBLEM_MOVES = {"empathy", "acknowledgement", "ownership", "explanation"}
+_COMMITMENT_MOVES = {"commitment", "timeline", "follow-up", "amends", "escalation", "resolution"}
 
 
-def extract(text: str) -> dict[str, Any]:
+def extract(text: str, report: "Report | None" = None) -> dict[str, Any]:
     """What the draft says, for callers and for the report: greeting and names, the sentences that
-    name the problem and the commitments, and the facts by kind."""
+    name the problem and the commitments (as the linter's `report` of `text` read them), and the
+    facts by kind."""
     an = analyse(text)
     by_kind: dict[str, list[str]] = {}
     for f in facts(text):
         by_kind.setdefault(f.kind, []).append(f.text)
+    kinds: dict[int, set[str]] = {}
+    for sm in (report.moves or []) if report is not None else []:
+        for m in sm.moves:
+            i = next((j for j, x in enumerate(an.sentences) if x.start <= m.start < x.end), None)
+            if i is not None:
+                kinds.setdefault(i, set()).add(m.kind)
     return {
         "greeting": an.greeting_text.strip() or None,
         "customer_name": an.customer_name,
         "sign_off": an.sign_off,
         "agent_name": an.agent_name,
-        "problem": [s.text for s in an.sentences if _PROBLEM.search(s.text)][:3],
-        "commitments": [s.text for s in an.sentences if _COMMITMENT.search(s.text) and not _APOLOGY_WORD.search(s.text)],
+        "problem": [s.text for i, s in enumerate(an.sentences) if kinds.get(i, set()) & _PROBLEM_MOVES][:3],
+        "commitments": [s.text for i, s in enumerate(an.sentences) if kinds.get(i, set()) & _COMMITMENT_MOVES and "apology" not in kinds.get(i, set())],
         "facts": by_kind,
     }
