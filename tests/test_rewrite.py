@@ -322,6 +322,18 @@ def test_the_scenario_apology_needs_the_customer_to_name_the_failure(rw):
     assert named.evidence == "as named"
 
 
+def test_a_failure_the_draft_disputes_is_not_admitted_for_the_agent(rw, linter):
+    """The customer names a double charge; the draft says the charge is right. The rewrite may drop
+    the dispute and show empathy, but no apology or stock step of the scenario may concede it."""
+    draft = "Hi Omar,\n\nOur records show the second payment of £8.50 is correct, it's the delivery fee.\n\nThanks,\nJo"
+    customer = "You've charged me twice for one order, sort it out."
+    result = rw.rewrite(draft, customer)
+    out = result.text.lower()
+    assert result.scenario == "billing-error" and "disputes" in result.evidence
+    assert "wrong" not in out and "mistake" not in out and "correction" not in out and "error" not in out
+    assert linter.lint(result.text, customer).counts.empathy >= 1
+
+
 # -- nothing left broken: one realistic draft per phenomenon, written here ---------------------------
 def test_a_denial_a_shrug_and_a_busy_day_all_go(rw, linter):
     draft = ("Dear Mr Okafor,\n\nThank you for your email. I've spoken to the staff member and he denies being rude. "

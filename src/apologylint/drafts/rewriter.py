@@ -173,10 +173,16 @@ class Rewriter:
         # an inferred scenario's own apology admits its failure ("I'm sorry we got your bill wrong"):
         # only when the customer says that failure happened; else a visible placeholder names it
         said = failure_said(sc.spec.failure_cues, in_reply_to) if scenario is None else None
-        self._guessed = scenario is None and not said and sc.apologize and sc_name != "general"  # general apologizes for [[what went wrong]] already
+        first = self.linter.lint(text, in_reply_to)
+        # a draft that disputes what the customer says ("the second charge is how our billing works")
+        # has not conceded the failure: the rewrite may soften it, never admit it for the agent
+        contested = bool(said) and any(m.kind == "dispute" for sm in first.moves or [] for m in sm.moves)
+        self._guessed = scenario is None and (not said or contested) and sc.apologize and sc_name != "general"  # general apologizes for [[what went wrong]] already
         self._has_customer = bool(in_reply_to and in_reply_to.strip())
         if scenario is not None:
             evidence = "as named"
+        elif contested:
+            evidence = f"the customer wrote {said!r}, but the draft disputes it, so no apology admits it"
         elif said:
             evidence = f"because the customer wrote {said!r}"
         else:
@@ -186,7 +192,7 @@ class Rewriter:
         current = text
         report = None
         for n in range(self.max_passes):
-            report = self.linter.lint(current, in_reply_to)
+            report = first if n == 0 else self.linter.lint(current, in_reply_to)
             if n == 0:
                 result.extracted = extract(text, report)
             todo = actionable(report, current)
