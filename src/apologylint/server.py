@@ -398,7 +398,8 @@ class Server:
                                   for d in it.directives])
             for it in request.items
         ]
-        reports = list(linter.lint_many(items))
+        with _transient(linter):
+            reports = list(linter.lint_many(items))
         return {"reports": reports, "count": len(reports)}
 
     def _cli(self, request: Request) -> dict:
@@ -432,8 +433,9 @@ class Server:
         rules = run_rules(args, linters or [self._configured(args, request.cwd_config)])
         out = io.StringIO()
         reports: list = []
-        code = lint_cmd.report(args, rules, lint_in_order(messages, linters, context), unreadable, out,
-                               seen=tuple(request.seen), reports=reports)
+        with _transient(*linters):
+            code = lint_cmd.report(args, rules, lint_in_order(messages, linters, context), unreadable, out,
+                                   seen=tuple(request.seen), reports=reports)
         return {"reports": reports, "stdout": out.getvalue(), "stderr": err.getvalue(), "exit": code, "count": len(messages)}
 
     def _sendmail(self, request: Request) -> dict:
@@ -445,7 +447,8 @@ class Server:
         args = self._args(request)
         data = binascii.a2b_base64(request.inputs[0].data or "") if request.inputs else b""
         linter = self._configured(args, request.cwd_config)  # a configuration it cannot use: the hook lints itself
-        verdict = sendmail.judge(data, lambda: linter)
+        with _transient(linter):
+            verdict = sendmail.judge(data, lambda: linter)
         return {"verdict": dataclasses.asdict(verdict), "count": 1}
 
     @staticmethod
@@ -503,10 +506,28 @@ class Server:
             self._files.update({f: (m, n) for f, m, n in files})
             linter = Linter(config)
             linter.compiled
+            # one lint outside a memory zone (see _transient): what a first lint makes once
+            # (a lazily loaded model, a cache of the rules) stays for the next requests
+            list(linter.lint_many([("Sorry the parcel is late. We will send it today.", "Where is my order?")]))
         self.linters[cfg_json] = (files, linter)  # most recently used last
         while len(self.linters) > MAX_LINTERS:
             self.linters.pop(next(iter(self.linters)))
         return linter
+
+
+def _transient(*linters):
+    """A spaCy memory zone around a request's lint: the strings and lexemes its texts add to the
+    vocabulary (every new name, order number and typo) are freed when it ends, so a server
+    that lints 100,000 messages does not keep growing. The pipeline and the compiled rules were
+    made outside any zone and are kept (the reports are plain models, made inside)."""
+    stack = contextlib.ExitStack()
+    seen: set[int] = set()
+    for linter in linters:
+        nlp = linter.nlp
+        if id(nlp) not in seen and hasattr(nlp, "memory_zone"):
+            seen.add(id(nlp))
+            stack.enter_context(nlp.memory_zone())
+    return stack
 
 
 def _message(item: Input):
