@@ -486,3 +486,43 @@ def test_sendmail_verdict_is_the_same_through_the_server(running, monkeypatch, t
     assert outcomes[0] == outcomes[1] and outcomes[0][0] == 1 and "AL302" in outcomes[0][1] and "AL301" not in outcomes[0][1]
     assert outcomes[2] == outcomes[3] and outcomes[2][0] == 0
     assert outcomes[4] == outcomes[5]
+
+
+def test_the_editor_server_lints_through_the_server(running, tmp_path):
+    """`apologylint lsp` sends a document to a warm server when one answers (no pipeline load
+    in the editor's process) and gets the findings it would make itself; --no-server and a
+    dead socket lint in-process."""
+    import argparse
+
+    pytest.importorskip("pygls")
+    from apologylint import lsp as al_lsp
+    from apologylint.cli import lsp as lsp_cmd
+
+    def editor(*flags: str):
+        parser = argparse.ArgumentParser()
+        lsp_cmd.configure(parser)
+        return al_lsp.ApologyServer(al_lsp.Settings(args=parser.parse_args(list(flags))))
+
+    docs = [("a.txt", BAD), ("b.md", "<!-- apologylint: disable=AL302 -->\n" + BAD), ("c.html", f"<p>{BAD}</p>"),
+            ("d.txt", "x" * 300_000)]
+    via, here = editor("--socket", str(running.path)), editor("--no-server")
+    for name, text in docs:
+        uri = (tmp_path / name).as_uri()
+        kind, syntax = al_lsp.kind_of(None, uri), al_lsp.syntax_of(None, uri)
+        before = running.served
+        try:
+            got = via.lint_text(uri, text, kind, syntax)
+        except al_lsp.LintFailure as exc:
+            got = exc
+        assert running.served == before + 1  # too long too: the server's report says so
+        try:
+            want = here.lint_text(uri, text, kind, syntax)
+        except al_lsp.LintFailure as exc:
+            want = exc
+        assert running.served == before + 1
+        if isinstance(want, Exception):
+            assert str(got) == str(want)
+            continue
+        assert [(loc.start, loc.end, loc.finding.model_dump()) for loc in got[1]] == [
+            (loc.start, loc.end, loc.finding.model_dump()) for loc in want[1]]
+        assert got[1], name
