@@ -32,8 +32,6 @@ import pathlib
 import socket
 import stat
 import sys
-import tempfile
-import time
 from typing import Any, Iterable
 
 from pydantic import BaseModel, Field
