@@ -526,3 +526,19 @@ def test_the_editor_server_lints_through_the_server(running, tmp_path):
         assert [(loc.start, loc.end, loc.finding.model_dump()) for loc in got[1]] == [
             (loc.start, loc.end, loc.finding.model_dump()) for loc in want[1]]
         assert got[1], name
+
+
+def test_memory_zones_change_no_report(running, linter):
+    """Each request is linted in a spaCy memory zone (its new strings freed after it): the
+    reports of many requests with new names and numbers, and of a text seen before and after,
+    are the in-process reports."""
+    texts = [(f"Hi Zorblax{n}, order #{900000 + n}: " + t, c) for n in range(24) for t, c in TEXTS[n % 4 : n % 4 + 1]]
+    items = [LintInput(text=t, in_reply_to=c) for t, c in texts]
+    got = []
+    for i in range(0, len(items), 6):
+        got += server.lint_via_server(linter.config, items[i : i + 6], socket_path=running.path)
+    again = server.lint_via_server(linter.config, items[:6], socket_path=running.path)
+    assert "Zorblax3" not in linter.nlp.vocab.strings  # freed with its zone (the pipeline is shared here)
+    want = list(linter.lint_many(items))
+    assert [r.model_dump() for r in got] == [r.model_dump() for r in want]
+    assert [r.model_dump() for r in again] == [r.model_dump() for r in want[:6]]
