@@ -542,3 +542,15 @@ def test_memory_zones_change_no_report(running, linter):
     want = list(linter.lint_many(items))
     assert [r.model_dump() for r in got] == [r.model_dump() for r in want]
     assert [r.model_dump() for r in again] == [r.model_dump() for r in want[:6]]
+
+
+def test_the_shipped_rules_are_part_of_every_configurations_key(tmp_path):
+    """An edit to the shipped rules (a source checkout's rules/) is a new key too, as an edited
+    pack is: the server reads them again without a restart."""
+    from apologylint.ruleset import data_dir
+
+    shipped = {str(p) for p in data_dir("rules").rglob("*") if p.is_file()}
+    assert shipped and shipped <= {f for f, _, _ in server._rule_files(Config())}
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("[]\n", encoding="utf-8")
+    assert str(pack) in {f for f, _, _ in server._rule_files(Config(rule_paths=[pack]))}
