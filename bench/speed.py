@@ -17,7 +17,7 @@ measured in the same run.
 - memory: the server's peak RSS (VmHWM) after the first 1,000 messages and at each tenth of
   --server-messages, each message with new words (order numbers, names) so the vocabulary grows
   as a real outbox makes it. The default (5,000) takes a few minutes; `--server-messages 100000`
-  is the long run (about half an hour on 2 cores).
+  is the long run (15 to 25 minutes on this 2-core machine).
 
 Client processes run with bytecode caches (PYTHONDONTWRITEBYTECODE is dropped for them and
 their caches go to a folder of this run): an installed package has its .pyc files, and a client
