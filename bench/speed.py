@@ -2,17 +2,26 @@
 measured in the same run.
 
     python bench/speed.py [--runs 200] [--messages 2000] [--server-messages 5000] [--only server,jobs,dask,memory]
+                          [--compare SRC]
 
 - server: a one-file lint through a running `apologylint serve` (p50 and p95 over --runs
-  processes) against the same lint in-process from a cold start (`--no-server`), and `python -c
-  pass`; the sendmail hook with and without the server.
+  processes) against `python -c pass` (the floor any Python client stands on) and the same lint
+  in-process from a cold start (`--no-server`); the sendmail hook likewise. With `--compare SRC`
+  (the `src/` of another checkout, e.g. `git archive OLD src | tar -x -C /tmp/old`) a second
+  server runs that code and each timed run alternates between the two, so a slow spell of the
+  machine slows both: before and after in one run.
 - jobs: `Linter.lint_many(n_process=2)` against `n_process=1` over --messages messages (the
   pipeline loaded before timing).
 - dask: messages per second per worker of `apologylint.dask.lint_bag` on a two-worker
   `LocalCluster` (127.0.0.1 only), against one process's `lint_many` over the same messages.
-- memory: the server's peak RSS (VmHWM) after the first 1,000 messages and after
+- memory: the server's peak RSS (VmHWM) after the first 1,000 messages and at each tenth of
   --server-messages, each message with new words (order numbers, names) so the vocabulary grows
-  as a real outbox makes it.
+  as a real outbox makes it. The default (5,000) takes a few minutes; `--server-messages 100000`
+  is the long run (15 to 25 minutes on this 2-core machine).
+
+Client processes run with bytecode caches (PYTHONDONTWRITEBYTECODE is dropped for them and
+their caches go to a folder of this run): an installed package has its .pyc files, and a client
+that compiled its modules on every start would measure the compiler.
 
 No thresholds: the numbers are for reading and comparing commits.
 """
@@ -37,14 +46,20 @@ EMAIL = b"From: a@example.com\nTo: b@example.com\nSubject: your order\n\nSorry t
 NAMES = ["Priya", "Tom", "Aoife", "Kwame", "Mei", "Lars", "Fatima", "Diego", "Olu", "Sanna"]
 
 
-def env() -> dict:
-    src = str(ROOT / "src")
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p), "NO_COLOR": "1"}
+PYCACHE = pathlib.Path(tempfile.gettempdir()) / f"al-bench-pycache-{os.getuid()}"
 
 
-def timed(cmd: list[str], stdin: bytes | None = None) -> float:
+def env(src: pathlib.Path | None = None) -> dict:
+    src = str(src or ROOT / "src")
+    out = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p), "NO_COLOR": "1",
+           "PYTHONPYCACHEPREFIX": str(PYCACHE)}
+    out.pop("PYTHONDONTWRITEBYTECODE", None)
+    return out
+
+
+def timed(cmd: list[str], stdin: bytes | None = None, src: pathlib.Path | None = None) -> float:
     t0 = time.perf_counter()
-    subprocess.run(cmd, input=stdin, capture_output=True, env=env(), check=False)
+    subprocess.run(cmd, input=stdin, capture_output=True, env=env(src), check=False)
     return time.perf_counter() - t0
 
 
@@ -53,23 +68,30 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-def messages(n: int) -> list[tuple[str, str | None]]:
-    from run import corpus_texts
+_BASE: list = []
 
-    base = corpus_texts()
-    rng = random.Random(20)
+
+def messages(n: int, offset: int = 0) -> list[tuple[str, str | None]]:
+    """Messages `offset` to `offset + n` of an endless outbox: the corpora's replies, each with a
+    new name and order number (the same message for the same index in every call)."""
+    if not _BASE:
+        from run import corpus_texts
+
+        _BASE.extend(corpus_texts())
     out = []
-    for i in range(n):
-        text, ctx = base[i % len(base)]
-        out.append((f"Hi {rng.choice(NAMES)}{i}, about order #{100000 + i}: " + text, ctx))
+    for i in range(offset, offset + n):
+        text, ctx = _BASE[i % len(_BASE)]
+        name = NAMES[random.Random(i).randrange(len(NAMES))]
+        out.append((f"Hi {name}{i}, about order #{100000 + i}: " + text, ctx))
     return out
 
 
 class RunningServer:
-    def __init__(self, folder: pathlib.Path) -> None:
-        self.sock = folder / "s.sock"
+    def __init__(self, folder: pathlib.Path, src: pathlib.Path | None = None, name: str = "s") -> None:
+        self.sock = folder / f"{name}.sock"
+        self.src = src
         cmd = [sys.executable, "-m", "apologylint", "serve", "--daemon", "--socket", str(self.sock)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env(), timeout=300)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env(src), timeout=300)
         if proc.returncode != 0:
             raise SystemExit(f"bench: the server did not start: {proc.stderr.strip()}")
 
@@ -79,40 +101,66 @@ class RunningServer:
         return server._exchange(self.sock, server.Request(op="stats", version=__version__), 10)
 
     def stop(self) -> None:
-        subprocess.run([sys.executable, "-m", "apologylint", "serve", "--stop", "--socket", str(self.sock)], capture_output=True, env=env())
+        subprocess.run([sys.executable, "-m", "apologylint", "serve", "--stop", "--socket", str(self.sock)], capture_output=True,
+                       env=env(self.src))
 
 
-def bench_server(runs: int, folder: pathlib.Path) -> dict:
+def _p(values: list[float]) -> dict:
+    return {"p50": round(pct(values, 0.5), 3), "p95": round(pct(values, 0.95), 3)}
+
+
+def bench_server(runs: int, folder: pathlib.Path, compare: pathlib.Path | None = None) -> dict:
     draft = folder / "draft.txt"
     draft.write_text(DRAFT, encoding="utf-8")
     py = [sys.executable, "-m", "apologylint"]
     cold_runs = max(5, runs // 20)
-    python = [timed([sys.executable, "-c", "pass"]) for _ in range(10)]
+    subprocess.run([*py, "--version"], capture_output=True, env=env())  # write the bytecode caches
+    if compare:
+        subprocess.run([*py, "--version"], capture_output=True, env=env(compare))
     cold = [timed([*py, str(draft), "--no-server"]) for _ in range(cold_runs)]
     hook_cold = [timed([*py, "sendmail", "--no-server", "--notify", "never", "--", "/bin/true"], EMAIL) for _ in range(cold_runs)]
-    srv = RunningServer(folder)
+    trees = {"this": RunningServer(folder)}
+    if compare:
+        trees["compare"] = RunningServer(folder, compare, "c")
+    times: dict[str, dict[str, list[float]]] = {k: {"python": [], "lint": [], "hook": []} for k in trees}
     try:
-        timed([*py, str(draft), "--socket", str(srv.sock)])  # first request: the server's caches
-        warm = [timed([*py, str(draft), "--socket", str(srv.sock)]) for _ in range(runs)]
-        hook_warm = [timed([*py, "sendmail", "--notify", "never", "--socket", str(srv.sock), "--", "/bin/true"], EMAIL)
-                     for _ in range(max(20, runs // 5))]
-        served = srv.stats().served
+        for srv in trees.values():
+            timed([*py, str(draft), "--socket", str(srv.sock)], src=srv.src)  # first request: the server's caches
+        for _ in range(runs):  # alternated: python, then each tree's lint and hook, so load slows all alike
+            for name, srv in trees.items():
+                times[name]["python"].append(timed([sys.executable, "-c", "pass"]))
+                times[name]["lint"].append(timed([*py, str(draft), "--socket", str(srv.sock)], src=srv.src))
+                times[name]["hook"].append(timed([*py, "sendmail", "--notify", "never", "--socket", str(srv.sock), "--", "/bin/true"],
+                                                 EMAIL, src=srv.src))
+        served = {name: srv.stats().served if name == "this" else None for name, srv in trees.items()}  # another tree: its own protocol
     finally:
-        srv.stop()
-    p50, p95, c50 = pct(warm, 0.5), pct(warm, 0.95), pct(cold, 0.5)
-    h_cold, h_warm = pct(hook_cold, 0.5), pct(hook_warm, 0.5)
-    return {
-        "python_-c_pass_p50_s": round(pct(python, 0.5), 3),
+        for srv in trees.values():
+            srv.stop()
+    python = [t for v in times.values() for t in v["python"]]
+    c50, h50 = pct(cold, 0.5), pct(hook_cold, 0.5)
+    out = {
+        "runs": runs,
+        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
+        "python_-c_pass_s": _p(python),
         "one_file_cold_in_process_p50_s": round(c50, 3),
-        f"one_file_via_server_p50_s_over_{runs}": round(p50, 3),
-        f"one_file_via_server_p95_s_over_{runs}": round(p95, 3),
-        "ratio_cold_to_server_p50": round(c50 / p50, 2),
-        "ratio_server_p50_to_python": round(p50 / pct(python, 0.5), 1),
-        "sendmail_hook_cold_p50_s": round(h_cold, 3),
-        "sendmail_hook_via_server_p50_s": round(h_warm, 3),
-        "ratio_hook_cold_to_server": round(h_cold / h_warm, 2),
-        "requests_the_server_answered": served,
+        "sendmail_hook_cold_p50_s": round(h50, 3),
     }
+    for name, t in times.items():
+        lint, hook, base = t["lint"], t["hook"], pct(python, 0.5)
+        tag = "" if name == "this" else f"{name}_"
+        out.update({
+            f"{tag}one_file_via_server_s": _p(lint),
+            f"{tag}sendmail_hook_via_server_s": _p(hook),
+            f"{tag}ratio_server_p50_to_python_p50": round(pct(lint, 0.5) / base, 1),
+            f"{tag}ratio_cold_to_server_p50": round(c50 / pct(lint, 0.5), 1),
+            f"{tag}ratio_hook_cold_to_server_p50": round(h50 / pct(hook, 0.5), 1),
+            f"{tag}requests_the_server_answered": served[name],
+        })
+    if compare:
+        out["compare_src"] = str(compare)
+        out["ratio_compare_to_this_one_file_p50"] = round(pct(times["compare"]["lint"], 0.5) / pct(times["this"]["lint"], 0.5), 2)
+        out["ratio_compare_to_this_hook_p50"] = round(pct(times["compare"]["hook"], 0.5) / pct(times["this"]["hook"], 0.5), 2)
+    return out
 
 
 def _warm(n: int):
@@ -173,23 +221,29 @@ def bench_memory(total: int, folder: pathlib.Path) -> dict:
     from apologylint.linter import LintInput
 
     srv = RunningServer(folder)
+    step = 50
+    marks_at = {1000, *(max(step, (total * k // 10) // step * step) for k in range(1, 11))}
+    t0 = time.perf_counter()
     try:
-        items = messages(total)
         cfg = Config()
         marks = {}
         start = srv.stats().rss_kb
-        for i in range(0, total, 50):
-            got = server.lint_via_server(cfg, [LintInput(text=t, in_reply_to=c) for t, c in items[i : i + 50]], socket_path=srv.sock, timeout=60)
+        for i in range(0, total, step):
+            # made as they are sent: 100,000 messages are not held in this process
+            batch = messages(min(step, total - i), offset=i)
+            got = server.lint_via_server(cfg, [LintInput(text=t, in_reply_to=c) for t, c in batch], socket_path=srv.sock, timeout=60)
             if got is None:
                 raise SystemExit("bench: the server stopped answering")
-            done = i + 50
-            if done in (1000, total // 2) or done >= total:
+            done = i + len(batch)
+            if done in marks_at or done >= total:
                 marks[done] = srv.stats().rss_kb
     finally:
         srv.stop()
     after_1000 = marks.get(1000, start)
     last = marks[max(marks)]
     return {
+        "messages": total,
+        "seconds": round(time.perf_counter() - t0),
         "server_peak_rss_mb_at_start": round(start / 1024, 1),
         "after_1000_messages_mb": round(after_1000 / 1024, 1),
         **{f"after_{k}_messages_mb": round(v / 1024, 1) for k, v in sorted(marks.items()) if k != 1000},
@@ -204,13 +258,14 @@ def main() -> int:
     ap.add_argument("--messages", type=int, default=2000)
     ap.add_argument("--server-messages", type=int, default=5000)
     ap.add_argument("--only", default="server,jobs,dask,memory")
+    ap.add_argument("--compare", type=pathlib.Path, metavar="SRC", help="also time the server and its clients from this src/ folder")
     args = ap.parse_args()
     parts = set(args.only.split(","))
     folder = pathlib.Path(tempfile.mkdtemp(prefix="al-bench-", dir="/tmp"))
     out: dict = {}
     try:
         if "server" in parts:
-            out["server"] = bench_server(args.runs, folder)
+            out["server"] = bench_server(args.runs, folder, args.compare.resolve() if args.compare else None)
         if "jobs" in parts:
             out["jobs"] = bench_jobs(args.messages)
         if "dask" in parts:

@@ -3,19 +3,27 @@
     import apologylint
     report = apologylint.lint(text, in_reply_to=customer_message_or_None)
 
-Heavy parts (spaCy) load on first use, so importing this package is cheap.
+Heavy parts load on first use, so importing this package is cheap: spaCy when a Linter first
+lints, and even pydantic (the models and `Config`) only when one of those names is first read,
+so a command-line client that hands its work to `apologylint serve` never loads them.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from .config import Config
-from .models import CORE_CATEGORIES, Counts, Finding, Readability, Report, Severity
-
+TYPE_CHECKING = False  # not `from typing import TYPE_CHECKING`: importing typing costs a client start-up 5 ms
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any
+
+    from .config import Config
     from .linter import Linter
+    from .models import CORE_CATEGORIES, Counts, Finding, Readability, Report, Severity
+
+#: the names this package exports lazily -> the module that defines them
+_LAZY = {
+    "Config": "config", "CORE_CATEGORIES": "models", "Counts": "models", "Finding": "models",
+    "Readability": "models", "Report": "models", "Severity": "models", "Linter": "linter",
+}
 
 
 def lint(text: str, in_reply_to: str | None = None) -> Report:
@@ -60,11 +68,14 @@ def rewrite(text: str, in_reply_to: str | None = None, **options: Any) -> str:
 
 
 def __getattr__(name: str) -> Any:
-    if name == "Linter":
-        from .linter import Linter
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'apologylint' has no attribute {name!r}")
+    import importlib
 
-        return Linter
-    raise AttributeError(name)
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # read once
+    return value
 
 
 __all__ = ["Config", "CORE_CATEGORIES", "Counts", "Finding", "Linter", "Readability", "Report", "Severity", "draft", "lint", "lint_email", "rewrite", "scenarios", "__version__"]

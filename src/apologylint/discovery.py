@@ -27,10 +27,11 @@ import pathlib
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .client import CONFIG_FILES
 from .config import Config, ConfigError, display, load_file, read_table
 
+#: CONFIG_FILES (from apologylint.client, whose cheap Finder finds them as Resolver.find does):
 #: the files searched for in each folder, in order of precedence
-CONFIG_FILES = (".apologylint.toml", "pyproject.toml")
 
 
 class Settings(BaseModel):

@@ -102,18 +102,28 @@ PIPE_TIMEOUT = 10.0
 
 def read(path: str) -> Message:
     """Read one input; '-' is standard input."""
+    data, size = read_bytes(path)
+    if path == "-":
+        return from_bytes(data, "<stdin>")
+    return from_bytes(data, path, pathlib.Path(path).suffix, size)
+
+
+def read_bytes(path: str) -> tuple[bytes, int | None]:
+    """The bytes of one input ('-': standard input) and the file's real size when it is a file
+    (None for standard input and pipes), or an InputError: what `read` decodes. The client of
+    a warm server reads its inputs with this and sends the bytes, so the server reads no file."""
     if path == "-":
         if sys.stdin is None:  # started with standard input closed (`<&-`)
             raise InputError("<stdin>: standard input is closed")
         try:
-            data = sys.stdin.buffer.read(MAX_EMAIL_BYTES + 1)
+            return sys.stdin.buffer.read(MAX_EMAIL_BYTES + 1), None
         except (OSError, ValueError) as exc:  # closed after start, or not readable
             raise InputError(f"<stdin>: cannot read standard input: {getattr(exc, 'strerror', None) or exc}") from None
-        return from_bytes(data, "<stdin>")
     p = pathlib.Path(path)
+    suffix = p.suffix.lower()
     # a text file is read up to four times the reply limit: UTF-16 or UTF-32 take two or four bytes
     # a character, and decode() judges the size of what they decode to
-    limit = (4 * MAX_BYTES if p.suffix.lower() in TEXT_SUFFIXES else MAX_EMAIL_BYTES) + 1
+    limit = (4 * MAX_BYTES if suffix in TEXT_SUFFIXES else MAX_EMAIL_BYTES) + 1
     try:
         mode = p.stat().st_mode
         if stat.S_ISDIR(mode):
@@ -132,9 +142,9 @@ def read(path: str) -> Message:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if len(data) >= limit and p.suffix.lower() not in TEXT_SUFFIXES:
+    if len(data) >= limit and suffix not in TEXT_SUFFIXES:
         raise too_large(path, size, MAX_EMAIL_BYTES)
-    return from_bytes(data, path, p.suffix, size)
+    return data, size
 
 
 def _read_pipe(path: str, limit: int) -> bytes:

@@ -490,7 +490,7 @@ class ApologyServer(LanguageServer):
 
         return to_fs_path(uri)
 
-    def linter_for(self, uri: str) -> Any:
+    def linter_for(self, uri: str, *, compile: bool = True) -> Any:
         """The Linter for a document, with its configuration found as the command line finds a
         file's: the nearest `.apologylint.toml` or `pyproject.toml` with `[tool.apologylint]` at
         or above the document's folder (a document with no path: the workspace folder, else the
@@ -507,10 +507,26 @@ class ApologyServer(LanguageServer):
         path = self.path_of(uri) or self.root
         try:
             linter = self._configs.linter(path)
-            linter.compiled  # load the pipeline and compile the rules now
+            if compile:
+                linter.compiled  # load the pipeline and compile the rules now
         except (ValueError, RuleFileError, ModelNotFound, DataFileError, OSError) as exc:
             raise LintFailure(f"apologylint: {exc}".splitlines()[0], lsp.MessageType.Error) from None
         return linter
+
+    def served(self, linter: Any, ex: Extract, uri: str) -> Any:
+        """The report of a warm `apologylint serve` (the document's configuration sent with
+        it), or None when none answers (or --no-server): then this process loads the pipeline
+        and lints. With a server, the editor's first diagnostics wait for no pipeline load, and
+        the pipeline is in memory once for every editor window, the command line and the hook."""
+        args = self.settings.args
+        if getattr(args, "no_server", False):
+            return None
+        from .linter import LintInput
+        from .server import lint_via_server
+
+        item = LintInput(text=ex.text, in_reply_to=ex.in_reply_to, syntax=ex.syntax, path=self.path_of(uri), directives=ex.directives)
+        got = lint_via_server(linter.config, [item], socket_path=getattr(args, "socket", None))
+        return got[0] if got else None
 
     def forget_configuration(self) -> None:
         """A configuration file was saved: read the files again (and rebuild the Linters) on the
@@ -526,11 +542,16 @@ class ApologyServer(LanguageServer):
         ex = extract(source, kind, syntax)
         if not ex.text.strip():
             return ex, [], None
-        linter = self.linter_for(uri)
-        try:
-            report = linter.lint(ex.text, ex.in_reply_to, syntax=ex.syntax, path=self.path_of(uri), directives=ex.directives)
-        except TextTooLong as exc:
-            raise LintFailure(f"apologylint: {uri}: {exc}") from None
+        linter = self.linter_for(uri, compile=False)  # the rules (for hovers), not yet the pipeline
+        report = self.served(linter, ex, uri)
+        if report is not None and report.error is not None:
+            raise LintFailure(f"apologylint: {uri}: {report.error}")
+        if report is None:
+            linter = self.linter_for(uri)
+            try:
+                report = linter.lint(ex.text, ex.in_reply_to, syntax=ex.syntax, path=self.path_of(uri), directives=ex.directives)
+            except TextTooLong as exc:
+                raise LintFailure(f"apologylint: {uri}: {exc}") from None
         return ex, locate(ex, report.findings), linter
 
     # -- scheduling (event loop) -------------------------------------------------------------------

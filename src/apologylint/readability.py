@@ -9,12 +9,28 @@ this with sockets disabled.
 from __future__ import annotations
 
 import bisect
+import sys
 import threading
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 _lock = threading.Lock()
 _patched = False
+
+
+#: the most words a syllable lookup remembers (ours, and pyphen's per-dictionary cache): a warm
+#: server that reads 100,000 messages of new names, order numbers and typos must not keep them all
+MAX_REMEMBERED_WORDS = 20_000
+
+
+def _forget_words() -> None:
+    """Empty pyphen's word caches (textstat's syllable counter fills them) once they hold
+    MAX_REMEMBERED_WORDS words: a lookup is cheap to redo, a word kept for ever is not."""
+    pyphen = sys.modules.get("pyphen")
+    for hd in list(getattr(pyphen, "hdcache", {}).values()):
+        cache = getattr(hd, "cache", None)
+        if isinstance(cache, dict) and len(cache) >= MAX_REMEMBERED_WORDS:
+            cache.clear()
 
 
 class _Pronunciations(Mapping):
@@ -36,6 +52,8 @@ class _Pronunciations(Mapping):
 
     def __getitem__(self, word: str) -> list[list[str]]:
         if word not in self._seen:
+            if len(self._seen) >= MAX_REMEMBERED_WORDS:
+                self._seen.clear()  # a long-lived server meets new names and numbers for ever
             key = word + " "
             i = bisect.bisect_left(self._lines, key)
             hit = i < len(self._lines) and self._lines[i].startswith(key)
@@ -95,10 +113,14 @@ def grade_level(text: str) -> float | None:
     """Flesch-Kincaid grade of `text`, or None when there is too little text to measure."""
     if sum(c.isalpha() for c in text) < 20:
         return None
-    return float(textstat().flesch_kincaid_grade(text))
+    grade = float(textstat().flesch_kincaid_grade(text))
+    _forget_words()
+    return grade
 
 
 def reading_ease(text: str) -> float | None:
     if sum(c.isalpha() for c in text) < 20:
         return None
-    return float(textstat().flesch_reading_ease(text))
+    ease = float(textstat().flesch_reading_ease(text))
+    _forget_words()
+    return ease

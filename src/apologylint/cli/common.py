@@ -109,7 +109,7 @@ def build_config(args: argparse.Namespace, path: str | None = None):
 def make_linter(args: argparse.Namespace, path: str | None = None, *, compile: bool = True):
     """A Linter from the configuration for `path` (None: the working directory) and the flags, or
     None after printing one line on stderr. `compile=False` reads the rules but leaves the
-    pipeline unloaded (for a run a warm server may answer; `compile_all` loads it later)."""
+    pipeline unloaded (`compile_all` loads it later)."""
     from ..nlp import ModelNotFound
     from ..ruleset import RuleFileError
 
@@ -161,39 +161,6 @@ def add_server_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--socket", metavar="PATH", help=argparse.SUPPRESS)  # the server's socket (tests, odd set-ups)
 
 
-def configs_for(args: argparse.Namespace, messages: list):
-    """Each message's configuration (flags on top) without reading a rule, or None when one cannot
-    be resolved (the in-process path then reports the error as it always does)."""
-    try:
-        configs = Configs(args)
-        return [configs.config(m.path) for m in messages]
-    except Exception:
-        return None
-
-
-def served_in_order(args: argparse.Namespace, messages: list, configs: list, context: str | None):
-    """(message, report) in input order from a running `apologylint serve`, or None when it is
-    not used (--no-server, no server, no answer in time, another version, an error): the caller
-    then lints in-process. The reports are the same `Report` objects in-process linting makes.
-    `configs` are each message's `Config` (or a Linter, whose `config` is used)."""
-    if getattr(args, "no_server", False) or not messages or configs is None:
-        return None
-    from ..server import lint_via_server
-
-    configs = [getattr(c, "config", c) for c in configs]
-    groups: dict[str, list[int]] = {}
-    for n, cfg in enumerate(configs):
-        groups.setdefault(cfg.model_dump_json(), []).append(n)
-    reports: dict[int, object] = {}
-    for indices in groups.values():
-        got = lint_via_server(configs[indices[0]], [_served_input(messages[n], context) for n in indices],
-                              socket_path=getattr(args, "socket", None))
-        if got is None:
-            return None
-        reports.update(zip(indices, got))
-    return [(msg, reports[n]) for n, msg in enumerate(messages)]
-
-
 class _RunRules:
     """What a reporter reads of "the linter" when a run has several: every rule any of them
     loaded (by id, the first configuration's version), and the ids any of them runs."""
@@ -205,14 +172,6 @@ class _RunRules:
                 seen.setdefault(rule.id, rule)
         self.rules = list(seen.values())
         self.active = [r for r in self.rules if any(r.id in {a.id for a in x.active} for x in linters)]
-
-
-class NoRules:
-    """The reporter's view of the rules when a warm server linted the run and no rule was read
-    here: the formats that take it (text, jsonl, github, gitlab, junit) read only the reports."""
-
-    rules: list = []
-    active: list = []
 
 
 def run_rules(args: argparse.Namespace, linters: list):
@@ -235,15 +194,6 @@ def lint_input(msg, in_reply_to: str | None = None, text: str | None = None):
     context = in_reply_to if in_reply_to is not None else msg.in_reply_to
     return LintInput(text=msg.text if text is None else text, in_reply_to=context,
                      path=None if msg.path.startswith("<") else msg.path, syntax=msg.syntax, directives=msg.directives)
-
-
-def _served_input(msg, in_reply_to: str | None):
-    """`lint_input` without importing the linter (the server's client sends these fields)."""
-    from types import SimpleNamespace
-
-    context = in_reply_to if in_reply_to is not None else msg.in_reply_to
-    return SimpleNamespace(text=msg.text, in_reply_to=context, path=None if msg.path.startswith("<") else msg.path,
-                           syntax=msg.syntax, directives=msg.directives)
 
 
 def lint_in_order(messages: list, linters: list, context: str | None, *, jobs: int = 1):

@@ -5,8 +5,7 @@ import argparse
 import sys
 
 from .common import (
-    NoRules, Unreadable, add_config_options, add_server_option, compile_all, configs_for, lint_in_order, linters_for, read_or_report,
-    run_rules, served_in_order,
+    Unreadable, add_config_options, add_server_option, compile_all, lint_in_order, linters_for, read_or_report, run_rules,
 )
 from .output import add_output_options
 
@@ -42,8 +41,7 @@ def _jobs(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import __version__, reporters
-    from ..inputs import InputError, read
+    from .. import __version__
     from . import output
 
     if args.version:
@@ -59,53 +57,72 @@ def run(args: argparse.Namespace) -> int:
     if (why := output.problem(args)) is not None:
         print(f"apologylint: {why}", file=sys.stderr)
         return 2
+    # a warm `apologylint serve` lints and renders the report when it answers: then neither
+    # pydantic, the rules nor the pipeline are loaded here (see cli/remote.py)
+    if not (args.fix or args.diff) and args.jobs == 1:
+        from . import remote
+
+        code = remote.lint(args)
+        if code is not None:
+            return code
+
+    from ..inputs import read
+
     try:
         context = read_or_report(args.in_reply_to, "apologylint", "--in-reply-to ") if args.in_reply_to else None
     except Unreadable:
         return 2
+    messages, unreadable = read_inputs(args.files, read, sys.stderr)
+    # each file's nearest configuration (or --config / --isolated)
+    linters = linters_for(args, messages, compile=False)
+    if linters is None:
+        return 2
+    if args.fix or args.diff:
+        return _fix(args, linters, messages, context, len(unreadable)) if compile_all(linters) else 2
+    rules = run_rules(args, linters)
+    if not compile_all(linters):
+        return 2
+    linted = lint_in_order(messages, linters, context, jobs=args.jobs)
+    with output.destination(args.output) as out:
+        return report(args, rules, linted, unreadable, out)
 
-    bad_inputs = 0
-    messages = []
-    unreadable = []
-    for path in args.files:
+
+def read_inputs(paths: list[str], read, err) -> tuple[list, list[tuple[str, str]]]:
+    """The messages of the inputs that can be read, and (path, why) of those that cannot, each
+    of them one line on `err` as it is met."""
+    from ..inputs import InputError
+
+    messages, unreadable = [], []
+    for path in paths:
         try:
             messages.append(read(path))
         except InputError as exc:
-            print(f"apologylint: {exc}", file=sys.stderr)
-            bad_inputs += 1
+            print(f"apologylint: {exc}", file=err)
             unreadable.append((path, str(exc)))
-    # a warm `apologylint serve` lints when it answers: then neither the rules nor the pipeline
-    # are loaded here (SARIF and --statistics describe the rules, so they read them here)
-    linted, rules = None, NoRules()
-    quick = not (args.fix or args.diff or args.statistics) and args.jobs == 1 and args.format != "sarif"
-    if quick:
-        linted = served_in_order(args, messages, configs_for(args, messages), context)
-    if linted is None:
-        # each file's nearest configuration (or --config / --isolated)
-        linters = linters_for(args, messages, compile=False)
-        if linters is None:
-            return 2
-        if args.fix or args.diff:
-            return _fix(args, linters, messages, context, bad_inputs) if compile_all(linters) else 2
-        rules = run_rules(args, linters)
-        if not quick and args.jobs == 1:  # SARIF, --statistics: the rules are read here, the lint may still be served
-            linted = served_in_order(args, messages, linters, context)
-        if linted is None:
-            if not compile_all(linters):
-                return 2
-            linted = lint_in_order(messages, linters, context, jobs=args.jobs)
-    reports = []
-    with output.destination(args.output) as out:
-        reporter = output.reporter(args, rules, out)
-        for path, why in unreadable:
-            reporter.unreadable(path, why)
-        for msg, report in linted:
-            report = msg.relocate(report)  # emails: line/column in the .eml, quoted message as context
-            report.path = msg.path
-            reports.append(report)
-            reporter.add(reporters.Linted.of(msg, report))
-        reporter.finish()
-    if bad_inputs:
+    return messages, unreadable
+
+
+def report(args: argparse.Namespace, rules, linted, unreadable: list[tuple[str, str]], out, *,
+           seen: tuple[bool, bool] | None = None, reports: list | None = None) -> int:
+    """Write the report of a run to `out` and return its exit status. `linted` is (message,
+    report) in input order; `rules` what the reporter reads of the linter (SARIF's rule table,
+    --statistics); `seen` whether the output goes to a terminal (`output.terminal`). The warm
+    server renders through this too, so its output is this output, byte for byte; `reports`
+    collects the reports as printed."""
+    from .. import reporters
+    from . import output
+
+    reports = [] if reports is None else reports
+    reporter = output.reporter(args, rules, out, seen=seen)
+    for path, why in unreadable:
+        reporter.unreadable(path, why)
+    for msg, rep in linted:
+        rep = msg.relocate(rep)  # emails: line/column in the .eml, quoted message as context
+        rep.path = msg.path
+        reports.append(rep)
+        reporter.add(reporters.Linted.of(msg, rep))
+    reporter.finish()
+    if unreadable:
         return 2
     return 1 if any(not r.ok for r in reports) else 0
 

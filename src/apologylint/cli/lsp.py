@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import add_config_options
+from .common import add_config_options, add_server_option
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -18,6 +18,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debounce-ms", type=int, default=300, metavar="MS", help="lint this long after the last keystroke (default: 300)")
     parser.add_argument("--no-unsafe-fixes", dest="unsafe_fixes", action="store_false", help="offer only the safe fixes as code actions")
     parser.add_argument("--stdio", action="store_true", help="talk over standard input and output (the default and only transport; accepted for editors that pass it)")
+    add_server_option(parser)  # a warm `apologylint serve` lints when it answers: no pipeline is loaded here then
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,8 +8,10 @@ import contextlib
 import os
 import pathlib
 import sys
-import tempfile
-from typing import IO, Iterator
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover  (typing is not imported at run time: a client start-up)
+    from typing import IO, Iterator
 
 #: the values of --format (reporters.FORMATS, a test keeps them one list; not imported here so
 #: that `--help` loads nothing)
@@ -52,6 +54,8 @@ def destination(path: str | None) -> Iterator[IO[str]]:
     if not path:
         yield sys.stdout
         return
+    import tempfile
+
     target = pathlib.Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent if str(target.parent) else ".")
     try:
@@ -70,12 +74,19 @@ def _umask() -> int:
     return mask
 
 
-def reporter(args: argparse.Namespace, linter, out: IO[str]):
-    """The reporter the flags ask for."""
+def terminal(args: argparse.Namespace) -> tuple[bool, bool]:
+    """(the report goes to a terminal, NO_COLOR is set): what `--color auto` and the default
+    `--output-format` depend on, as this process sees them (a warm server is sent them)."""
+    return (not args.output and sys.stdout.isatty()), bool(os.environ.get("NO_COLOR"))
+
+
+def reporter(args: argparse.Namespace, linter, out: IO[str], *, seen: tuple[bool, bool] | None = None):
+    """The reporter the flags ask for; `seen` is `terminal(args)` of the process that prints
+    the report (default: this one, when `out` is its standard output)."""
     from .. import reporters
 
-    on_terminal = out is sys.stdout and sys.stdout.isatty()
-    colour = args.color == "always" or (args.color == "auto" and on_terminal and not os.environ.get("NO_COLOR"))
+    on_terminal, no_color = seen if seen is not None else (out is sys.stdout and sys.stdout.isatty(), bool(os.environ.get("NO_COLOR")))
+    colour = args.color == "always" or (args.color == "auto" and on_terminal and not no_color)
     full = args.output_format == "full" or (args.output_format is None and on_terminal)
     active = {r.id for r in linter.active}
     return reporters.make(

@@ -50,7 +50,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .common import Configs, add_config_options, add_server_option, lint_input, make_linter, served_in_order
+from .common import add_config_options, add_server_option, lint_input, make_linter
 
 SKIP_ENV = "APOLOGYLINT_SKIP"
 SKIP_HEADER = "X-Apologylint"
@@ -257,6 +257,37 @@ def decide(data: bytes, args: argparse.Namespace, budget: float) -> Verdict:
 
 
 def _verdict(data: bytes, args: argparse.Namespace) -> Verdict:
+    """The verdict on the message: from a warm `apologylint serve` when one answers (no rule or
+    pipeline is loaded here), else reached here. The configuration is the working directory's
+    (the nearest .apologylint.toml or pyproject.toml with [tool.apologylint], as the lint
+    command finds it for standard input), or --config."""
+    served = _served_verdict(data, args)
+    if served is not None:
+        return served
+
+    def linter():
+        said = io.StringIO()
+        real, sys.stderr = sys.stderr, said
+        try:
+            made = make_linter(args)  # prints its own one-line error
+        finally:
+            sys.stderr = real
+        if made is None:
+            lines = [ln for ln in said.getvalue().splitlines() if ln.strip()]
+            raise CannotLint(lines[-1].removeprefix("apologylint: ") if lines else "the linter could not be set up")
+        return made
+
+    return judge(data, linter)
+
+
+class CannotLint(Exception):
+    """The linter could not be set up; str(exc) is why, in one line."""
+
+
+def judge(data: bytes, linter_for) -> Verdict:
+    """The verdict on a message's bytes: read it, lint it with `linter_for()` (the message's
+    X-Apologylint-Disable header honoured, as `apologylint msg.eml` honours it) and say whether
+    it may go. The warm server reaches its verdicts through this too. Never raises."""
     try:
         from ..inputs import InputError
         from ..mail import NothingToLint, read_email
@@ -267,25 +298,11 @@ def _verdict(data: bytes, args: argparse.Namespace) -> Verdict:
             return Verdict("nothing", str(exc).removeprefix("<message>: "))
         except InputError as exc:
             return Verdict("problem", f"cannot lint this message: {str(exc).removeprefix('<message>: ')}")
-        said = io.StringIO()
-        real, sys.stderr = sys.stderr, said
         try:
-            # the working directory's configuration (the nearest .apologylint.toml or pyproject.toml
-            # with [tool.apologylint], as the lint command finds it for standard input), or --config
-            # a warm `apologylint serve` answers in the time the rules take (no rule or pipeline
-            # is loaded here); none, or no answer within its short timeout, and the lint runs here
-            got = served_in_order(args, [message], _working_config(args), None)
-            report = got[0][1] if got else None
-            linter = True if report is not None else make_linter(args)  # prints its own one-line error
-        finally:
-            sys.stderr = real
-        if linter is None:
-            lines = [ln for ln in said.getvalue().splitlines() if ln.strip()]
-            why = lines[-1].removeprefix("apologylint: ") if lines else "the linter could not be set up"
-            return Verdict("problem", f"cannot lint: {why}")
-        # the message's X-Apologylint-Disable header is honoured, as `apologylint msg.eml` honours it
-        if report is None:
-            report = next(linter.lint_many([lint_input(message)]))
+            linter = linter_for()
+        except CannotLint as exc:
+            return Verdict("problem", f"cannot lint: {exc}")
+        report = next(linter.lint_many([lint_input(message)]))
         if report.error is not None:
             return Verdict("problem", f"cannot lint this message: {report.error}")
         if report.ok:
@@ -296,12 +313,30 @@ def _verdict(data: bytes, args: argparse.Namespace) -> Verdict:
         return Verdict("problem", f"apologylint failed ({type(exc).__name__}: {detail})")
 
 
-def _working_config(args: argparse.Namespace):
-    """[the configuration of the working directory, flags on top], or None when it cannot be read
-    (the in-process path then says why)."""
+def _served_verdict(data: bytes, args: argparse.Namespace) -> Verdict | None:
+    """The verdict of a warm server (see cli/remote.py), or None: none answers in time, or it
+    cannot read the configuration (then the lint runs here and says why)."""
+    from . import remote
+
+    path = remote.socket_for(args)
+    if path is None or (getattr(args, "config", None) and getattr(args, "isolated", False)):
+        return None
+    from .. import __version__, client
+
     try:
-        return [Configs(args).config(None)]
-    except Exception:
+        ref = remote.config_ref(args, client.Finder(), None)
+    except client.Unsure:
+        return None
+    request = {
+        "op": "sendmail", "version": __version__, "cwd": os.getcwd(), "options": remote.options(args),
+        "inputs": [{"path": "<message>", "data": remote.encode(data)}], "cwd_config": ref,
+    }
+    answer = client.exchange(path, request, budget=0.05 + len(data) / 10_000)
+    if not isinstance(answer, dict) or answer.get("error") is not None or answer.get("version") != __version__:
+        return None
+    try:
+        return Verdict(**answer["verdict"])
+    except (KeyError, TypeError):
         return None
 
 
