@@ -599,7 +599,7 @@ class Rewriter:
             # and is the first thing it needs ("That's on us."); amends or a follow-up are the
             # agent's to decide, so with nothing to own a placeholder marks where they go
             sc_owns = sc.apologize and not getattr(self, "_guessed", False) and self._has_customer
-            part = self.macro("ownership", seed) if sc_owns else ""
+            part = self.macro("responsibility", seed) if sc_owns else ""  # owning it, without naming a mistake the draft never made
             if part and part not in text:
                 inserts.setdefault(min(1, len(an.sentences)), []).append(part)
                 result.added.append(part)
