@@ -447,6 +447,9 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     ("The heating was off for just a couple of hours overnight.", "No heating in the flat last night, the kids were freezing.", "+AL303"),
     ("It only takes a minute to update the app, then the login works again.", "I can't log in to the app", "-AL303"),
     ("no need to get so worked up, the engineer is booked for tmrw", "THIRD missed visit, I'm done with you", "+AL304"),
+    # how long it went on, told shorter than the customer said; not when it matches
+    ("@ed_p the app was down for about 20 mins earlier, all fixed ^BK", "@bank app been down for 3 hours, cant pay anyone", "+AL303"),
+    ("@ed_p the app was down for about 3 hours earlier, sorry, all fixed now ^BK", "@bank app been down all morning, cant pay anyone", "-AL303"),
     # the customer sent elsewhere with nothing of ours beside it
     ("@zoe_b the jacket's covered by the brand's warranty so you'll need to contact them directly ^RS", "@shop zip broke on my jacket after a month", "+AL316"),
     ("I've contacted the brand for you, and a replacement jacket ships today.", "zip broke on my jacket after a month", "-AL316"),

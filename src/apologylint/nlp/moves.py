@@ -513,6 +513,35 @@ def _upheld(t: Token, context_things: set[str]) -> bool:
     return passive(t) and f.tense == "future" and any(c.lower_ == "still" for c in t.children)  # "will still be taken"
 
 
+#: units of time by length (a closed class): "a few minutes" < "all morning" < "3 days"
+TIME_RANKS = {"second": 0, "sec": 0, "secs": 0, "minute": 1, "min": 1, "mins": 1, "hour": 2, "hr": 2, "hrs": 2, "morning": 2, "afternoon": 2,
+              "evening": 2, "night": 2, "day": 3, "weekend": 3.5, "week": 4, "wk": 4, "wks": 4, "fortnight": 4.5, "month": 5, "year": 6}
+COUNTING = {"few", "couple", "several", "many", "all", "whole", "entire", "a", "an", "over", "about", "around", "nearly", "almost"}
+
+
+def _duration_rank(tokens, keep=lambda x: True) -> float | None:
+    """The longest stretch of time the tokens name as how long something went on: a unit with a
+    number or a count ("40 minutes", "a few mins", "all morning", "3 days"), or "ages"."""
+    best = None
+    for x in tokens:
+        if not keep(x):
+            continue
+        rank = TIME_RANKS.get(lemma(x), TIME_RANKS.get(x.lower_))
+        if x.lower_ in ("ages", "forever"):
+            rank = 3
+        elif rank is None or not any(c.like_num or c.lower_ in COUNTING for c in x.children):
+            continue
+        best = rank if best is None else max(best, rank)
+    return best
+
+
+def _lasting(t: Token) -> bool:
+    """A clause of how long the failure went on: "the outage lasted ...", "the site was down for ..."."""
+    if lemma(t) == "last":
+        return True
+    return lemma(t) == "be" and any(lemma(c) in FAILURE_STATES or c.lower_ in FAILURE_STATES for c in t.children if c.dep_ in ("acomp", "advmod", "prep", "attr"))
+
+
 #: verbs of choosing or giving details (a closed class): "the place you chose", "the address you entered"
 CHOOSING = {"choose", "select", "pick", "enter", "give", "provide", "specify", "nominate", "tick", "type", "set", "put"}
 
@@ -874,6 +903,7 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
     # what the customer says was done or happened, by its verbs and the nouns it was done to
     context_acts = {lemma(t) for t in ex.context if t.pos_ == "VERB" and lemma(t) not in LIGHT_VERBS | UNDERGO} if ex.context is not None else set()
     context_things = {lemma(t) for t in ex.context if t.pos_ == "NOUN"} if ex.context is not None else set()
+    said_for = _duration_rank(ex.context) if ex.context is not None else None  # how long the customer says it went on
     causes_of: dict[int, list[int]] = {}  # a clause head -> the causes linked to it
     sent_bounds: dict[int, tuple[int, int]] = {}  # a token -> its sentence's start and end
     for sent in doc.sents:
@@ -982,6 +1012,12 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         others = _nobody_else(doc[fr(t).agent_i]) if fr(t).agent_i >= 0 else False
         if others and ex.worded_problem and fr(t).tense in ("past", "perfect", "present") and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens):
             yield Move("dispute", _clause_span(t), {"how": "nobody else"})
+        # "the outage lasted a few minutes" to "it was down all morning": how long, told shorter than they said
+        if said_for is not None and fr(t).tense in ("past", "perfect", "present") and fr(t).polarity == "positive" and agent in ("thing", "none", "third") \
+                and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) and _lasting(t):
+            told = _duration_rank(t.subtree, lambda x: clause_of(x).i == t.i)
+            if told is not None and told < said_for:
+                yield Move("minimizing", _clause_span(t), {"how": "shorter than they said"})
         # "it does say in the description", "it clearly states on the booking page": told them already
         if ex.worded_problem and lemma(t) in TELLING and agent in ("thing", "none") and fr(t).tense == "present" and fr(t).polarity == "positive" \
                 and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) and any(
