@@ -447,6 +447,11 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     ("The heating was off for just a couple of hours overnight.", "No heating in the flat last night, the kids were freezing.", "+AL303"),
     ("It only takes a minute to update the app, then the login works again.", "I can't log in to the app", "-AL303"),
     ("no need to get so worked up, the engineer is booked for tmrw", "THIRD missed visit, I'm done with you", "+AL304"),
+    # done right, no sign of it, take more care next time; and agreeing with them is no blame
+    ("We followed the correct procedure in every respect.", "your staff handled my complaint terribly", "+AL313"),
+    ("The photos you sent don't show any damage.", "the sofa arrived ripped", "+AL313"),
+    ("In future please read the terms before booking.", "I was charged a cancellation fee", "+AL314"),
+    ("You're right that the email wasn't clear about the end date. I've honoured the sale price.", "why wasn't I given the sale price?", "-AL204"),
     # how long it went on, told shorter than the customer said; not when it matches
     ("@ed_p the app was down for about 20 mins earlier, all fixed ^BK", "@bank app been down for 3 hours, cant pay anyone", "+AL303"),
     ("@ed_p the app was down for about 3 hours earlier, sorry, all fixed now ^BK", "@bank app been down all morning, cant pay anyone", "-AL303"),

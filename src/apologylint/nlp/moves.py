@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .frames import INABILITY_WORDS, MENTAL, UNDERGO, clause_of, fr, lemma, passive, role
+from .frames import EVIDENCE_VERBS, INABILITY_WORDS, MENTAL, UNDERGO, clause_of, fr, lemma, passive, role
 from .frames import question as frames_question
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -513,6 +513,10 @@ def _upheld(t: Token, context_things: set[str]) -> bool:
     return passive(t) and f.tense == "future" and any(c.lower_ == "still" for c in t.children)  # "will still be taken"
 
 
+#: verbs of taking care (a closed class): "in future please read / check / make sure ..."
+TAKING_CARE = {"read", "check", "ensure", "make", "remember", "double-check", "review", "note", "allow", "leave", "plan", "book", "order"}
+
+
 #: units of time by length (a closed class): "a few minutes" < "all morning" < "3 days"
 TIME_RANKS = {"second": 0, "sec": 0, "secs": 0, "minute": 1, "min": 1, "mins": 1, "hour": 2, "hr": 2, "hrs": 2, "morning": 2, "afternoon": 2,
               "evening": 2, "night": 2, "day": 3, "weekend": 3.5, "week": 4, "wk": 4, "wks": 4, "fortnight": 4.5, "month": 5, "year": 6}
@@ -575,8 +579,11 @@ TELLING = REPORTING_VERBS | {"mention", "point", "note", "describe", "explain", 
 
 
 def _as_you_said(sent) -> bool:
+    """"As you said, ...", "you're right that ...": the customer's account agreed with."""
     return any(lemma(x) in TELLING and x.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in x.children)
-               and any(c.dep_ == "nsubj" and c.lower_ in ("you", "u") for c in x.children) for x in sent)
+               and any(c.dep_ == "nsubj" and c.lower_ in ("you", "u") for c in x.children)
+               or (x.lower_ in ("right", "correct") and x.dep_ == "acomp" and any(c.dep_ == "nsubj" and c.lower_ in ("you", "u") for c in x.head.children)
+                   and not any(c.dep_ == "neg" for c in x.head.children)) for x in sent)
 
 
 def _external(t: Token, marker: str, link: str, effect_by: str, tense: str | None = None) -> Move:
@@ -1018,6 +1025,24 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             told = _duration_rank(t.subtree, lambda x: clause_of(x).i == t.i)
             if told is not None and told < said_for:
                 yield Move("minimizing", _clause_span(t), {"how": "shorter than they said"})
+        # "we followed the correct procedure", "our driver acted properly": what they complain of done right
+        if ex.worded_problem and agent in ("speaker", "third") and fr(t).tense in ("past", "perfect") and fr(t).polarity == "positive" \
+                and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) and not passive(t) and (
+                    any(c.dep_ == "advmod" and c.lower_ in RIGHTLY for c in t.children)
+                    or any(c.dep_ == "dobj" and any(a.dep_ == "amod" and a.lower_ in ("correct", "proper", "right", "standard", "usual") for a in c.children)
+                           and lemma(c) in ("procedure", "process", "protocol", "policy", "steps", "step", "guidance", "rule", "instruction", "practice")
+                           for c in t.children)):
+            yield Move("dispute", _clause_span(t), {"how": "done right"})
+        # "the photos you sent don't show any damage", "our checks found no fault": the evidence against them
+        if ex.worded_problem and lemma(t) in EVIDENCE_VERBS | {"find", "reveal"} and agent in ("thing", "none", "speaker") and fr(t).polarity == "negative" \
+                and fr(t).tense in ("present", "past", "perfect") and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) \
+                and any(c.dep_ == "dobj" and (any(d.lower_ == "any" for d in c.children) or lemma(c) in TROUBLE_NOUNS or trouble_noun(c)) for c in t.children):
+            yield Move("dispute", _clause_span(t), {"how": "no sign of it"})
+        # "in future please read the terms before booking": the customer told to take more care next time
+        if ex.worded_problem and fr(t).tense == "imperative" and lemma(t) in TAKING_CARE and not _in_apology(t, apology_tokens) and any(
+                x.lower_ in ("future", "next", "always") and (x.lower_ != "next" or x.i + 1 < len(doc) and doc[x.i + 1].lower_ == "time")
+                for x in t.sent if clause_of(x).i == t.i or x.head.i == t.i):
+            yield Move("correction", _clause_span(t), {"how": "take care next time"})
         # "it does say in the description", "it clearly states on the booking page": told them already
         if ex.worded_problem and lemma(t) in TELLING and agent in ("thing", "none") and fr(t).tense == "present" and fr(t).polarity == "positive" \
                 and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) and any(
