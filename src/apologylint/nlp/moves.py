@@ -410,6 +410,19 @@ def _sure_they_did_right(t: Token) -> bool:
     return any(_what_happened(c) and fr(c).agent == "third" and fr(c).polarity == "positive" for s_ in sure for c in [*s_.children, *t.children])
 
 
+def _assured(t: Token) -> bool:
+    """"I can assure you our engineers are fully qualified", "we guarantee the meat is fresh": the
+    speaker's word given for our people or things against the complaint (not a promise of what we
+    will do: "I can assure you we'll fix it")."""
+    if lemma(t) not in ("assure", "guarantee", "reassure") or fr(t).agent != "speaker" or fr(t).polarity != "positive" or fr(t).question or fr(t).conditional:
+        return False
+    def ours_or_theirs(c: Token) -> bool:  # "our engineers", "the driver", "the meat"; not "we" (a promise) nor "you"
+        subj = t.doc[fr(c).agent_i] if fr(c).agent_i >= 0 else None
+        return subj is not None and subj.pos_ in ("NOUN", "PROPN") and fr(c).agent in ("third", "thing", "speaker")
+    return any(c.dep_ == "ccomp" and fr(c).clause and ours_or_theirs(c) and fr(c).tense in ("present", "past", "perfect") and not passive(c)
+               and lemma(c) not in REMEDY_VERBS and fr(c).polarity == "positive" and fr(c).modality == "none" for c in t.children)
+
+
 #: verbs of turning down (a closed class): "declined", "rejected", "refused", "turned down"
 REFUSING_VERBS = {"decline", "reject", "refuse", "deny", "turn", "disallow", "dismiss", "uphold"}
 #: adverbs that say something was done as it should be
@@ -985,7 +998,7 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                 and fr(t).polarity == "positive" and not fr(t).question and not fr(t).conditional and ex.worded_problem \
                 and any(c.dep_ == "ccomp" and fr(c).clause and fr(c).agent != "speaker" and failure_clause(c) for c in t.children):
             yield Move("acknowledgement", _clause_span(t), {})
-        if ex.worded_problem and (_their_word(t) or _sure_they_did_right(t)) and not _in_apology(t, apology_tokens):
+        if ex.worded_problem and (_their_word(t) or _sure_they_did_right(t) or _assured(t)) and not _in_apology(t, apology_tokens):
             yield Move("dispute", _clause_span(t), {"how": "their word"})  # "the driver says he knocked", "I'm sure the driver did his best"
         if ex.worded_problem and _records_say(t):
             yield Move("dispute", doc[t.i - 1 : t.sent.end], {"how": "records"})
