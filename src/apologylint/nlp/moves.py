@@ -417,9 +417,12 @@ def _assured(t: Token) -> bool:
     if lemma(t) not in ("assure", "guarantee", "reassure") or fr(t).agent != "speaker" or fr(t).polarity != "positive" or fr(t).question or fr(t).conditional:
         return False
     def ours_or_theirs(c: Token) -> bool:  # "our engineers", "the driver", "the meat"; not "we" (a promise) nor "you"
+        if passive(c):  # "our chefs are fully trained": our people, as they are (not "the refund has been processed")
+            subj = next((x for x in c.children if x.dep_ == "nsubjpass"), None)
+            return subj is not None and subj.pos_ in ("NOUN", "PROPN") and any(d.lower_ in ("our", "all") for d in subj.children) and fr(c).tense == "present"
         subj = t.doc[fr(c).agent_i] if fr(c).agent_i >= 0 else None
         return subj is not None and subj.pos_ in ("NOUN", "PROPN") and fr(c).agent in ("third", "thing", "speaker")
-    return any(c.dep_ == "ccomp" and fr(c).clause and ours_or_theirs(c) and fr(c).tense in ("present", "past", "perfect") and not passive(c)
+    return any(c.dep_ == "ccomp" and fr(c).clause and ours_or_theirs(c) and fr(c).tense in ("present", "past", "perfect")
                and lemma(c) not in REMEDY_VERBS and fr(c).polarity == "positive" and fr(c).modality == "none" for c in t.children)
 
 
