@@ -338,6 +338,7 @@ def test_a_cause_the_customer_gave_is_theirs_not_an_external_excuse(linter):
     ("Patched this morning, so the game should load again. sorry lads", "game won't even load since the update"),
     ("reverted now, you should be good to log in -OPS", "@app can't log in at all"),
     ("@ali_k sorry it didn't come. if you're home Sat morning I can get it to you between 9 and 11, just say yes ^PW", "@parcelco driver never came"),
+    ("Sorry about this! Your deposit of £50 went back to your card this morning.", "you still haven't returned my deposit"),
 ])
 def test_ways_forward_in_the_shapes_short_replies_take(linter, reply, customer):
     assert "missing-next-step" not in linter.lint(reply, customer).categories
@@ -349,6 +350,7 @@ def test_ways_forward_in_the_shapes_short_replies_take(linter, reply, customer):
     ("Your flight was cancelled because of fog at the airport.", "Why was my flight cancelled?? I'm stuck here"),
     ("Gutted this morning to see the reviews, sorry.", "@app can't log in at all"),  # a feeling said of now is no report
     ("Crashed again this morning, sorry!", "game won't even load since the update"),  # nor is a failure
+    ("Sorry about this, we're always working to improve.", "my delivery was late again"),  # a habit, not this case
 ])
 def test_no_way_forward_stays_missing(linter, reply, customer):
     assert "missing-next-step" in linter.lint(reply, customer).categories

@@ -448,8 +448,9 @@ def commitments(
             kinds.append("done")  # "your refund went out this morning"
         be = t.head.head if t.head.dep_ in ("acomp", "attr") else t.head  # "our team is aware and working on it": "working" hangs on "aware"
         shares_be = t.dep_ == "conj" and _lemma(be) == "be" and not any(c.dep_ == "neg" for c in be.children)
-        if t.tag_ == "VBG" and lemma in ongoing_set and ("be" in {_lemma(c) for c in auxes} or shares_be) and not customer:
-            kinds.append("ongoing")
+        always = any(c.dep_ == "advmod" and c.lower_ in ("always", "constantly", "continually", "continuously", "forever") for c in t.children)
+        if t.tag_ == "VBG" and lemma in ongoing_set and ("be" in {_lemma(c) for c in auxes} or shares_be) and not customer and not always:
+            kinds.append("ongoing")  # ("we're always working to improve" is a habit, not this case)
         if lemma in recommend_set and speaker:
             kinds.append("recommendation")  # "I'd suggest adding the travel pass"
         if aux_words & {"can", "could"} and subj is not None and not customer and lemma not in stative_set and any(
@@ -658,7 +659,8 @@ def frame_commitments(
         done = (
             (passive(t) and agent in ("none", "speaker") and _specific(patient) and (tense in ("perfect", "present") or (tense == "past" and now)))
             or (agent == "speaker" and tense == "perfect" and has_object and (lemma not in looking or _answered_them(t)))
-            or (agent in ("speaker", "third", "thing") and tense == "past" and now and not passive(t) and lemma not in looking)
+            or ((agent in ("speaker", "third", "thing") or (agent == "customer" and subj is not None and subj.pos_ == "NOUN"))  # "your refund went back ..."
+                and tense == "past" and now and not passive(t) and (lemma not in looking or agent in ("thing", "customer")))  # (a thing that "went" does not look into anything)
         )
         # a headline with the auxiliary left out: "new charger sent out", "booking moved to 14:00 Thurs"
         headline = (tense == "past" and agent in ("third", "thing") and t.tag_ in ("VBD", "VBN") and lemma in done_set and subj is not None
