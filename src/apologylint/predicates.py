@@ -72,6 +72,8 @@ def negated(span: Span, ex: Exchange) -> bool:
         if doc[i].is_punct:
             break  # "No problem, sorry again" is not a negated apology
         if doc[i].lower_ in NEGATORS or doc[i].norm_ in NEGATORS:
+            if doc[i].dep_ == "prep" and any(c.dep_ == "pobj" and c.i < span.start for c in doc[i].children):
+                continue  # "three hours without power is miserable": a phrase of its own before the match
             return True
     return False
 
