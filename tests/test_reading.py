@@ -454,6 +454,11 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     ("The photos you sent don't show any damage.", "the sofa arrived ripped", "+AL313"),
     ("In future please read the terms before booking.", "I was charged a cancellation fee", "+AL314"),
     ("You're right that the email wasn't clear about the end date. I've honoured the sale price.", "why wasn't I given the sale price?", "-AL204"),
+    # "hence", "therefore" link a cause; "..., not us" puts the job on another
+    ("The courier's depot flooded on Monday, hence the delay.", "my parcel is a week late", "+AL201"),
+    ("We mislabelled your parcel, hence the delay; it ships again today.", "my parcel is a week late", "-AL201"),
+    ("@lou_b it's the bank that holds the money for 3 days, not us ^PP", "@PayPocket where's my refund", "+AL204"),
+    ("Your refund left us on Monday; you'll need to ask your bank, not us, where it is now.", "where's my refund", "-AL204"),
     # how long it went on, told shorter than the customer said; not when it matches
     ("@ed_p the app was down for about 20 mins earlier, all fixed ^BK", "@bank app been down for 3 hours, cant pay anyone", "+AL303"),
     ("@ed_p the app was down for about 3 hours earlier, sorry, all fixed now ^BK", "@bank app been down all morning, cant pay anyone", "-AL303"),

@@ -544,6 +544,20 @@ def _link_causes(doc: Doc, sents: list) -> None:
                         x = sents[i - 1].root if i > 0 else None
             if x is not None and y is not None and fr(y).clause and x.i != y.i:
                 _mark_cause(x, y, "so")
+        # 7. "X, hence the delay", "X; therefore your parcel is late", "X. Hence the wait.": X causes what follows
+        if low in ("hence", "therefore", "thus", "consequently") and t.dep_ == "advmod":
+            y = t.head
+            x = None
+            if fr(y).clause:
+                x = next((c for c in y.children if fr(c).clause and c.i < t.i and c.dep_ in ("ccomp", "advcl", "parataxis", "conj")), None)
+                if x is None and t.i == t.sent.start:
+                    i = sents.index(t.sent) if t.sent in sents else -1
+                    x = sents[i - 1].root if i > 0 else None
+            else:  # "Royal Mail has been struggling with strikes, hence the delay": the noun hangs on (or beside) the cause
+                x = next((a for a in y.ancestors if fr(a).clause), None)
+                x = x if x is not None and x.i < t.i else None
+            if x is not None and x.i != y.i:
+                _mark_cause(x, y, low)
 
 
 # ------------------------------------------------------------------------------------ the component

@@ -529,6 +529,17 @@ def _upheld(t: Token, context_things: set[str]) -> bool:
     return passive(t) and f.tense == "future" and any(c.lower_ == "still" for c in t.children)  # "will still be taken"
 
 
+def _not_us(sent) -> bool:
+    """"..., not us", "rather than us", "not our side": the speaker's side named only to be ruled out."""
+    doc = sent.doc
+    for x in sent:
+        if x.lower_ in ("us", "ours") and x.i - 2 >= sent.start:
+            one, two = doc[x.i - 1].lower_, (doc[x.i - 2].lower_, doc[x.i - 1].lower_)
+            if (one == "not" and doc[x.i - 2].is_punct) or two in (("rather", "than"), ("instead", "of")):
+                return True
+    return False
+
+
 #: verbs of taking care (a closed class): "in future please read / check / make sure ..."
 TAKING_CARE = {"read", "check", "ensure", "make", "remember", "double-check", "review", "note", "allow", "leave", "plan", "book", "order"}
 
@@ -947,11 +958,13 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             w = whose(t)
             reported = fr(t).modality == "none" and _reported(effect, context_acts, context_things if w == "rule" else set())
             yield Move("explanation", span, {"cause": span.text, "effect": effect.text, "marker": fr(t).cause_marker, "link": "cause", "whose": w,
-                                            "effect_by": fr(effect).agent, "effect_tense": fr(effect).tense,
+                                            "effect_by": fr(effect).agent,
+                                            "effect_tense": fr(effect).tense if fr(effect).clause else fr(t).tense,  # "hence the delay": when the cause was
                                             "effect_failure": str(not _advice(effect) and not _remedy(effect) and (
                                                 (reported and fr(effect).tense != "future" and fr(effect).polarity == "positive") or
                                                 (w == "rule" and _closed_door(effect)) or  # "there's nothing we can do, as your fare is non-refundable"
                                                 failure_clause(effect) or failure_clause(t) or trouble_noun(t)
+                                                or (not fr(effect).clause and trouble_noun(effect))  # "..., hence the delay"
                                                 or (fr(t).cause_marker in OUTRIGHT_CAUSES and fr(effect).tense != "future" and fr(effect).modality in ("none", "inability"))  # "this is due to ...": said of what went wrong
                                                 or (fr(t).cause_marker.endswith(" by") and passive(effect) and fr(effect).tense != "future"
                                                     and any(c.dep_ == "nsubjpass" and c.lower_ in ("this", "that", "it") for c in effect.children))  # "this was triggered by a retry"
@@ -1041,6 +1054,11 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             told = _duration_rank(t.subtree, lambda x: clause_of(x).i == t.i)
             if told is not None and told < said_for:
                 yield Move("minimizing", _clause_span(t), {"how": "shorter than they said"})
+        # "it's the app store that takes 2 days, not us", "that's down to the courier rather than us": the job put on another, said outright
+        if t.dep_ == "ROOT" and ex.worded_problem and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) and _not_us(t.sent) \
+                and any(x.pos_ in ("NOUN", "PROPN") and role(x) in ("third", "thing") and x.dep_ in ("attr", "nsubj", "nsubjpass", "pobj") for x in t.sent) \
+                and not any(fr(m).clause and fr(m).agent == "customer" for m in t.sent):  # ("contact them, not us" sends them elsewhere: AL316)
+            yield _external(t, "not us", "doer", "third")
         # "we followed the correct procedure", "our driver acted properly": what they complain of done right
         if ex.worded_problem and agent in ("speaker", "third") and fr(t).tense in ("past", "perfect") and fr(t).polarity == "positive" \
                 and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) and not passive(t) and (
