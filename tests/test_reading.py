@@ -501,3 +501,17 @@ def test_a_contracted_is_or_has_is_read_as_written(linter, text, subject, passiv
 def test_a_possessive_stays_a_possessive(linter):
     doc = linter.exchange("John's car is outside").doc
     assert next(t for t in doc if t.lower_ == "'s").tag_ == "POS"
+
+
+def test_a_headline_past_tense_is_read_as_a_clause(linter):
+    """"the venue cancelled on us": not a noun with a participle hanging on it, but a subject and its verb."""
+    from apologylint.nlp.frames import fr, subject
+
+    doc = linter.exchange("Sadly the venue cancelled on us at short notice.").doc
+    verb = next(t for t in doc if t.lower_ == "cancelled")
+    assert verb.dep_ == "ROOT" and subject(verb) is not None and subject(verb).lower_ == "venue"
+    assert fr(verb).clause and fr(verb).tense == "past"
+    assert "excuse" in linter.lint("Sadly the venue cancelled on us at short notice.", "you cancelled my event the day before").categories
+    # a noun phrase with a participle after it is left as it is when a verb follows
+    doc = linter.exchange("The parcel delivered yesterday was the wrong one.").doc
+    assert next(t for t in doc if t.lower_ == "was").dep_ == "ROOT"

@@ -591,11 +591,30 @@ def _repair_contracted_subjects(doc: Doc) -> None:
         t.tag_, t.pos_, t.lemma_ = "VBZ", "AUX", ("have" if has else "be")
 
 
+def _repair_headline_participles(doc: Doc) -> None:
+    """"Sadly the venue cancelled on us": with no verb to hang on, the parser makes the noun the root
+    and the past tense a participle modifying it ("the venue [that was] cancelled"). A sentence whose
+    root is a noun followed at once by such a participle is a clause: the participle is its verb,
+    the noun its subject, and what followed the noun goes with the verb."""
+    for n in doc:
+        if n.dep_ != "ROOT" or n.pos_ not in ("NOUN", "PROPN") or n.i + 1 >= len(doc):
+            continue
+        v = doc[n.i + 1]
+        if v.head.i != n.i or v.dep_ != "acl" or v.tag_ not in ("VBD", "VBN") or any(c.dep_ in ("aux", "auxpass") for c in v.children):
+            continue
+        moved = [c for c in n.children if c.i != v.i and (c.i > v.i or c.dep_ in ("advmod", "intj", "punct"))]
+        v.head, v.dep_ = v, "ROOT"
+        n.head, n.dep_ = v, "nsubj"
+        for c in moved:
+            c.head = v
+
+
 def frame_doc(doc: Doc) -> Doc:
     """Set the frame of every clause (see the module docstring). Also make NORM the lower-cased
     lemma, so that lexicon phrases are written as lemmas."""
     if doc.has_annotation("DEP"):
         _repair_contracted_subjects(doc)
+        _repair_headline_participles(doc)
     for t in doc:
         if t.lower_ == "'ve" and t.lemma_ != "have":
             t.lemma_ = "have"  # "should've": the lemmatizer leaves "'ve" after a modal as it is
