@@ -382,6 +382,10 @@ EVIDENCE_VERBS = {"show", "indicate", "suggest", "confirm", "match", "prove", "s
 SEEMING = {"look", "seem", "appear", "sound"}
 
 
+#: where people or things are when they are not working (a closed class): "with half the team off", "with the line down"
+AWAY = {"off", "out", "away", "down", "sick", "ill", "absent", "closed", "shut", "offline", "unavailable", "missing"}
+
+
 def _mark_cause(cause: Token, effect: Token, marker: str) -> None:
     if fr(cause).clause and lemma(cause) in SEEMING:
         cause = next((c for c in cause.children if c.dep_ in ("advcl", "ccomp") and fr(c).clause and c.i != effect.i), cause)
@@ -497,8 +501,12 @@ def _link_causes(doc: Doc, sents: list) -> None:
         # "with fog closing the airport": an absolute clause of cause
         if low == "with" and t.dep_ == "prep" and t.i <= t.sent.start + 1:
             obj = next((c for c in t.children if c.dep_ == "pobj"), None)
-            if obj is not None and any(c.dep_ == "acl" and c.tag_ == "VBG" for c in obj.children):
-                _mark_cause(obj, clause_of(t.head), "with")
+            if obj is not None and any((c.dep_ == "acl" and c.tag_ == "VBG") or (c.dep_ in ("prep", "advmod", "amod", "acomp") and c.i > obj.i and c.lower_ in AWAY)
+                                       for c in obj.children):
+                _mark_cause(obj, clause_of(t.head), "with")  # (and "with half the team off with flu")
+        # "with two drivers off sick, ...", "with the main road closed, ...": parsed as a clause marked by "with"
+        if low == "with" and t.dep_ == "mark" and t.i <= t.sent.start + 1 and t.head.dep_ == "advcl" and fr(t.head.head).clause:
+            _mark_cause(t.head, t.head.head, "with")
         # 5. "which is why", "that's why", "which meant": the clause before is the cause
         if low in ("which", "that", "this") and t.dep_ in ("nsubj",) and fr(t.head).clause and fr(t.head).modality == "none" and t.head.dep_ != "ccomp":
             h = t.head
