@@ -171,7 +171,7 @@ def reply_of(chars: int) -> str:
         parts.append(sentence + ("\n\n" if i % 4 == 3 else " "))
         size += len(parts[-1])
         i += 1
-    return "".join(parts)[:chars].rstrip() + "\n"
+    return "".join(parts)[: chars - 1].rstrip() + "\n"
 
 
 def length_scaling(repeat: int, sizes: list[int]) -> dict:
