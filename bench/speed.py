@@ -23,6 +23,9 @@ Client processes run with bytecode caches (PYTHONDONTWRITEBYTECODE is dropped fo
 their caches go to a folder of this run): an installed package has its .pyc files, and a client
 that compiled its modules on every start would measure the compiler.
 
+`python bench/run.py` calls bench_server, bench_jobs, bench_dask and bench_memory and puts
+their figures in its one table; run this script for those alone or for `--compare`.
+
 No thresholds: the numbers are for reading and comparing commits.
 """
 from __future__ import annotations
