@@ -52,7 +52,8 @@ FIXED = [
     ("AL302", "Your order #8812 shipped on 3 June, as I already told you.", "Where is my order?", "Your order #8812 shipped on 3 June."),
     # minimizing with no word to delete: the minimizing clause goes, what was minimized stays
     ("AL303", "The outage lasted about 40 minutes, and most people didn't even notice. Service is back now.",
-     "Your site was down all morning!", "The outage lasted about 40 minutes. Service is back now."),
+     "Your site went down while I was paying!", "The outage lasted about 40 minutes. Service is back now."),
+    # (to "down all morning", "lasted about 40 minutes" would itself be minimizing: tests/test_reading.py)
 ]
 
 

@@ -100,11 +100,31 @@ def drop_sentence(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[
     return _drop_sentence(span)
 
 
+def _text(doc) -> str:
+    """The doc's text, built once: spaCy joins every token again on each `doc.text`, and a long
+    reply's fixes ask for it once per finding."""
+    cached = doc.user_data.get("apologylint.text")
+    if cached is None:
+        cached = doc.user_data["apologylint.text"] = doc.text
+    return cached
+
+
+def _words_elsewhere(doc, sent, n: int) -> bool:
+    """At least `n` words outside `sent` (stops as soon as it has them)."""
+    found = 0
+    for t in doc:
+        if t.is_alpha and not sent.start <= t.i < sent.end:
+            found += 1
+            if found >= n:
+                return True
+    return False
+
+
 def _drop_sentence(span: "Span") -> list[Raw]:
     sent = _written(span)
     doc = sent.doc
-    text = doc.text
-    if sum(1 for t in doc if t.is_alpha and not sent.start <= t.i < sent.end) < 2:
+    text = _text(doc)
+    if not _words_elsewhere(doc, sent, 2):
         return []  # the reply's only sentence: dropping it leaves nothing to send
     start, end = sent.start_char, sent.end_char
     while end > start and text[end - 1].isspace():
@@ -136,7 +156,7 @@ def _cut(span: "Span", piece: list[int]) -> list[Raw]:
     """The phrase `piece` out of its sentence, with its comma; [] when what is left cannot stand."""
     sent = span.sent
     doc = sent.doc
-    text = doc.text
+    text = _text(doc)
     a, b = doc[piece[0]].idx, doc[piece[-1]].idx + len(doc[piece[-1]])
     left_words = sum(1 for t in sent if t.is_alpha and t.i not in piece)
     if left_words < 3:
@@ -183,7 +203,7 @@ def drop_lead_in(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[R
 
 def delete_words(span: "Span", spec: "FixSpec", ex=None) -> list[Raw]:
     doc = span.doc
-    text = doc.text
+    text = _text(doc)
     words = {w.lower() for w in spec.words}
     out: list[Raw] = []
     for t in span:
@@ -223,7 +243,7 @@ def plain_apology(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[
                 out.append((t.idx, t.idx + len(t), "the"))
                 sub = list(rel[0].subtree)
                 a, b = sub[0].idx, sub[-1].idx + len(sub[-1])
-                while a > 0 and doc.text[a - 1] == " ":
+                while a > 0 and _text(doc)[a - 1] == " ":
                     a -= 1
                 out.append((a, b, ""))
     return out
