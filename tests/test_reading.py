@@ -459,6 +459,9 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     ("We mislabelled your parcel, hence the delay; it ships again today.", "my parcel is a week late", "-AL201"),
     ("@lou_b it's the bank that holds the money for 3 days, not us ^PP", "@PayPocket where's my refund", "+AL204"),
     ("Your refund left us on Monday; you'll need to ask your bank, not us, where it is now.", "where's my refund", "-AL204"),
+    # "X, and Y ever since": X is the cause of Y
+    ("The council resurfaced the road on Monday and the buses have been late ever since.", "why is the 42 always late?", "+AL201"),
+    ("We fixed the router on Monday and it has worked fine ever since.", "is my wifi ok now?", "-AL201"),
     # an absolute "with" clause of cause
     ("@nia_r with two drivers off sick, deliveries are running late today ^QB", "@QuickBite where's my food, 90 mins", "+AL204"),
     ("With your new card saved, the payment will go through tonight.", "my payment keeps failing", "-AL201"),

@@ -552,6 +552,17 @@ def _link_causes(doc: Doc, sents: list) -> None:
                         x = sents[i - 1].root if i > 0 else None
             if x is not None and y is not None and fr(y).clause and x.i != y.i:
                 _mark_cause(x, y, "so")
+        # "the council resurfaced the road and the buses have been late ever since": X, and Y since then
+        if low == "since" and t.dep_ == "advmod" and not any(c.dep_ in ("pobj", "pcomp") for c in t.children) and fr(t.head).clause:
+            y = t.head
+            x = y.head if y.dep_ == "conj" and y.head.i < y.i and fr(y.head).clause else None
+            if x is None and y.dep_ == "ROOT" and any(c.dep_ == "cc" and c.i < y.i for c in y.children):
+                x = next((r for r in reversed(list(t.sent)) if r.i < y.i and r.dep_ == "ROOT" and fr(r).clause), None)
+                if x is None and t.sent.start > 0 and doc[t.sent.start].lower_ == "and":  # "... overnight. And it's been failing since"
+                    i = sents.index(t.sent) if t.sent in sents else -1
+                    x = sents[i - 1].root if i > 0 else None
+            if x is not None:
+                _mark_cause(x, y, "since then")
         # 7. "X, hence the delay", "X; therefore your parcel is late", "X. Hence the wait.": X causes what follows
         if low in ("hence", "therefore", "thus", "consequently") and t.dep_ == "advmod":
             y = t.head
