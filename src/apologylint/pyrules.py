@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Iterable, Iterator
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from .nlp.frames import FUTURE_AUX, fr, lemma
+from .nlp.frames import FUTURE_AUX, MENTAL, fr, lemma
 from .predicates import SPEAKER, is_question, predicate_head, question, quoted, subject_of
 from .registry import function
 
@@ -428,7 +428,7 @@ def commitments(
             or (lemma == "be" and any(c.dep_ == "prep" and c.lower_ in ("with", "in") for c in t.children))  # "will be with you on Wednesday"
         )
         kinds = []
-        obliged = any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in t.children)  # "you'll need to call them" is their step
+        obliged = _to_clause(t)  # "you'll need to call them" is their step
         if aux_words & FUTURE_AUX and (customer and lemma in customer_future_set and (has_object or lemma != "get") and not obliged or not customer and not stative_verb):
             kinds.append("future")  # "we'll refund you", "you'll receive an email"
         counterfactual = "have" in aux_words and aux_words & {"could", "would", "should", "might", "must", "'d"}
@@ -524,15 +524,17 @@ def _answered_them(t: Token) -> bool:
     return any(x.lower_ in ("you", "u") or any(p.lower_ in ("your", "ur") for p in x.children if p.dep_ == "poss") for x in targets)
 
 
+def _to_clause(t: Token) -> bool:
+    """A "to" clause under the verb: "you'll need to call them", "you'll have to take it up with the seller"."""
+    return any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in t.children)
+
+
 def _elliptic_report(t: Token, done: set[str], looking: set[str], today: set[str]) -> bool:
     """A short reply's report with its subject left out, which is the speaker's: "Replied to your
     DM!", "Looking into this for you now", "Fixed now", "Passed this on to the team". The verb opens
     its sentence with no subject or auxiliary: an -ing form of looking into it, or an -ed form of
     doing something for the customer (or answering them) that acts on something or is done now.
     Not a feeling ("gutted for you") or a good wish ("sending you lots of love")."""
-    from .nlp.frames import MENTAL
-    from .nlp.moves import failure_clause
-
     if t.tag_ not in ("VBD", "VBN", "VBG") or t.dep_ not in ("ROOT", "advcl") or fr(t).question:
         return False
     if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "aux", "auxpass", "neg") for c in t.children):
@@ -544,6 +546,8 @@ def _elliptic_report(t: Token, done: set[str], looking: set[str], today: set[str
     if t.tag_ == "VBG":
         return lem in looking and (lem != "look" or any(c.lower_ in ("into", "at") for c in t.children))
     if lem not in done and not _answered_them(t):
+        from .nlp.moves import failure_clause  # (only here: the function runs on every token)
+
         # "Rolled back now", "Reset this morning": whatever was done, said of now, unless it is a feeling or what failed
         return lem not in MENTAL and not failure_clause(t) and t.tag_ == "VBD" and any(
             (c.dep_ == "advmod" and c.lower_ in today) or (c.dep_ == "npadvmod" and any(d.lower_ == "this" for d in c.children)) for c in t.children)
@@ -675,8 +679,7 @@ def frame_commitments(
             subj.lower_ not in ("someone", "somebody", "anyone", "they") or (subj.lower_ == "they" and timed))  # "they'll be back first thing tomorrow"
         schedule = timed and tense in ("present", "future") and not you and (subj is None or _specific(subj))
         offered = agent == "speaker" and fr(t).modality == "ability" and timed and tense == "present"  # "I can get it to you between 1 and 3"
-        customer_gets = you and tense == "future" and lemma in ("receive", "get", "see", "have", "hear") and not any(
-            c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in t.children)  # not "you'll have to call them": their step
+        customer_gets = you and tense == "future" and lemma in ("receive", "get", "see", "have", "hear") and not _to_clause(t)  # not "you'll have to call them"
         if done or future or schedule or customer_gets or offered:
             yield _span_of([t, *[c for c in t.children if c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "dobj")]])
 

@@ -283,6 +283,15 @@ def negative(t: Token) -> bool:
     return lemma(t) in ("fail", "neglect", "refuse") or t.lower_ in ("cannot", "unable")
 
 
+def _run_on_request(t: Token) -> bool:
+    """The verb opens its clause right after a comma (or after "just", "please" there), with no
+    subject or subordinator of its own: "your PUK is in the app, pop that in", "..., just say yes"."""
+    edge = t.left_edge.i
+    if edge < t.i and not all(x.lower_ in ("just", "simply", "then", "please", "pls", "plz") for x in t.doc[edge : t.i]):
+        return False
+    return edge > 0 and t.doc[edge - 1].lower_ in (",", ";", "-", "–") and not any(c.dep_ in ("mark", "nsubj", "nsubjpass") for c in t.children)
+
+
 def tense(t: Token) -> str:
     auxes = [c for c in t.children if c.dep_ in ("aux", "auxpass")]
     words = {c.lower_ for c in auxes}
@@ -302,9 +311,7 @@ def tense(t: Token) -> str:
     if t.tag_ == "VB" and not auxes and t.dep_ in ("ROOT", "conj") and subject(t) is None:
         if t.dep_ == "ROOT" or (t.head.tag_ == "VB" and subject(t.head) is None):
             return "imperative"
-    lead = t.left_edge.i if t.left_edge.i < t.i and all(x.lower_ in ("just", "simply", "then", "please", "pls", "plz") for x in t.doc[t.left_edge.i : t.i]) else t.i
-    if t.tag_ in ("VB", "VBP") and not auxes and t.dep_ in ("advcl", "parataxis", "conj", "dep") and t.left_edge.i == lead and lead > 0 \
-            and t.doc[lead - 1].lower_ in (",", ";", "-", "–") and not any(c.dep_ in ("mark", "nsubj", "nsubjpass") for c in t.children):
+    if t.tag_ in ("VB", "VBP") and not auxes and t.dep_ in ("advcl", "parataxis", "conj", "dep") and _run_on_request(t):
         # "your PUK is in the app, pop that in": a request run on after a comma; as a conjunct, not one
         # that shares a subject it could agree with ("the code is on the card, pop it in": not "pops")
         shared = subject(t.head) if t.dep_ == "conj" else subject(t)
@@ -426,6 +433,13 @@ def owned(cause: Token) -> bool:
     return False
 
 
+def _root_before(t: Token, sents: list) -> Token | None:
+    """The root of the sentence before `t`'s: what "Hence the wait." or "So ..." at a sentence's start follows."""
+    start = t.sent.start
+    i = next((k for k, s in enumerate(sents) if s.start == start), -1)
+    return sents[i - 1].root if i > 0 else None
+
+
 def _link_causes(doc: Doc, sents: list) -> None:
     for t in doc:
         low = t.lower_
@@ -530,9 +544,9 @@ def _link_causes(doc: Doc, sents: list) -> None:
                     if prev is not None:
                         _mark_cause(clause_of(prev), h, "which is why" if why else f"which {verb}")
                 else:
-                    i = sents.index(t.sent) if t.sent in sents else -1
-                    if i > 0:
-                        _mark_cause(sents[i - 1].root, h, f"{low} is why" if why else f"{low} {verb}")
+                    prev = _root_before(t, sents)
+                    if prev is not None:
+                        _mark_cause(prev, h, f"{low} is why" if why else f"{low} {verb}")
         # 6. ", so Y": the clause before "so" is the cause of Y
         if low == "so" and t.dep_ in ("advmod", "cc", "mark") and t.i + 1 < len(doc) and doc[t.i + 1].lower_ not in ("that", "much", "many", "sorry", "far", "long", "glad", "happy", "pleased"):
             y = t.head if t.dep_ != "cc" else None
@@ -548,8 +562,7 @@ def _link_causes(doc: Doc, sents: list) -> None:
                     if x is None and y.dep_ in ("advcl", "parataxis", "ccomp") and y.head.i < t.i and fr(y.head).clause:
                         x = y.head  # "the handler loaded the wrong container, so a few bags stayed": "stayed" hangs on "loaded"
                     if x is None and t.i == t.sent.start or (x is None and t.i - 1 >= 0 and doc[t.i - 1].is_sent_start):
-                        i = sents.index(t.sent) if t.sent in sents else -1
-                        x = sents[i - 1].root if i > 0 else None
+                        x = _root_before(t, sents)
             if x is not None and y is not None and fr(y).clause and x.i != y.i:
                 _mark_cause(x, y, "so")
         # "the council resurfaced the road and the buses have been late ever since": X, and Y since then
@@ -559,8 +572,7 @@ def _link_causes(doc: Doc, sents: list) -> None:
             if x is None and y.dep_ == "ROOT" and any(c.dep_ == "cc" and c.i < y.i for c in y.children):
                 x = next((r for r in reversed(list(t.sent)) if r.i < y.i and r.dep_ == "ROOT" and fr(r).clause), None)
                 if x is None and t.sent.start > 0 and doc[t.sent.start].lower_ == "and":  # "... overnight. And it's been failing since"
-                    i = sents.index(t.sent) if t.sent in sents else -1
-                    x = sents[i - 1].root if i > 0 else None
+                    x = _root_before(t, sents)
             if x is not None:
                 _mark_cause(x, y, "since then")
         # 7. "X, hence the delay", "X; therefore your parcel is late", "X. Hence the wait.": X causes what follows
@@ -570,8 +582,7 @@ def _link_causes(doc: Doc, sents: list) -> None:
             if fr(y).clause:
                 x = next((c for c in y.children if fr(c).clause and c.i < t.i and c.dep_ in ("ccomp", "advcl", "parataxis", "conj")), None)
                 if x is None and t.i == t.sent.start:
-                    i = sents.index(t.sent) if t.sent in sents else -1
-                    x = sents[i - 1].root if i > 0 else None
+                    x = _root_before(t, sents)
             else:  # "Royal Mail has been struggling with strikes, hence the delay": the noun hangs on (or beside) the cause
                 x = next((a for a in y.ancestors if fr(a).clause), None)
                 x = x if x is not None and x.i < t.i else None

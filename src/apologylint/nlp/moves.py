@@ -827,6 +827,8 @@ POLAR = {"yes", "yeah", "yep", "yup", "no", "nope", "sure", "absolutely", "defin
 BARE_MOVES = {"greeting", "sign-off", "thanks", "apology", "empathy"}
 #: verbs too common to show that a sentence is about what was asked
 LIGHT_VERBS = {"be", "have", "do", "get", "make", "can", "will", "know", "let", "go", "come", "take", "want", "need", "like", "love", "ask", "tell", "say", "help", "thank", "hope", "see", "look", "find"}
+#: verbs that say nothing of what was done ("be", "have", "get", "experience"): not what a customer reports as done
+LIGHT_OR_UNDERGONE = frozenset(LIGHT_VERBS | UNDERGO)
 
 
 def _content(span) -> set[str]:
@@ -933,10 +935,17 @@ def _mark_apologies_for_asking(by_sentence: dict[int, list[Move]]) -> None:
 
 def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
     context_claims = ex.customer.claim_lemmas if ex.context is not None else {}
-    context_words = {lemma(t) for t in ex.context} if ex.context is not None else set()
-    # what the customer says was done or happened, by its verbs and the nouns it was done to
-    context_acts = {lemma(t) for t in ex.context if t.pos_ == "VERB" and lemma(t) not in LIGHT_VERBS | UNDERGO} if ex.context is not None else set()
-    context_things = {lemma(t) for t in ex.context if t.pos_ == "NOUN"} if ex.context is not None else set()
+    # the customer's words; what they say was done or happened, by its verbs and the nouns it was done to
+    context_words: set[str] = set()
+    context_acts: set[str] = set()
+    context_things: set[str] = set()
+    for x in ex.context if ex.context is not None else ():
+        lem = lemma(x)
+        context_words.add(lem)
+        if x.pos_ == "VERB" and lem not in LIGHT_OR_UNDERGONE:
+            context_acts.add(lem)
+        elif x.pos_ == "NOUN":
+            context_things.add(lem)
     said_for = _duration_rank(ex.context) if ex.context is not None else None  # how long the customer says it went on
     causes_of: dict[int, list[int]] = {}  # a clause head -> the causes linked to it
     sent_bounds: dict[int, tuple[int, int]] = {}  # a token -> its sentence's start and end
