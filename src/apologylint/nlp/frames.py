@@ -530,6 +530,9 @@ def _link_causes(doc: Doc, sents: list) -> None:
                 verb = h.lower_
                 effect = next((c for c in h.children if c.dep_ in ("ccomp", "xcomp", "advcl") and fr(c).clause), None)
                 if effect is not None and effect.i < t.i:
+                    later = [c for c in effect.children if c.dep_ == "conj" and fr(c).clause and c.i < t.i]
+                    if later and why:  # "we moved platforms and it's been dropping texts, that's why ...": the nearest clause before
+                        effect = max(later, key=lambda c: c.i)
                     _mark_cause(effect, h, f"{low} is why" if why else f"{low} {verb}")  # "X, that's why"
                     continue
                 if effect is None and why:
@@ -542,7 +545,11 @@ def _link_causes(doc: Doc, sents: list) -> None:
                 if low == "which" or t.head.dep_ != "ROOT":
                     prev = t.head.head if t.head.head.i != t.head.i else None
                     if prev is not None:
-                        _mark_cause(clause_of(prev), h, "which is why" if why else f"which {verb}")
+                        prev = clause_of(prev)
+                        # "we moved platforms and it's been dropping texts, that's why ...": the nearest clause before
+                        later = [c for c in prev.children if c.dep_ == "conj" and fr(c).clause and c.i < t.i and c.i != t.head.i]
+                        prev = max(later, key=lambda c: c.i) if later and why else prev
+                        _mark_cause(prev, h, "which is why" if why else f"which {verb}")
                 else:
                     prev = _root_before(t, sents)
                     if prev is not None:
@@ -550,6 +557,12 @@ def _link_causes(doc: Doc, sents: list) -> None:
         # 6. ", so Y": the clause before "so" is the cause of Y
         if low == "so" and t.dep_ in ("advmod", "cc", "mark") and t.i + 1 < len(doc) and doc[t.i + 1].lower_ not in ("that", "much", "many", "sorry", "far", "long", "glad", "happy", "pleased"):
             y = t.head if t.dep_ != "cc" else None
+            if y is not None and not fr(y).clause and t.dep_ == "advmod":
+                # "..., so older mounts don't fit": the parser reads "so older" as a degree ("so much
+                # older"); it opens the clause when it is the first word of the clause's subject
+                opened = clause_of(t)
+                subj = next((c for c in opened.children if c.dep_ in ("nsubj", "nsubjpass")), None) if fr(opened).clause else None
+                y = opened if subj is not None and subj.left_edge.i == t.i else None
             if t.dep_ == "cc":
                 y = next((c for c in t.head.children if c.dep_ == "conj" and c.i > t.i), None)
                 x = t.head

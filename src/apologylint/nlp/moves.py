@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 NORM_NOUNS = {"policy", "rule", "regulation", "law", "term", "condition", "t&c", "t&cs", "tcs", "guideline", "procedure", "protocol", "legislation", "requirement", "contract", "agreement", "clause", "compliance", "standard", "legal", "regs", "eu261"}
 #: verbs of failing: what a party did when it let the customer down
 FAILURE_VERBS = {"cause", "force", "affect", "disrupt", "hamper", "hinder", "impact", "prevent", "close", "buckle", "skip", "stall", "let", "slip", "lose", "damage", "break", "miss", "fail", "forget", "cancel", "delay", "mess", "drop", "crash", "overbook", "mislay", "misplace", "mislabel", "misroute", "misdeliver", "reject", "decline", "block", "strike", "mishandle", "double", "overcharge", "ignore", "neglect", "bail", "flake", "collapse", "go", "run"}
-FAILURE_STATES = {"hectic", "manic", "chaotic", "frantic", "wrong", "twice", "incorrectly", "wrongly", "slowly", "stick", "slower", "longer", "stuck", "limited", "delayed", "late", "down", "slow", "behind", "unavailable", "closed", "short", "busy", "off", "sick", "ill", "offline", "overwhelmed", "swamped", "stretched", "unreachable", "missing", "faulty", "broken"}
+FAILURE_STATES = {"hectic", "manic", "chaotic", "frantic", "wrong", "twice", "incorrectly", "wrongly", "slowly", "stick", "slower", "longer", "stuck", "limited", "delayed", "late", "down", "slow", "behind", "unavailable", "closed", "short", "busy", "off", "sick", "ill", "offline", "overwhelmed", "swamped", "stretched", "unreachable", "missing", "faulty", "broken", "duplicate", "incorrect", "damaged", "defective"}
 #: a verb and its particle that say something failed: "time out", "fall over", "break down"
 PHRASAL_FAILURES = {("walk", "off"), ("walk", "out"), ("pull", "out"), ("back", "out"), ("time", "out"), ("fall", "over"), ("fall", "through"), ("fall", "behind"), ("break", "down"), ("slip", "through"), ("drop", "off"), ("drop", "out"), ("cut", "out"), ("cut", "off"), ("back", "up"), ("pile", "up"), ("mix", "up"), ("freeze", "up"), ("lock", "up"), ("hold", "up")}
 #: states of a job done: "isn't ready", "isn't finished" says it is not
@@ -621,6 +621,37 @@ def _external(t: Token, marker: str, link: str, effect_by: str, tense: str | Non
                                       "effect_by": effect_by, "effect_tense": tense or fr(t).tense, "effect_failure": "true"})
 
 
+def _trouble_did_it(t: Token, explained: bool, apology_tokens: set[int]) -> bool:
+    """Trouble as the doer of what happened, whatever it did: "a glitch in our payment system held the
+    funds", "a bug in the update wiped some saves", "the duplicate payment was created by a fault in
+    the new system". The verb is open-class; what makes it an explanation is that its doer names
+    trouble (a trouble noun, by the same test as everywhere else). Not a question, a condition, a
+    plan, nor the content of an apology."""
+    f = fr(t)
+    if not f.clause or f.tense not in ("past", "perfect") or f.conditional or f.question or f.modality != "none" or f.cause_of >= 0 or explained:
+        return False
+    if _in_apology(t, apology_tokens):
+        return False
+    if passive(t):
+        doer = next((o for c in t.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"), None)
+    else:
+        doer = t.doc[f.agent_i] if f.agent_i >= 0 else None
+    if doer is None or role(doer) in ("customer", "speaker") or any(c.lower_ in ("your", "ur") for c in doer.children):
+        return False
+    if lemma(t) in REMEDY_VERBS or lemma(t) in UNDERGO or t.dep_ in ("relcl", "acl", "advcl", "pcomp", "ccomp", "xcomp", "parataxis"):
+        return False
+    if not passive(t) and not any(c.dep_ == "dobj" for c in t.children):
+        return False  # "errors occurred", "the outage lasted under an hour": the trouble told, not what it did
+    before = [x.text for x in t.doc[t.sent.start : t.i]]
+    if "(" in before and ")" not in before[before.index("(") :]:
+        return False  # a list in brackets ("we made mistakes (late drafts, missed feedback)") is what was owned
+    if trouble_noun(doer):
+        return True
+    # the trouble as what was done, by a thing or a party: "the duplicate payment was created by the new system"
+    patient = next((c for c in t.children if c.dep_ == "nsubjpass"), None) if passive(t) else None
+    return patient is not None and trouble_noun(patient) and role(doer) in ("thing", "third")
+
+
 def _trouble_had(t: Token, agent: str) -> Token | None:
     """The trouble noun of "we had/are experiencing an issue", "there was a fault", "this is a known
     bug": trouble that is nobody's doing. Not trouble with the customer's own thing ("an issue with
@@ -970,9 +1001,11 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                                             "effect_by": fr(effect).agent,
                                             "effect_tense": fr(effect).tense if fr(effect).clause else fr(t).tense,  # "hence the delay": when the cause was
                                             "effect_failure": str(not _advice(effect) and not _remedy(effect) and (
-                                                (reported and fr(effect).tense != "future" and fr(effect).polarity == "positive") or
+                                                (reported and fr(effect).tense != "future" and (fr(effect).polarity == "positive" or context_claims.get(lemma(effect)) == fr(effect).polarity)) or
                                                 (w == "rule" and _closed_door(effect)) or  # "there's nothing we can do, as your fare is non-refundable"
                                                 failure_clause(effect) or failure_clause(t) or trouble_noun(t)
+                                                or (fr(effect).clause and fr(effect).agent == "thing" and fr(effect).polarity == "negative" and fr(effect).tense == "present"
+                                                    and lemma(effect) in context_words and lemma(effect) not in ("be", "have", "do"))  # "so older mounts don't fit" to "the mount doesn't fit"
                                                 or (not fr(effect).clause and trouble_noun(effect))  # "..., hence the delay"
                                                 or (fr(t).cause_marker in OUTRIGHT_CAUSES and fr(effect).tense != "future" and fr(effect).modality in ("none", "inability"))  # "this is due to ...": said of what went wrong
                                                 or (fr(t).cause_marker.endswith(" by") and passive(effect) and fr(effect).tense != "future"
@@ -1126,6 +1159,8 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                 pass  # "as you said, the booking page took your payment but didn't reserve the class": their account agreed with
             elif not any(c.lower_ == "your" for c in doer.children) and doer.lower_ not in ("they", "them") or t.tag_ in ("VBD", "VBN"):
                 yield _external(t, "doer", "doer", "third")
+        elif _trouble_did_it(t, explained, apology_tokens):
+            yield _external(t, "trouble did it", "doer", "thing")  # "a glitch in our payment system held the funds"
         # trouble we had or that there was: "we're experiencing technical difficulties", "there's a shortage
         # of crew", "this is a known issue with iOS 18": trouble given as what happened, not owned
         if fr(t).tense in ("present", "past", "perfect") and fr(t).polarity == "positive" and not fr(t).conditional and fr(t).cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
