@@ -485,6 +485,14 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     ("we've sent a new one so you'll have it tomorrow", "the plug you sent doesn't fit my socket", "-AL201"),
     # "X and Y, that's why Z": the nearest clause is the cause
     ("we switched booking systems in May and it's been losing reminder texts, that's why you didn't hear from us", "nobody told me my appointment was cancelled", "+AL201"),
+    # the event the customer says never happened, asserted in other words; not the remedy, not a status
+    ("@jo_p tracking shows it was delivered to your safe place at 2:14pm ^LB", "@shop I never received my parcel", "+AL313"),
+    ("@jo_p our engineer attended at 10am and left a card ^NT", "@isp your engineer never turned up", "+AL313"),
+    ("@jo_p sorry! a new one was delivered to you today ^LB", "@shop never got my order", "-AL313"),
+    ("@jo_p so sorry, it arrived at the depot late, it'll be with you tmrw ^LB", "@shop never got my order", "-AL313"),
+    # "we did ..." insisted on with no customer message; not "we did receive your email"
+    ("Apologies for the trouble, although our driver did knock twice yesterday.", None, "+AL313"),
+    ("Sorry for the wait. We did receive your email and I've replied with the form.", None, "-AL313"),
 ])
 def test_structure_of_causes_refusals_and_minimizing(linter, reply, customer, expect):
     assert_probe(linter, reply, customer, expect)

@@ -621,6 +621,29 @@ def _external(t: Token, marker: str, link: str, effect_by: str, tense: str | Non
                                       "effect_by": effect_by, "effect_tense": tense or fr(t).tense, "effect_failure": "true"})
 
 
+#: one event in several words (closed classes): something reaching the customer, someone coming
+SAME_EVENT = ({"get", "receive", "arrive", "come", "deliver", "reach"}, {"show", "turn", "come", "attend", "arrive", "visit", "knock", "call"})
+
+
+def _same_event_denied(t: Token, claims: dict[str, str]) -> bool:
+    """The reply says happened what the customer says did not, in a verb of the same event (the same
+    verb is read below): "your parcel was delivered at 8:14pm" to "I never got my order". Past, as a
+    fact (no modal, no question, no condition), not by the customer, not a failure, not a status of
+    a thing on its way ("it arrived at our depot"), and not the remedy ("a new one was delivered
+    today")."""
+    f = fr(t)
+    if not f.clause or f.tense not in ("past", "perfect") or f.polarity != "positive" or f.modality != "none" or f.question or f.conditional:
+        return False
+    lem = lemma(t)
+    if lem in claims or f.agent in ("customer", "thing") or failure_clause(t):
+        return False
+    classes = [c for c in SAME_EVENT if lem in c]
+    if not classes or not any(claims.get(v) == "negative" for c in classes for v in c if v != lem):
+        return False
+    own = [x for x in t.subtree if clause_of(x).i == t.i]
+    return not any(x.lower_ in ("new", "replacement", "another", "today", "now", "again") for x in own)
+
+
 def _trouble_did_it(t: Token, explained: bool, apology_tokens: set[int]) -> bool:
     """Trouble as the doer of what happened, whatever it did: "a glitch in our payment system held the
     funds", "a bug in the update wiped some saves", "the duplicate payment was created by a fault in
@@ -1277,7 +1300,9 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         if lemma(t) in STATING_VERBS and (agent == "none" or fr(t).tense == "past") and any(c.lower_ in ("clearly", "explicitly", "plainly", "already", "previously") for c in t.children):
             yield Move("correction", _clause_span(t), {"how": "it was stated"})
         # dispute: records as witnesses, "nothing is wrong", the customer's claim reversed
-        if context_claims and "negative" in context_claims.values() and agent in ("speaker", "third") and fr(t).tense == "past" and fr(t).polarity == "positive" and any(
+        if ((context_claims and "negative" in context_claims.values()) or (ex.context is None and ex.worded_problem)) \
+                and agent in ("speaker", "third") and fr(t).tense == "past" and fr(t).polarity == "positive" \
+                and lemma(t) not in ("receive", "get", "see", "hear", "read", "note", "notice", "review", "check", "look", "appreciate", "understand") and any(
             c.dep_ == "aux" and c.lower_ == "did" for c in t.children
         ) and not _in_apology(t, apology_tokens):
             yield Move("dispute", _clause_span(t), {"how": "insists it did happen"})  # "our engineer did attend"
@@ -1301,6 +1326,10 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             yield Move("dispute", _clause_span(t), {"how": "nothing wrong"})  # "the DLC is working fine on our end" (not "working fine again now")
         if lemma(t) == "be" and any(c.dep_ == "aux" and c.lower_ in ("must", "'ll", "will", "would", "'d") for c in t.children) and any(_yours_to_blame(c) for c in t.children if c.dep_ in ("attr", "prep")):
             yield Move("blame", _clause_span(t), {"how": "your end"})  # "it must be something on your console"
+        # "it was delivered at 8:14" to "I never got my order", "the engineer attended" to "nobody turned
+        # up": the event the customer says never happened, asserted in other words
+        if context_claims and _same_event_denied(t, context_claims) and not _in_apology(t, apology_tokens):
+            yield Move("dispute", _clause_span(t), {"how": "the customer says it did not happen"})
         if lemma(t) in UNDERGO | {"do", "make"} or t.dep_ in ("relcl", "acl", "advcl", "pcomp"):
             continue
         if context_claims and lemma(t) in context_claims and fr(t).tense in ("past", "perfect") and agent != "speaker" or (
