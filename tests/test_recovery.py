@@ -224,3 +224,48 @@ def test_what_failed_is_read_from_the_claims_with_the_word_that_says_so(linter, 
     assert {e.kind for e in c.failures} >= topics and (topics or not c.failures)
     assert all(message[e.start:e.end] == e.text for e in c.failures)
 
+
+
+# -- a broken promise with a date: AL603 (pairs written for this check, both directions) ------------
+@pytest.mark.parametrize("message, promise", [
+    ("@FixItPlumb you said someone would call me back yesterday about the leak. Nothing.", "said someone would call me back yesterday"),
+    ("the driver said he'd come back between 2 and 4 for a redelivery. it's 6pm", "said he'd come back between 2 and 4"),
+    ("I was told it would arrive Tuesday and it still hasn't.", "told it would arrive Tuesday"),
+])
+def test_a_promise_reported_as_said_is_a_broken_promise(linter, message, promise):
+    c = linter.lint("Thanks.", message).customer
+    assert any(promise in p.text for p in c.promises), [p.text for p in c.promises]
+
+
+def test_i_said_i_would_is_no_promise_of_ours(linter):
+    assert not linter.lint("Thanks.", "I said I would be home by 5, and I was.").customer.promises
+
+
+@pytest.mark.parametrize("reply, message", [
+    ("@liam_b sorry the delivery didn't arrive on Tuesday. We're looking into it with the depot. ^HN",
+     "@HomeNest promised the fridge delivery Tuesday 8-12, nobody came, I took the day off"),
+    ("@nat_h sorry your refund hasn't arrived yet! We're looking into this for you ^TG",
+     "@TrekGear you said my refund would be in my account in 5 days, it's been 3 weeks"),
+    ("So sorry nobody called. I've passed your details to the team again.",
+     "You said someone would call me back yesterday about the leak. Nothing."),
+])
+def test_a_dated_promise_missed_and_answered_with_no_new_time_is_AL603(linter, reply, message):
+    assert "AL603" in rules_of(linter.lint(reply, message))
+
+
+@pytest.mark.parametrize("reply, message", [
+    # a new time
+    ("@liam_b so sorry, that's on us. The fridge is rebooked for Thursday 8-12 ^HN",
+     "@HomeNest promised the fridge delivery Tuesday 8-12, nobody came, I took the day off"),
+    ("Sorry nobody called. Dan from our team will ring you at 3pm today.",
+     "You said someone would call me back yesterday about the leak. Nothing."),
+    # the thing done now
+    ("@nat_h sorry for the wait! Your refund of £42 went back to your card this morning ^TG",
+     "@TrekGear you said my refund would be in my account in 5 days, it's been 3 weeks"),
+    # a promise that named no time: no date to give a new one for
+    ("Sorry about that! We're looking into it.", "You promised me a callback and nobody rang."),
+    # no promise at all
+    ("@jo sorry about that, we're looking into it with the depot ^HN", "@HomeNest my fridge arrived with a dent in the door"),
+])
+def test_a_new_time_a_done_fix_or_no_dated_promise_leaves_AL603_silent(linter, reply, message):
+    assert "AL603" not in rules_of(linter.lint(reply, message))

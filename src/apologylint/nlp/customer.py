@@ -202,6 +202,43 @@ def _broken_promise(sent: Span):
         if t.lower_ in EXPECTED and t.i + 1 < sent.end and sent.doc[t.i + 1].lower_ in ("to", "on", "by", "for", "at") and any(
                 lemma(a) == "be" for a in [t.head, *t.children] if a.i < t.i):
             return sent
+        said = _said_it_would(t)
+        if said is not None:
+            return said
+    return None
+
+
+def _said_it_would(t):
+    """A promise reported in the customer's words: "you said someone would call me back yesterday",
+    "the driver said he'd come back between 2 and 4", "I was told it would arrive Tuesday" (a
+    `say`/`tell` whose clause says what would happen), not "I said I would be home by 5"."""
+    if lemma(t) not in ("say", "tell") or t.tag_ not in ("VBD", "VBN") or fr(t).question:
+        return None
+    told = passive(t) and fr(t).agent in ("none", "speaker")  # "I was told"
+    if fr(t).agent == "speaker" and not told:
+        return None
+    for c in t.children:
+        if c.dep_ == "ccomp" and fr(c).clause and fr(c).agent != "speaker" and any(
+                a.dep_ == "aux" and a.lower_ in ("would", "'d", "will", "'ll") for a in c.children):
+            return t.doc[min(t.left_edge.i, c.left_edge.i) : max(t.i, c.right_edge.i) + 1]
+    return None
+
+
+#: what dates a promise: "Tuesday", "by 5", "at 3", "in 5 days", "between 2 and 4", "the 1st"
+PROMISE_TIME_WORDS = {"today", "tomorrow", "yesterday", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                      "sunday", "noon", "midday", "midnight", "morning", "afternoon", "evening", "weekend", "week", "eod"}
+
+
+def promise_time(span):
+    """The date or time a broken promise names ("Tuesday", "by 5", "in 5 days"), or None: a
+    promise with no time ("you promised a callback") sets no date a reply could answer with a new one."""
+    from .moves import CLOCK, HOUR
+
+    for x in span:
+        if x.ent_type_ in ("DATE", "TIME") or x.lower_ in PROMISE_TIME_WORDS or CLOCK.match(x.lower_) or HOUR.match(x.lower_):
+            return span.doc[x.i : x.i + 1]
+        if x.like_num and x.i > span.start and span.doc[x.i - 1].lower_ in ("at", "by", "between", "in", "within", "before", "on", "the"):
+            return span.doc[x.i - 1 : x.i + 1]  # "by 5", "at 3", "in 5 days", "on the 1st"
     return None
 
 

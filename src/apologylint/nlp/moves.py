@@ -794,9 +794,7 @@ def _mark_recovery_moves(by_sentence: dict[int, list[Move]]) -> None:
         pairs = {(lemma(x), y.lower_) for x in given for y in sent.doc[x.i + 1 : min(x.i + 4, sent.end)]}  # a word and the three after it
         if pairs & FOLLOW_UP:
             added.append(Move("follow-up", sent, {}))
-        if any(m.kind in ("commitment", "resolution") for m in acts) and any(
-                x.lower_ in TIME_WORDS or x.ent_type_ in ("DATE", "TIME") or CLOCK.match(x.lower_) or HOUR.match(x.lower_)
-                for x in given):
+        if any(m.kind in ("commitment", "resolution") for m in acts) and any(_a_time(x) for x in given):
             added.append(Move("timeline", sent, {}))  # "arrives tomorrow by noon", "I'll call you at 4pm"
         feedback = {"feedback", "comment", "comments", "thought", "view", "concern", "suggestion", "review"}
         if "escalate" in lemmas or any(lemma(x) in ("pass", "refer", "hand", "forward", "raise", "flag", "send")
@@ -804,6 +802,13 @@ def _mark_recovery_moves(by_sentence: dict[int, list[Move]]) -> None:
                 lemma(o) in SENIOR or any(lemma(c) in SENIOR for c in o.children) for p in x.children if p.lower_ in ("to", "with") for o in p.children) for x in given):
             added.append(Move("escalation", sent, {}))
         moves.extend(added)
+
+
+def _a_time(x: Token) -> bool:
+    """A word of a particular time: "tomorrow", "Friday", "4pm", "10:30", "this morning", "next week"."""
+    if x.lower_ in TIME_WORDS or x.ent_type_ in ("DATE", "TIME") or CLOCK.match(x.lower_) or HOUR.match(x.lower_):
+        return True
+    return x.lower_ in ("morning", "afternoon", "evening", "week", "weekend") and any(c.lower_ in ("this", "next") and c.dep_ == "det" for c in x.children)
 
 
 def _mark_personal(by_sentence: dict[int, list[Move]], stakes: list) -> None:
