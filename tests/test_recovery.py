@@ -269,3 +269,56 @@ def test_a_dated_promise_missed_and_answered_with_no_new_time_is_AL603(linter, r
 ])
 def test_a_new_time_a_done_fix_or_no_dated_promise_leaves_AL603_silent(linter, reply, message):
     assert "AL603" not in rules_of(linter.lint(reply, message))
+
+
+# -- no failure of ours, owned anyway: AL108 --------------------------------------------------------
+@pytest.mark.parametrize("message, outside", [
+    ("The snow closed the roads so I missed my appointment, can I rebook?", "The snow closed the roads"),
+    ("@MerryBox my bank blocked the payment for my order, what do I do?", "my bank blocked the payment for my order"),
+    ("I missed my 10am yoga class, can I rebook?", None),
+])
+def test_trouble_from_outside_or_the_customers_own_act_is_no_fault_of_ours(linter, message, outside):
+    ex = linter.exchange("Thanks.", message)
+    assert ex.customer.no_fault_of_ours
+    assert outside is None or outside in [s.text for s in ex.customer.outside]
+
+
+@pytest.mark.parametrize("message", [
+    "My train was cancelled so I missed my 10am class. Can I rebook?",  # no agent: could be ours
+    "You sent my order to the wrong address!",
+    "Your app logged me out during my exam and I lost 30 minutes.",
+    "I missed my flight because your app crashed.",
+    "I haven't received my refund.",
+    "Did you send it to the wrong address?",
+])
+def test_a_failure_that_could_be_ours_is_not_read_as_no_fault(linter, message):
+    assert not linter.exchange("Thanks.", message).customer.no_fault_of_ours
+
+
+@pytest.mark.parametrize("reply, message", [
+    ("So sorry, that's our mistake! I've rebooked you for Thursday at 10am.", "The snow closed the roads so I missed my appointment, can I rebook?"),
+    ("@priya_k apologies, our error! Try the card again or pay by PayPal ^MB", "@MerryBox my bank blocked the payment for my order, what do I do?"),
+    ("@tom_r sorry, we got that wrong! You're booked on Thurs 10am instead ^YS", "@YogaSpace I missed my 10am class, can I rebook?"),
+])
+def test_owning_a_failure_nobody_here_made_is_over_apology(linter, reply, message):
+    rep = linter.lint(reply, message)
+    assert "AL108" in rules_of(rep) and rep.recovery.severity == "low"
+
+
+@pytest.mark.parametrize("reply, message", [
+    # sympathy and help, no blame
+    ("Sorry to hear the snow kept you away! I've rebooked you for Thursday at 10am.", "The snow closed the roads so I missed my appointment, can I rebook?"),
+    ("@priya_k that's annoying! Try the card again or pay by PayPal ^MB", "@MerryBox my bank blocked the payment for my order, what do I do?"),
+    # a real failure of ours, owned
+    ("@jo_b so sorry, that's our mistake! Resent to the right address today ^TL", "@ThreadLine you sent my order to the wrong address!"),
+    ("I'm sorry, that's our mistake: the class was cancelled without notice. I've rebooked you for Thursday.",
+     "My class was cancelled so I missed my 10am session. Can I rebook?"),
+])
+def test_help_without_blame_or_owning_a_real_failure_is_not_AL108(linter, reply, message):
+    assert "AL108" not in rules_of(linter.lint(reply, message))
+
+
+def test_no_fault_of_ours_calls_for_help_only(linter):
+    msg = "The snow closed the roads so I missed my appointment, can I rebook?"
+    rec = linter.lint("No problem, I've rebooked you for Thursday at 10am.", msg).recovery
+    assert rec.called_for == ["repair"] and rec.score == 100

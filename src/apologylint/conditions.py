@@ -31,6 +31,9 @@ CONDITIONS: dict[str, Callable[["Exchange"], bool]] = {
     # the customer's message owns the slip ("my mistake, I typed the wrong postcode"); nothing of ours failed
     # (and nothing of ours is said to have failed besides, and it is not serious)
     "customer-slip": lambda ex: ex.context is not None and ex.customer.slip_only,
+    # a complaint with no failure on our side and no slip the customer owns ("the snow closed the
+    # roads so I missed my appointment", "my bank blocked the payment"): nlp/customer.py, `no_fault_of_ours`
+    "no-fault-of-ours": lambda ex: ex.context is not None and ex.customer.no_fault_of_ours,
     "not-customer-slip": lambda ex: ex.context is None or not ex.customer.slip_only,
     "asked-or-problem": lambda ex: (ex.problem and ex.customer.kind not in ("praise", "chit-chat")) or (ex.context is not None and ex.customer.kind in ("request", "problem")),
 }
