@@ -322,3 +322,24 @@ def test_no_fault_of_ours_calls_for_help_only(linter):
     msg = "The snow closed the roads so I missed my appointment, can I rebook?"
     rec = linter.lint("No problem, I've rebooked you for Thursday at 10am.", msg).recovery
     assert rec.called_for == ["repair"] and rec.score == 100
+
+
+# -- where the recovery findings and evidence point -------------------------------------------------
+def test_under_recovery_and_stakes_ignored_point_at_where_the_reply_answers_the_failure(linter):
+    reply = "Hi Dee,\n\nThanks for getting in touch. Sorry about that. Your order will arrive tomorrow.\n\nBest,\nKim"
+    msg = "Third time this month my order is late. I'm cancelling. It was for my daughter's party."
+    found = {f.rule: f.excerpt for f in linter.lint(reply, msg).findings}
+    assert found["AL1001"] == found["AL1002"] == "Sorry about that."
+    # no apology and no commitment: the first content sentence
+    social = linter.lint("@dee_w thanks for the message ^KT", "@fibreco broadband down AGAIN, 4th time since May. I lost a day's pay")
+    assert [f.excerpt for f in social.findings if f.rule == "AL1001"] == ["thanks for the message"]  # the handle and the signature are not content
+
+
+def test_amends_follow_up_and_timeline_evidence_is_the_phrase_not_the_sentence(linter):
+    reply = ("That's on us. Your order arrives tomorrow by noon, and I've added a £15 credit to your account. "
+             "I'll call you tomorrow afternoon to make sure it has arrived, and thanks for bearing with us.")
+    rec = linter.lint(reply, "Third time this month my order is late. I'm cancelling.").recovery
+    ev = {c.name: [e.excerpt for e in c.evidence] for c in rec.components}
+    assert ev["amends"] == ["I've added a £15 credit to your account"]
+    assert "Your order arrives tomorrow by noon" in ev["next-step-time"]
+    assert ev["follow-up"] == ["I'll call you tomorrow afternoon to make sure it has arrived"]

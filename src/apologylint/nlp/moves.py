@@ -790,18 +790,36 @@ def _mark_recovery_moves(by_sentence: dict[int, list[Move]]) -> None:
         added = []
         amends = [x for x in given if lemma(x) in AMENDS_WORDS or x.lower_ in AMENDS_WORDS]  # ("that's on us" owns; it gives nothing)
         if amends:
-            added.append(Move("amends", sent, {"what": amends[0].text}))
-        pairs = {(lemma(x), y.lower_) for x in given for y in sent.doc[x.i + 1 : min(x.i + 4, sent.end)]}  # a word and the three after it
-        if pairs & FOLLOW_UP:
-            added.append(Move("follow-up", sent, {}))
-        if any(m.kind in ("commitment", "resolution") for m in acts) and any(_a_time(x) for x in given):
-            added.append(Move("timeline", sent, {}))  # "arrives tomorrow by noon", "I'll call you at 4pm"
+            added.append(Move("amends", _phrase(amends[0]), {"what": amends[0].text}))
+        follow = next((x for x in given if any((lemma(x), y.lower_) in FOLLOW_UP for y in sent.doc[x.i + 1 : min(x.i + 4, sent.end)])), None)
+        if follow is not None:  # a word and the three after it
+            added.append(Move("follow-up", _phrase(follow), {}))
+        when = next((x for x in given if _a_time(x)), None)
+        if any(m.kind in ("commitment", "resolution") for m in acts) and when is not None:
+            added.append(Move("timeline", _phrase(when), {}))  # "arrives tomorrow by noon", "I'll call you at 4pm"
         feedback = {"feedback", "comment", "comments", "thought", "view", "concern", "suggestion", "review"}
         if "escalate" in lemmas or any(lemma(x) in ("pass", "refer", "hand", "forward", "raise", "flag", "send")
                                        and not any(lemma(o) in feedback for o in x.children if o.dep_ == "dobj") and any(
                 lemma(o) in SENIOR or any(lemma(c) in SENIOR for c in o.children) for p in x.children if p.lower_ in ("to", "with") for o in p.children) for x in given):
             added.append(Move("escalation", sent, {}))
         moves.extend(added)
+
+
+def _phrase(x: Token) -> Span:
+    """The phrase a word of a recovery move sits in, for its evidence: the clause of its verb, from
+    its subject to its last word ("I've added a £15 credit to your account", "I'll call you Friday
+    to check"), not the whole sentence; a clause joined to it by "and" is left out."""
+    v = clause_of(x)
+    while v.dep_ in ("xcomp", "advcl") and v.head.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children):
+        v = clause_of(v.head)  # "to make sure it has arrived" is the purpose of "I'll call you tomorrow"
+    keep = [v] + [t for c in v.children if c.dep_ not in ("conj", "cc", "punct") or c.i == x.i or x in c.subtree
+                  for t in c.subtree]
+    if x not in keep:
+        keep.append(x)
+    lo, hi = min(t.i for t in keep), max(t.i for t in keep)
+    while hi > lo and x.doc[hi].is_punct:
+        hi -= 1
+    return x.doc[lo : hi + 1]
 
 
 def _a_time(x: Token) -> bool:
