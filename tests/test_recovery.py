@@ -343,3 +343,25 @@ def test_amends_follow_up_and_timeline_evidence_is_the_phrase_not_the_sentence(l
     assert ev["amends"] == ["I've added a £15 credit to your account"]
     assert "Your order arrives tomorrow by noon" in ev["next-step-time"]
     assert ev["follow-up"] == ["I'll call you tomorrow afternoon to make sure it has arrived"]
+
+
+@pytest.mark.parametrize("reply, component", [
+    ("Dear Ms Grant,\n\nThey're printed and our van delivers them by 11am tomorrow. There's no charge for the delivery.\n\nRegards", "amends"),
+    ("@mo_k sorry! the tutor is rebooked for Weds 5pm, free of charge ^BM", "amends"),
+    ("I've booked the engineer for Thursday, and I'll ring you after the visit.", "follow-up"),
+    ("@kieran_m that's on us. engineer's out Thurs and I'll message you on Friday to check it's stable ^AL", "follow-up"),
+])
+def test_amends_and_follow_ups_are_read_from_the_parse_wherever_they_are_said(linter, reply, component):
+    rec = linter.lint(reply, "Third time this month it's gone wrong and I'm cancelling.").recovery
+    assert component in {c.name for c in rec.components}
+
+
+@pytest.mark.parametrize("reply, component", [
+    ("Sorry, we can't do it at no charge this time.", "amends"),  # negated
+    ("Is there no charge for the delivery?", "amends"),  # asked
+    ("Please call us on Friday if it hasn't arrived.", "follow-up"),  # the customer calls, not us
+    ("I called you yesterday but there was no answer.", "follow-up"),  # done, not a promise to come back
+])
+def test_no_amends_or_follow_up_from_a_refusal_a_question_or_the_customers_call(linter, reply, component):
+    rec = linter.lint(reply, "Third time this month it's gone wrong and I'm cancelling.").recovery
+    assert component not in {c.name for c in rec.components}

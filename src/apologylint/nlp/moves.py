@@ -213,6 +213,7 @@ def read_moves(doc: Doc, ex) -> list[tuple[Span, list[Move]]]:
         _mark_answers(doc, by_sentence, ex.customer.questions)
     _mark_apologies_for_asking(by_sentence)
     _mark_recovery_moves(by_sentence)
+    _mark_no_charge_and_call_backs(doc, by_sentence)
     if ex.context is not None and ex.customer.stakes:
         _mark_personal(by_sentence, ex.customer.stakes)
     out = []
@@ -803,6 +804,43 @@ def _mark_recovery_moves(by_sentence: dict[int, list[Move]]) -> None:
                 lemma(o) in SENIOR or any(lemma(c) in SENIOR for c in o.children) for p in x.children if p.lower_ in ("to", "with") for o in p.children) for x in given):
             added.append(Move("escalation", sent, {}))
         moves.extend(added)
+
+
+#: verbs of contacting the customer (a closed class): "I'll call you Monday", "I'll message you Friday"
+CONTACT_VERBS = {"call", "ring", "phone", "message", "text", "email", "contact", "visit", "update"}
+#: what a thing costs, given as nothing: "at no charge", "there's no charge", "free of charge"
+COST_NOUNS = {"charge", "cost", "fee", "extra"}
+
+
+def _mark_no_charge_and_call_backs(doc: Doc, by_sentence: dict[int, list[Move]]) -> None:
+    """Amends and follow-ups read from the parse wherever they are said, not only beside a
+    commitment: "there's no charge for the delivery", "at no cost", "free of charge" (a cost with the
+    determiner "no", in a clause that is not negated, asked or conditional) give something beyond
+    the fix; "I'll call you on Monday to check", "I'll ring you after tomorrow's visit" (we, in the
+    future, contacting the customer at a time or after something) is coming back after it."""
+    for sent in doc.sents:
+        moves = by_sentence.setdefault(sent.start, [])
+        kinds = {m.kind for m in moves}
+        if "refusal" in kinds:
+            continue
+        if "amends" not in kinds:
+            for x in sent:
+                c = clause_of(x)
+                free = lemma(x) in COST_NOUNS and any(d.lower_ == "no" and d.dep_ == "det" for d in x.children)
+                free = free or (x.lower_ == "free" and x.i + 2 < sent.end and sent.doc[x.i + 1].lower_ == "of" and sent.doc[x.i + 2].lower_ == "charge")
+                if free and not fr(c).question and not fr(c).conditional and fr(c).polarity == "positive":
+                    moves.append(Move("amends", _phrase(x), {"what": x.text}))
+                    break
+        if "follow-up" not in kinds:
+            for x in sent:
+                f = fr(x)
+                if lemma(x) in CONTACT_VERBS and f.clause and f.agent == "speaker" and f.tense == "future" and not f.question and not f.conditional \
+                        and f.polarity == "positive" and any(c.dep_ in ("dobj", "dative") and c.lower_ in ("you", "u") for c in x.children):
+                    later = [t for t in x.subtree if t.i != x.i and clause_of(t).i == x.i] + [
+                        t for c in x.children if c.dep_ == "advcl" for t in c.subtree]
+                    if any(_a_time(t) or t.lower_ in ("after", "once", "when") for t in later):
+                        moves.append(Move("follow-up", _phrase(x), {}))
+                        break
 
 
 def _phrase(x: Token) -> Span:
