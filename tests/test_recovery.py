@@ -224,3 +224,144 @@ def test_what_failed_is_read_from_the_claims_with_the_word_that_says_so(linter, 
     assert {e.kind for e in c.failures} >= topics and (topics or not c.failures)
     assert all(message[e.start:e.end] == e.text for e in c.failures)
 
+
+
+# -- a broken promise with a date: AL603 (pairs written for this check, both directions) ------------
+@pytest.mark.parametrize("message, promise", [
+    ("@FixItPlumb you said someone would call me back yesterday about the leak. Nothing.", "said someone would call me back yesterday"),
+    ("the driver said he'd come back between 2 and 4 for a redelivery. it's 6pm", "said he'd come back between 2 and 4"),
+    ("I was told it would arrive Tuesday and it still hasn't.", "told it would arrive Tuesday"),
+])
+def test_a_promise_reported_as_said_is_a_broken_promise(linter, message, promise):
+    c = linter.lint("Thanks.", message).customer
+    assert any(promise in p.text for p in c.promises), [p.text for p in c.promises]
+
+
+def test_i_said_i_would_is_no_promise_of_ours(linter):
+    assert not linter.lint("Thanks.", "I said I would be home by 5, and I was.").customer.promises
+
+
+@pytest.mark.parametrize("reply, message", [
+    ("@liam_b sorry the delivery didn't arrive on Tuesday. We're looking into it with the depot. ^HN",
+     "@HomeNest promised the fridge delivery Tuesday 8-12, nobody came, I took the day off"),
+    ("@nat_h sorry your refund hasn't arrived yet! We're looking into this for you ^TG",
+     "@TrekGear you said my refund would be in my account in 5 days, it's been 3 weeks"),
+    ("So sorry nobody called. I've passed your details to the team again.",
+     "You said someone would call me back yesterday about the leak. Nothing."),
+])
+def test_a_dated_promise_missed_and_answered_with_no_new_time_is_AL603(linter, reply, message):
+    assert "AL603" in rules_of(linter.lint(reply, message))
+
+
+@pytest.mark.parametrize("reply, message", [
+    # a new time
+    ("@liam_b so sorry, that's on us. The fridge is rebooked for Thursday 8-12 ^HN",
+     "@HomeNest promised the fridge delivery Tuesday 8-12, nobody came, I took the day off"),
+    ("Sorry nobody called. Dan from our team will ring you at 3pm today.",
+     "You said someone would call me back yesterday about the leak. Nothing."),
+    # the thing done now
+    ("@nat_h sorry for the wait! Your refund of £42 went back to your card this morning ^TG",
+     "@TrekGear you said my refund would be in my account in 5 days, it's been 3 weeks"),
+    # a promise that named no time: no date to give a new one for
+    ("Sorry about that! We're looking into it.", "You promised me a callback and nobody rang."),
+    # no promise at all
+    ("@jo sorry about that, we're looking into it with the depot ^HN", "@HomeNest my fridge arrived with a dent in the door"),
+])
+def test_a_new_time_a_done_fix_or_no_dated_promise_leaves_AL603_silent(linter, reply, message):
+    assert "AL603" not in rules_of(linter.lint(reply, message))
+
+
+# -- no failure of ours, owned anyway: AL108 --------------------------------------------------------
+@pytest.mark.parametrize("message, outside", [
+    ("The snow closed the roads so I missed my appointment, can I rebook?", "The snow closed the roads"),
+    ("@MerryBox my bank blocked the payment for my order, what do I do?", "my bank blocked the payment for my order"),
+    ("I missed my 10am yoga class, can I rebook?", None),
+])
+def test_trouble_from_outside_or_the_customers_own_act_is_no_fault_of_ours(linter, message, outside):
+    ex = linter.exchange("Thanks.", message)
+    assert ex.customer.no_fault_of_ours
+    assert outside is None or outside in [s.text for s in ex.customer.outside]
+
+
+@pytest.mark.parametrize("message", [
+    "My train was cancelled so I missed my 10am class. Can I rebook?",  # no agent: could be ours
+    "You sent my order to the wrong address!",
+    "Your app logged me out during my exam and I lost 30 minutes.",
+    "I missed my flight because your app crashed.",
+    "I haven't received my refund.",
+    "Did you send it to the wrong address?",
+])
+def test_a_failure_that_could_be_ours_is_not_read_as_no_fault(linter, message):
+    assert not linter.exchange("Thanks.", message).customer.no_fault_of_ours
+
+
+@pytest.mark.parametrize("reply, message", [
+    ("So sorry, that's our mistake! I've rebooked you for Thursday at 10am.", "The snow closed the roads so I missed my appointment, can I rebook?"),
+    ("@priya_k apologies, our error! Try the card again or pay by PayPal ^MB", "@MerryBox my bank blocked the payment for my order, what do I do?"),
+    ("@tom_r sorry, we got that wrong! You're booked on Thurs 10am instead ^YS", "@YogaSpace I missed my 10am class, can I rebook?"),
+])
+def test_owning_a_failure_nobody_here_made_is_over_apology(linter, reply, message):
+    rep = linter.lint(reply, message)
+    assert "AL108" in rules_of(rep) and rep.recovery.severity == "low"
+
+
+@pytest.mark.parametrize("reply, message", [
+    # sympathy and help, no blame
+    ("Sorry to hear the snow kept you away! I've rebooked you for Thursday at 10am.", "The snow closed the roads so I missed my appointment, can I rebook?"),
+    ("@priya_k that's annoying! Try the card again or pay by PayPal ^MB", "@MerryBox my bank blocked the payment for my order, what do I do?"),
+    # a real failure of ours, owned
+    ("@jo_b so sorry, that's our mistake! Resent to the right address today ^TL", "@ThreadLine you sent my order to the wrong address!"),
+    ("I'm sorry, that's our mistake: the class was cancelled without notice. I've rebooked you for Thursday.",
+     "My class was cancelled so I missed my 10am session. Can I rebook?"),
+])
+def test_help_without_blame_or_owning_a_real_failure_is_not_AL108(linter, reply, message):
+    assert "AL108" not in rules_of(linter.lint(reply, message))
+
+
+def test_no_fault_of_ours_calls_for_help_only(linter):
+    msg = "The snow closed the roads so I missed my appointment, can I rebook?"
+    rec = linter.lint("No problem, I've rebooked you for Thursday at 10am.", msg).recovery
+    assert rec.called_for == ["repair"] and rec.score == 100
+
+
+# -- where the recovery findings and evidence point -------------------------------------------------
+def test_under_recovery_and_stakes_ignored_point_at_where_the_reply_answers_the_failure(linter):
+    reply = "Hi Dee,\n\nThanks for getting in touch. Sorry about that. Your order will arrive tomorrow.\n\nBest,\nKim"
+    msg = "Third time this month my order is late. I'm cancelling. It was for my daughter's party."
+    found = {f.rule: f.excerpt for f in linter.lint(reply, msg).findings}
+    assert found["AL1001"] == found["AL1002"] == "Sorry about that."
+    # no apology and no commitment: the first content sentence
+    social = linter.lint("@dee_w thanks for the message ^KT", "@fibreco broadband down AGAIN, 4th time since May. I lost a day's pay")
+    assert [f.excerpt for f in social.findings if f.rule == "AL1001"] == ["thanks for the message"]  # the handle and the signature are not content
+
+
+def test_amends_follow_up_and_timeline_evidence_is_the_phrase_not_the_sentence(linter):
+    reply = ("That's on us. Your order arrives tomorrow by noon, and I've added a £15 credit to your account. "
+             "I'll call you tomorrow afternoon to make sure it has arrived, and thanks for bearing with us.")
+    rec = linter.lint(reply, "Third time this month my order is late. I'm cancelling.").recovery
+    ev = {c.name: [e.excerpt for e in c.evidence] for c in rec.components}
+    assert ev["amends"] == ["I've added a £15 credit to your account"]
+    assert "Your order arrives tomorrow by noon" in ev["next-step-time"]
+    assert ev["follow-up"] == ["I'll call you tomorrow afternoon to make sure it has arrived"]
+
+
+@pytest.mark.parametrize("reply, component", [
+    ("Dear Ms Grant,\n\nThey're printed and our van delivers them by 11am tomorrow. There's no charge for the delivery.\n\nRegards", "amends"),
+    ("@mo_k sorry! the tutor is rebooked for Weds 5pm, free of charge ^BM", "amends"),
+    ("I've booked the engineer for Thursday, and I'll ring you after the visit.", "follow-up"),
+    ("@kieran_m that's on us. engineer's out Thurs and I'll message you on Friday to check it's stable ^AL", "follow-up"),
+])
+def test_amends_and_follow_ups_are_read_from_the_parse_wherever_they_are_said(linter, reply, component):
+    rec = linter.lint(reply, "Third time this month it's gone wrong and I'm cancelling.").recovery
+    assert component in {c.name for c in rec.components}
+
+
+@pytest.mark.parametrize("reply, component", [
+    ("Sorry, we can't do it at no charge this time.", "amends"),  # negated
+    ("Is there no charge for the delivery?", "amends"),  # asked
+    ("Please call us on Friday if it hasn't arrived.", "follow-up"),  # the customer calls, not us
+    ("I called you yesterday but there was no answer.", "follow-up"),  # done, not a promise to come back
+])
+def test_no_amends_or_follow_up_from_a_refusal_a_question_or_the_customers_call(linter, reply, component):
+    rec = linter.lint(reply, "Third time this month it's gone wrong and I'm cancelling.").recovery
+    assert component not in {c.name for c in rec.components}

@@ -22,14 +22,27 @@ CONDITIONS: dict[str, Callable[["Exchange"], bool]] = {
     "high-severity": lambda ex: ex.context is not None and ex.problem and ex.customer.kind == "problem" and ex.customer.severity == "high",
     # the customer says a promise or a date was broken ("you promised a callback", "it was due Tuesday")
     "broken-promise": lambda ex: ex.context is not None and ex.problem and bool(ex.customer.promises),
+    # a broken promise that named a date or a time ("it was supposed to arrive Tuesday", "you said by 5"):
+    # one a reply can answer with a new one
+    "broken-promise-dated": lambda ex: ex.context is not None and ex.problem and ex.customer.kind == "problem" and any(
+        _promise_time(p) is not None for p in ex.customer.promises),
     # the customer named what was at stake for them ("for my daughter's wedding")
     "stakes-named": lambda ex: ex.context is not None and ex.problem and bool(ex.customer.stakes),
     # the customer's message owns the slip ("my mistake, I typed the wrong postcode"); nothing of ours failed
     # (and nothing of ours is said to have failed besides, and it is not serious)
     "customer-slip": lambda ex: ex.context is not None and ex.customer.slip_only,
+    # a complaint with no failure on our side and no slip the customer owns ("the snow closed the
+    # roads so I missed my appointment", "my bank blocked the payment"): nlp/customer.py, `no_fault_of_ours`
+    "no-fault-of-ours": lambda ex: ex.context is not None and ex.customer.no_fault_of_ours,
     "not-customer-slip": lambda ex: ex.context is None or not ex.customer.slip_only,
     "asked-or-problem": lambda ex: (ex.problem and ex.customer.kind not in ("praise", "chit-chat")) or (ex.context is not None and ex.customer.kind in ("request", "problem")),
 }
+
+
+def _promise_time(span):
+    from .nlp.customer import promise_time
+
+    return promise_time(span)
 
 
 def holds(name: str, ex: "Exchange") -> bool:

@@ -420,11 +420,21 @@ class MoveDetector(Detector):
         ]
         if rule.expect == "missing":
             if not found:
-                first = ex.content_sentences[0]
+                first = _answering_sentence(ex, rule.at) if rule.at else ex.content_sentences[0]
                 yield Hit(first, {"match": first.text})
             return
         for m in found:
             yield Hit(m.span, {"match": m.span.text, **m.detail})
+
+
+def _answering_sentence(ex: Exchange, kinds: list[str]):
+    """The first content sentence with a move of these kinds (the reply's apology or commitment:
+    where it answers the failure), else the first content sentence."""
+    content = {s.start for s in ex.content_sentences}
+    for sent, moves in ex.moves:
+        if sent.start in content and any(m.kind in kinds for m in moves):
+            return sent
+    return ex.content_sentences[0]
 
 
 class MetaDetector(Detector):

@@ -91,8 +91,9 @@ def situation(ex: Exchange) -> tuple[str, str]:
         c = ex.customer
         if c.kind in ("praise", "chit-chat") and not ex.problem:
             return "praise", "low"
-        if c.slip_only:
-            return "customer-slip", "low"  # "I typed the wrong postcode": nothing of ours failed
+        if c.slip_only or c.no_fault_of_ours:
+            # "I typed the wrong postcode", "the snow closed the roads so I missed it": nothing of ours failed
+            return "customer-slip", "low"
         if not ex.problem:
             return "not-a-problem", "low"
         sev = c.severity if c.kind == "problem" else "low"

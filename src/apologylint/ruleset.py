@@ -244,6 +244,9 @@ class MoveRule(RuleBase):
     expect: Literal["found", "missing"] = "found"
     when: list[Condition] = Field(default_factory=list)
     unless_moves: list[MoveKind] = Field(default_factory=list)
+    at: list[MoveKind] = Field(default_factory=list, description=(
+        "expect: missing: the finding points at the first content sentence with one of these moves "
+        "(where the reply answers the failure), else at the first content sentence"))
 
 
 class PythonRule(RuleBase):

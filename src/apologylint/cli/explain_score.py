@@ -24,7 +24,7 @@ MEANING = {
 SITUATION = {
     "not-a-problem": "a question or a request, no failure",
     "praise": "praise, thanks or chit-chat",
-    "customer-slip": "the customer says the slip was theirs ('I typed the wrong postcode'), nothing of ours failed besides, not high",
+    "customer-slip": "the customer says the slip was theirs ('I typed the wrong postcode'), or the trouble came from outside or from what they did ('the snow closed the roads so I missed it', 'my bank blocked it'); nothing of ours failed besides, not high",
     "low": "a problem with no severity cue",
     "medium": "a problem with one cue (a repeat, money, a threat, how long it has gone on), a stake or a broken promise",
     "high": "a problem with two kinds of cue (a stake or a broken promise counts as one), or any vulnerability or safety cue",

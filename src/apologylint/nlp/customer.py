@@ -50,6 +50,11 @@ DURATION_UNITS = {"hour", "hours", "hrs", "day", "days", "week", "weeks", "wks",
 #: what a broken promise is said with: "you promised", "it was meant to", "due on Friday", "guaranteed"
 PROMISE_VERBS = {"promise", "guarantee", "assure", "commit", "quote"}
 EXPECTED = {"meant", "supposed", "due", "scheduled", "booked", "expected"}
+#: what befalls everyone and is nobody's doing (a closed class: weather and acts of nature):
+#: "the snow closed the roads", "a storm knocked the power out"
+NATURE = {"snow", "storm", "rain", "flood", "flooding", "ice", "wind", "gale", "fog", "hurricane", "heatwave", "weather", "blizzard", "lightning", "frost", "hail", "earthquake", "wildfire", "typhoon", "tornado"}
+#: what a customer does that goes wrong by itself (positive verbs of failing): "I missed my appointment"
+OWN_FAILING = {"miss", "forget", "lose", "drop", "break", "spill", "delete", "overwater", "oversleep", "misplace", "leave"}
 #: the customer's own slip: "my mistake", "I typed the wrong address", "I forgot", "by accident"
 OWN_SLIP_NOUNS = {"mistake", "fault", "bad", "error", "oversight"}
 OWN_SLIP_WORDS = {"accidentally", "mistakenly", "stupidly", "wrongly", "inadvertently"}
@@ -76,6 +81,16 @@ class CustomerReading:
     own_slips: list = field(default_factory=list)  # Span: the customer's own mistake, in their words
     ours_failed: bool = False  # the message also says something of ours failed ("... but you charged me twice")
     failures: list = field(default_factory=list)  # (topic, Span): what failed, by the words of a claim
+    outside: list = field(default_factory=list)  # Span: trouble nobody of ours did ("the snow closed the roads", "my bank blocked it")
+    nothing_of_ours: bool = False  # every trouble the message names is the customer's own doing or from outside
+
+    @property
+    def no_fault_of_ours(self) -> bool:
+        """A complaint with no failure on our side and no slip the customer owns: the trouble came
+        from outside ("the snow closed the roads so I missed my appointment", "my bank blocked the
+        payment"), or is what the customer did ("I missed my class"). Precision first: a failure
+        with no agent ("my train was cancelled") could be ours, so it is not this."""
+        return self.nothing_of_ours and not self.ours_failed and not self.own_slips and self.severity != "high"
 
     @property
     def slip_only(self) -> bool:
@@ -171,9 +186,49 @@ def read_customer(doc: Doc | None, complaint: list) -> CustomerReading:
     # or by a thing of ours, not the customer's own doing nor a state they were left in ("locked out")
     ours_failed = any(fr(t).clause and not fr(t).question and (failure_clause(t) or fr(t).polarity == "negative") and (
         fr(t).agent == "customer" or (fr(t).agent in ("thing", "third") and not passive(t))) for t in doc)
+    outside, nothing_of_ours = _nobody_of_ours(doc)
     return CustomerReading(kind=kind, kind_by=by, kind_evidence=evidence, kind_probability=round(prob, 3), claims=claims, questions=questions,
                            stakes=stakes, cues=cues, claim_lemmas=claim_lemmas, promises=promises, own_slips=slips, ours_failed=ours_failed,
-                           failures=failures)
+                           failures=failures, outside=outside, nothing_of_ours=nothing_of_ours)
+
+
+def _from_outside(t) -> bool:
+    """A failing clause done by weather or nature ("the snow closed the roads") or by a party of the
+    customer's own ("my bank blocked the payment", "my landlord")."""
+    if fr(t).agent_i < 0 or passive(t):
+        return False
+    who = t.doc[fr(t).agent_i]
+    if lemma(who) in NATURE or who.lower_ in NATURE:
+        return True
+    return fr(t).agent == "third" and who.pos_ == "NOUN" and any(c.dep_ == "poss" and c.lower_ == "my" for c in who.children)
+
+
+def _nobody_of_ours(doc):
+    """(the outside causes named, whether every trouble in the message is the customer's own doing
+    or from outside): at least one failing clause, each either from outside, or the customer's own
+    act ("I missed my appointment"), or the customer left unable in a sentence that names an outside
+    cause ("I couldn't get in because the snow closed the roads")."""
+    outside, own, other = [], 0, 0
+    for sent in doc.sents:
+        # (a question's clauses too: "the snow closed the roads so I missed it, can I rebook?"; one that
+        # asks whether we failed, "did you send it to the wrong address?", is ours and keeps this false)
+        failing = [t for t in sent if fr(t).clause and (failure_clause(t) or fr(t).polarity == "negative")]
+        from_outside = [t for t in failing if _from_outside(t)]
+        for t in from_outside:  # the clause's own words: "the snow closed the roads", not what it led to
+            own_words = [x.i for x in t.subtree if clause_of(x).i == t.i and not x.is_punct]
+            outside.append(doc[min(own_words) : max(own_words) + 1])
+        for t in failing:
+            if t in from_outside:
+                continue
+            if fr(t).agent == "speaker" and not passive(t) and (
+                    (fr(t).polarity == "positive" and lemma(t) in OWN_FAILING) or (from_outside and fr(t).polarity == "negative")):
+                own += 1
+            else:
+                other += 1
+    # "your app logged me out and I lost 30 minutes": something of ours acted, so the loss may be ours
+    # (not a question or a request to us: "can you resend it?")
+    ours_acted = any(fr(t).clause and fr(t).agent == "customer" and not fr(t).question and fr(t).tense in ("past", "perfect") for t in doc)
+    return outside, bool(outside or own) and not other and not ours_acted
 
 
 def _how_long(sent: Span):
@@ -202,6 +257,43 @@ def _broken_promise(sent: Span):
         if t.lower_ in EXPECTED and t.i + 1 < sent.end and sent.doc[t.i + 1].lower_ in ("to", "on", "by", "for", "at") and any(
                 lemma(a) == "be" for a in [t.head, *t.children] if a.i < t.i):
             return sent
+        said = _said_it_would(t)
+        if said is not None:
+            return said
+    return None
+
+
+def _said_it_would(t):
+    """A promise reported in the customer's words: "you said someone would call me back yesterday",
+    "the driver said he'd come back between 2 and 4", "I was told it would arrive Tuesday" (a
+    `say`/`tell` whose clause says what would happen), not "I said I would be home by 5"."""
+    if lemma(t) not in ("say", "tell") or t.tag_ not in ("VBD", "VBN") or fr(t).question:
+        return None
+    told = passive(t) and fr(t).agent in ("none", "speaker")  # "I was told"
+    if fr(t).agent == "speaker" and not told:
+        return None
+    for c in t.children:
+        if c.dep_ == "ccomp" and fr(c).clause and fr(c).agent != "speaker" and any(
+                a.dep_ == "aux" and a.lower_ in ("would", "'d", "will", "'ll") for a in c.children):
+            return t.doc[min(t.left_edge.i, c.left_edge.i) : max(t.i, c.right_edge.i) + 1]
+    return None
+
+
+#: what dates a promise: "Tuesday", "by 5", "at 3", "in 5 days", "between 2 and 4", "the 1st"
+PROMISE_TIME_WORDS = {"today", "tomorrow", "yesterday", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                      "sunday", "noon", "midday", "midnight", "morning", "afternoon", "evening", "weekend", "week", "eod"}
+
+
+def promise_time(span):
+    """The date or time a broken promise names ("Tuesday", "by 5", "in 5 days"), or None: a
+    promise with no time ("you promised a callback") sets no date a reply could answer with a new one."""
+    from .moves import CLOCK, HOUR
+
+    for x in span:
+        if x.ent_type_ in ("DATE", "TIME") or x.lower_ in PROMISE_TIME_WORDS or CLOCK.match(x.lower_) or HOUR.match(x.lower_):
+            return span.doc[x.i : x.i + 1]
+        if x.like_num and x.i > span.start and span.doc[x.i - 1].lower_ in ("at", "by", "between", "in", "within", "before", "on", "the"):
+            return span.doc[x.i - 1 : x.i + 1]  # "by 5", "at 3", "in 5 days", "on the 1st"
     return None
 
 

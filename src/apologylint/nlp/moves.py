@@ -213,6 +213,7 @@ def read_moves(doc: Doc, ex) -> list[tuple[Span, list[Move]]]:
         _mark_answers(doc, by_sentence, ex.customer.questions)
     _mark_apologies_for_asking(by_sentence)
     _mark_recovery_moves(by_sentence)
+    _mark_no_charge_and_call_backs(doc, by_sentence)
     if ex.context is not None and ex.customer.stakes:
         _mark_personal(by_sentence, ex.customer.stakes)
     out = []
@@ -844,20 +845,80 @@ def _mark_recovery_moves(by_sentence: dict[int, list[Move]]) -> None:
         added = []
         amends = [x for x in given if lemma(x) in AMENDS_WORDS or x.lower_ in AMENDS_WORDS]  # ("that's on us" owns; it gives nothing)
         if amends:
-            added.append(Move("amends", sent, {"what": amends[0].text}))
-        pairs = {(lemma(x), y.lower_) for x in given for y in sent.doc[x.i + 1 : min(x.i + 4, sent.end)]}  # a word and the three after it
-        if pairs & FOLLOW_UP:
-            added.append(Move("follow-up", sent, {}))
-        if any(m.kind in ("commitment", "resolution") for m in acts) and any(
-                x.lower_ in TIME_WORDS or x.ent_type_ in ("DATE", "TIME") or CLOCK.match(x.lower_) or HOUR.match(x.lower_)
-                for x in given):
-            added.append(Move("timeline", sent, {}))  # "arrives tomorrow by noon", "I'll call you at 4pm"
+            added.append(Move("amends", _phrase(amends[0]), {"what": amends[0].text}))
+        follow = next((x for x in given if any((lemma(x), y.lower_) in FOLLOW_UP for y in sent.doc[x.i + 1 : min(x.i + 4, sent.end)])), None)
+        if follow is not None:  # a word and the three after it
+            added.append(Move("follow-up", _phrase(follow), {}))
+        when = next((x for x in given if _a_time(x)), None)
+        if any(m.kind in ("commitment", "resolution") for m in acts) and when is not None:
+            added.append(Move("timeline", _phrase(when), {}))  # "arrives tomorrow by noon", "I'll call you at 4pm"
         feedback = {"feedback", "comment", "comments", "thought", "view", "concern", "suggestion", "review"}
         if "escalate" in lemmas or any(lemma(x) in ("pass", "refer", "hand", "forward", "raise", "flag", "send")
                                        and not any(lemma(o) in feedback for o in x.children if o.dep_ == "dobj") and any(
                 lemma(o) in SENIOR or any(lemma(c) in SENIOR for c in o.children) for p in x.children if p.lower_ in ("to", "with") for o in p.children) for x in given):
             added.append(Move("escalation", sent, {}))
         moves.extend(added)
+
+
+#: verbs of contacting the customer (a closed class): "I'll call you Monday", "I'll message you Friday"
+CONTACT_VERBS = {"call", "ring", "phone", "message", "text", "email", "contact", "visit", "update"}
+#: what a thing costs, given as nothing: "at no charge", "there's no charge", "free of charge"
+COST_NOUNS = {"charge", "cost", "fee", "extra"}
+
+
+def _mark_no_charge_and_call_backs(doc: Doc, by_sentence: dict[int, list[Move]]) -> None:
+    """Amends and follow-ups read from the parse wherever they are said, not only beside a
+    commitment: "there's no charge for the delivery", "at no cost", "free of charge" (a cost with the
+    determiner "no", in a clause that is not negated, asked or conditional) give something beyond
+    the fix; "I'll call you on Monday to check", "I'll ring you after tomorrow's visit" (we, in the
+    future, contacting the customer at a time or after something) is coming back after it."""
+    for sent in doc.sents:
+        moves = by_sentence.setdefault(sent.start, [])
+        kinds = {m.kind for m in moves}
+        if "refusal" in kinds:
+            continue
+        if "amends" not in kinds:
+            for x in sent:
+                c = clause_of(x)
+                free = lemma(x) in COST_NOUNS and any(d.lower_ == "no" and d.dep_ == "det" for d in x.children)
+                free = free or (x.lower_ == "free" and x.i + 2 < sent.end and sent.doc[x.i + 1].lower_ == "of" and sent.doc[x.i + 2].lower_ == "charge")
+                if free and not fr(c).question and not fr(c).conditional and fr(c).polarity == "positive":
+                    moves.append(Move("amends", _phrase(x), {"what": x.text}))
+                    break
+        if "follow-up" not in kinds:
+            for x in sent:
+                f = fr(x)
+                if lemma(x) in CONTACT_VERBS and f.clause and f.agent == "speaker" and f.tense == "future" and not f.question and not f.conditional \
+                        and f.polarity == "positive" and any(c.dep_ in ("dobj", "dative") and c.lower_ in ("you", "u") for c in x.children):
+                    later = [t for t in x.subtree if t.i != x.i and clause_of(t).i == x.i] + [
+                        t for c in x.children if c.dep_ == "advcl" for t in c.subtree]
+                    if any(_a_time(t) or t.lower_ in ("after", "once", "when") for t in later):
+                        moves.append(Move("follow-up", _phrase(x), {}))
+                        break
+
+
+def _phrase(x: Token) -> Span:
+    """The phrase a word of a recovery move sits in, for its evidence: the clause of its verb, from
+    its subject to its last word ("I've added a £15 credit to your account", "I'll call you Friday
+    to check"), not the whole sentence; a clause joined to it by "and" is left out."""
+    v = clause_of(x)
+    while v.dep_ in ("xcomp", "advcl") and v.head.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children):
+        v = clause_of(v.head)  # "to make sure it has arrived" is the purpose of "I'll call you tomorrow"
+    keep = [v] + [t for c in v.children if c.dep_ not in ("conj", "cc", "punct") or c.i == x.i or x in c.subtree
+                  for t in c.subtree]
+    if x not in keep:
+        keep.append(x)
+    lo, hi = min(t.i for t in keep), max(t.i for t in keep)
+    while hi > lo and x.doc[hi].is_punct:
+        hi -= 1
+    return x.doc[lo : hi + 1]
+
+
+def _a_time(x: Token) -> bool:
+    """A word of a particular time: "tomorrow", "Friday", "4pm", "10:30", "this morning", "next week"."""
+    if x.lower_ in TIME_WORDS or x.ent_type_ in ("DATE", "TIME") or CLOCK.match(x.lower_) or HOUR.match(x.lower_):
+        return True
+    return x.lower_ in ("morning", "afternoon", "evening", "week", "weekend") and any(c.lower_ in ("this", "next") and c.dep_ == "det" for c in x.children)
 
 
 def _mark_personal(by_sentence: dict[int, list[Move]], stakes: list) -> None:
