@@ -918,6 +918,8 @@ def _a_time(x: Token) -> bool:
     """A word of a particular time: "tomorrow", "Friday", "4pm", "10:30", "this morning", "next week"."""
     if x.lower_ in TIME_WORDS or x.ent_type_ in ("DATE", "TIME") or CLOCK.match(x.lower_) or HOUR.match(x.lower_):
         return True
+    if DAY_OF_MONTH.match(x.lower_) or NUMERIC_DATE.match(x.lower_) or (x.lower_ in MONTHS and (x.lower_ != "may" or x.pos_ == "PROPN")):
+        return True  # "the 14th", "14/10", "14 October"
     return x.lower_ in ("morning", "afternoon", "evening", "week", "weekend") and any(c.lower_ in ("this", "next") and c.dep_ == "det" for c in x.children)
 
 
@@ -936,6 +938,11 @@ def _mark_personal(by_sentence: dict[int, list[Move]], stakes: list) -> None:
 
 CLOCK = re.compile(r"^\d{1,2}[:.]\d\d([ap]m)?$")
 HOUR = re.compile(r"^\d{1,2}(?:am|pm)$")  # "4pm"
+DAY_OF_MONTH = re.compile(r"^\d{1,2}(?:st|nd|rd|th)$")  # "the 14th"
+NUMERIC_DATE = re.compile(r"^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")  # "14/10"
+#: the months (a closed class), and their usual short forms
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+          "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 #: words that open an answer to a yes-or-no question
 POLAR = {"yes", "yeah", "yep", "yup", "no", "nope", "sure", "absolutely", "definitely", "certainly", "correct", "indeed", "yea", "ya"}
 #: moves that say nothing about what was asked
