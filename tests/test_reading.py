@@ -490,6 +490,7 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     ("@jo_p our engineer attended at 10am and left a card ^NT", "@isp your engineer never turned up", "+AL313"),
     ("@jo_p sorry! a new one was delivered to you today ^LB", "@shop never got my order", "-AL313"),
     ("@jo_p so sorry, it arrived at the depot late, it'll be with you tmrw ^LB", "@shop never got my order", "-AL313"),
+    ("I'm sorry it wasn't delivered on Monday. We got this wrong.", "My kettle still hasn't arrived.", "-AL313"),
     # "we did ..." insisted on with no customer message; not "we did receive your email"
     ("Apologies for the trouble, although our driver did knock twice yesterday.", None, "+AL313"),
     ("Sorry for the wait. We did receive your email and I've replied with the form.", None, "-AL313"),

@@ -622,8 +622,11 @@ def _external(t: Token, marker: str, link: str, effect_by: str, tense: str | Non
                                       "effect_by": effect_by, "effect_tense": tense or fr(t).tense, "effect_failure": "true"})
 
 
-#: one event in several words (closed classes): something reaching the customer, someone coming
-SAME_EVENT = ({"get", "receive", "arrive", "come", "deliver", "reach"}, {"show", "turn", "come", "attend", "arrive", "visit", "knock", "call"})
+#: one event in several words (closed classes): something reaching the customer, someone coming;
+#: each as (how the customer says it did not happen, how a reply says it did). A reply's "we got this
+#: wrong" or "we received your email" is about us, so the reply's side holds no "get" or "receive"
+SAME_EVENT = (({"get", "receive", "arrive", "come", "deliver", "reach"}, {"arrive", "deliver", "reach"}),
+              ({"show", "turn", "come", "attend", "arrive", "visit", "knock", "call"}, {"attend", "arrive", "visit", "knock"}))
 
 
 def _same_event_denied(t: Token, claims: dict[str, str]) -> bool:
@@ -638,7 +641,7 @@ def _same_event_denied(t: Token, claims: dict[str, str]) -> bool:
     lem = lemma(t)
     if lem in claims or f.agent in ("customer", "thing") or failure_clause(t):
         return False
-    classes = [c for c in SAME_EVENT if lem in c]
+    classes = [said for said, asserted in SAME_EVENT if lem in asserted]
     if not classes or not any(claims.get(v) == "negative" for c in classes for v in c if v != lem):
         return False
     own = [x for x in t.subtree if clause_of(x).i == t.i]
