@@ -26,8 +26,9 @@ contain. A reply with nothing to repair comes back
 unchanged, so rewriting a rewrite is a no-op.
 
 No false admission: an inferred scenario's own apology and next step ("I'm sorry we got your bill
-wrong") go in only when the customer's message names that failure (the scenario's `failure_cues`;
-`Rewrite.evidence` says which words). Otherwise a customer's message gets empathy and a next step
+wrong") go in only when the linter's reading of the customer's message names a failure of ours of
+that kind (drafts/infer.py; `Rewrite.evidence` quotes the customer's words). A request ("I want a
+refund") names none. Otherwise a customer's message gets empathy and a next step
 to fill in, and a draft with no customer message an apology for [[what went wrong]].
 """
 from __future__ import annotations
@@ -40,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from ..fixes import apply_edits
 from .anatomy import Anatomy, Sentence, analyse
 from .facts import PLACEHOLDER, facts
-from .infer import infer
+from .infer import inference
 from .render import renderer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -168,25 +169,35 @@ class Rewriter:
 
     # -- the public entry ------------------------------------------------------------------------
     def rewrite(self, text: str, in_reply_to: str | None = None, scenario: str | None = None) -> Rewrite:
-        sc_name = scenario or infer(self.renderer.catalog, text, in_reply_to)
+        inferred = inference(self.renderer.catalog, text, in_reply_to, self.linter) if scenario is None else None
+        sc_name = scenario or inferred.name
         sc = self.renderer.scenario(sc_name)  # unknown scenario: DraftError now, not halfway through
         # an inferred scenario's own apology admits its failure ("I'm sorry we got your bill wrong"):
-        # only when the customer says that failure happened; else a visible placeholder names it
-        said = failure_said(sc.spec.failure_cues, in_reply_to) if scenario is None else None
+        # only when the customer's message, as the linter reads it, says a failure of ours of that
+        # kind happened; else a visible placeholder names it, or (a request) there is none
+        said = inferred.failure if inferred is not None else None
         first = self.linter.lint(text, in_reply_to)
         # a draft that disputes what the customer says ("the second charge is how our billing works")
         # has not conceded the failure: the rewrite may soften it, never admit it for the agent
         contested = bool(said) and any(m.kind == "dispute" for sm in first.moves or [] for m in sm.moves)
         self._guessed = scenario is None and (not said or contested) and sc.apologize and sc_name != "general"  # general apologizes for [[what went wrong]] already
         self._has_customer = bool(in_reply_to and in_reply_to.strip())
-        if scenario is not None:
+        if inferred is None:
             evidence = "as named"
         elif contested:
             evidence = f"the customer wrote {said!r}, but the draft disputes it, so no apology admits it"
         elif said:
-            evidence = f"because the customer wrote {said!r}"
+            evidence = inferred.explain()
+        elif not sc.apologize:
+            why = f"the customer wrote {inferred.evidence.text!r}" if inferred.evidence is not None else "the draft says nothing more"
+            evidence = f"because {why}, which names no failure of ours: empathy and help, no apology"
+        elif inferred.evidence is not None:
+            evidence = (f"a guess from what {'the customer' if inferred.evidence.source == 'customer' else 'the draft'} wrote "
+                        f"({inferred.evidence.text!r}), which names no failure of ours, so the apology is left as a placeholder"
+                        if not self._has_customer or sc_name == "general" else
+                        f"a guess from {inferred.evidence.text!r}, which names no failure of ours: empathy and help, no apology")
         else:
-            evidence = "a guess: the customer's message names no failure of this kind, so the apology is left as a placeholder" if sc.apologize else "inferred"
+            evidence = inferred.explain()
         result = Rewrite(original=text, text=text, scenario=sc_name, evidence=evidence)
         seed = int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=4).digest(), "big")
         current = text
@@ -717,17 +728,6 @@ def _apology_sentences(an: Anatomy, report: "Report", sympathy: bool = True) -> 
     spans = [(m.start, m.end) for s in (report.moves or []) for m in s.moves
              if m.kind == "apology" and (sympathy or m.detail.get("sympathy") != "true")]
     return {i for i, x in enumerate(an.sentences) if any(a < x.end and x.start < b for a, b in spans)}
-
-
-def failure_said(cues: list[str], customer: str | None) -> str | None:
-    """The words of the customer's message that say the scenario's failure happened, if any."""
-    from .infer import _cue
-
-    for c in cues:
-        m = _cue(c).search(customer or "")
-        if m:
-            return m.group(0)
-    return None
 
 
 # -- pronouns and the nouns they stand for (by the parse) -------------------------------------------
