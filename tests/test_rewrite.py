@@ -533,3 +533,40 @@ def test_what_the_customer_asked_for_is_not_left_unanswered_when_its_line_goes(r
     # a request the rewrite still answers gets no placeholder
     draft = "Hi Carla,\n\nPlease calm down. Your replacement lamp ships on 2 May.\n\nBest,\nTom"
     assert "your answer" not in rw.rewrite(draft, customer).text
+
+
+# -- facts inside a dispute or a lecture are kept as neutral statements ----------------------------
+@pytest.mark.parametrize(
+    "bad, customer, kept, gone",
+    [
+        ("Our records show you were charged £12.99 on 3 May, which is correct.", "You charged me twice, £12.99 each time!",
+         "You were charged £12.99 on 3 May.", ("records", "correct")),
+        ("We're open until 4 on Sundays as stated on our website.", "Why do you close so early on Sundays? Ridiculous.",
+         "We're open until 4 on Sundays.", ("as stated", "website")),
+        ("It was clearly stated in our terms that refunds take 5 working days.", "Where is my refund? It's been ages.",
+         "Refunds take 5 working days.", ("clearly", "stated")),
+    ],
+)
+def test_a_fact_in_a_dispute_stays_as_a_neutral_statement(rw, linter, bad, customer, kept, gone):
+    draft = f"Hi Noor,\n\n{bad} I'll look into it today.\n\nBest,\nAlex"
+    out = rw.rewrite(draft, customer).text
+    assert kept in out, out
+    for word in gone:
+        assert word not in out, out
+    assert actionable(linter.lint(out, customer), out) == [], out
+
+
+def test_a_reported_clause_that_is_itself_the_dispute_goes(linter):
+    from apologylint.fixes import apply_edits
+
+    customer = "You've charged me twice for one order, sort it out."
+    text = "Our records show the second payment of £8.50 is correct. I'll look into it today."
+    found = [f for f in linter.lint(text, customer).findings if f.rule == "AL313"]
+    new, _ = apply_edits(text, found, unsafe=True)
+    assert "correct" not in new and "records" not in new
+    # and one that says what the customer says did not happen ("didn't even knock") is no neutral fact
+    customer = "Your driver didn't even knock, just left a card!!"
+    text = "The driver has confirmed that your parcel was taken back at 2 pm because he knocked. I'll call you today."
+    for f in linter.lint(text, customer).findings:
+        if f.rule == "AL313" and f.fix is not None:
+            assert "knocked" not in apply_edits(text, [f], unsafe=True)[0]
