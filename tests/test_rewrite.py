@@ -570,3 +570,31 @@ def test_a_reported_clause_that_is_itself_the_dispute_goes(linter):
     for f in linter.lint(text, customer).findings:
         if f.rule == "AL313" and f.fix is not None:
             assert "knocked" not in apply_edits(text, [f], unsafe=True)[0]
+
+
+# -- a pronoun is repaired only with a noun it can stand for ----------------------------------------
+def test_a_she_becomes_the_person_not_the_thing(rw):
+    # the latest subject of the dropped line is "your bell"; "she" can only be the driver
+    draft = ("Hi Ines,\n\nI've spoken to our driver and she insists the card was left because your bell is broken. "
+             "She will redeliver on Friday at 10 am.\n\nBest,\nOla")
+    out = rw.rewrite(draft, "The driver never knocked, now I have no parcel.").text
+    assert "Our driver will redeliver on Friday at 10 am." in out and "bell" not in out
+    assert "your answer" not in out  # "now I have no parcel" asks for nothing
+
+
+def test_an_it_becomes_the_thing_not_the_person(rw):
+    draft = ("Hi Tom,\n\nI've spoken to the manager and she denies that the kettle was faulty. It will be collected on Monday 3 June."
+             "\n\nBest,\nKim")
+    out = rw.rewrite(draft, "The kettle you sold me is faulty and your staff were rude.").text
+    assert "The kettle will be collected on Monday 3 June." in out and "manager will" not in out
+
+
+def test_pronoun_agreement_by_person_and_gender():
+    from apologylint import Linter
+    from apologylint.drafts.rewriter import _agrees
+
+    doc = Linter().exchange("The driver left the parcel with my husband. She said it was him.", None).doc
+    driver, parcel, husband, she, it, him = (next(t for t in doc if t.lower_ == w) for w in ("driver", "parcel", "husband", "she", "it", "him"))
+    assert _agrees(driver, she) and not _agrees(parcel, she) and not _agrees(husband, she)
+    assert _agrees(parcel, it) and not _agrees(driver, it)
+    assert _agrees(husband, him) and _agrees(driver, him)

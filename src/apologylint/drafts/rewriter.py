@@ -75,6 +75,9 @@ _GLUE = re.compile(r"^(?:and|but|so|however|because|as|since|though|although|yet
 _VAGUE_MODALITY = {"obligation", "permission", "hope", "hypothetical"}
 #: moves that make a sentence more than a vague promise
 _COMMITTING = {"commitment", "timeline", "follow-up", "amends", "escalation", "instruction", "resolution", "refusal", "question"}
+#: verbs by which the customer asks for something ("I want a refund", "I'd like a replacement"), not
+#: what they say they have or did ("now I have no parcel")
+_WANTING = {"want", "need", "like", "expect", "demand", "request", "ask", "deserve", "require", "get", "wish"}
 #: third-person pronouns that need a noun before them
 _NEEDS_ANTECEDENT = {"he", "she", "him", "her", "it", "they", "them", "this", "these", "those"}
 
@@ -239,8 +242,8 @@ class Rewriter:
         """What the customer asks for ("I want a refund") and the draft answered only inside an
         excuse or a defensive line ("my manager says refunds are not our call") is not left
         unanswered once that line goes: a placeholder asks the agent for the answer. By the parse:
-        the object the customer wants (the object of their own verb), said in a dropped line and
-        nowhere in the rewrite."""
+        the object the customer wants (the object of their own verb of wanting or asking), said in
+        a dropped line and nowhere in the rewrite."""
         gone = [d.text for d in result.dropped if d.category in DROPPABLE]
         if not gone or not (in_reply_to and in_reply_to.strip()):
             return text
@@ -250,7 +253,8 @@ class Rewriter:
         wanted = []
         for t in ctx:
             verb = t.head if t.dep_ == "dobj" else t.head.head if t.dep_ == "pobj" and t.head.lower_ == "for" else None
-            if t.pos_ == "NOUN" and verb is not None and verb.pos_ == "VERB" and any(c.dep_ == "nsubj" and c.lower_ == "i" for c in verb.children):
+            if t.pos_ == "NOUN" and verb is not None and verb.pos_ == "VERB" and verb.lemma_.lower() in _WANTING and not any(
+                    c.dep_ == "neg" for c in verb.children) and any(c.dep_ == "nsubj" and c.lower_ == "i" for c in verb.children):
                 wanted.append(t.lemma_.lower())
         if not wanted:
             return text
@@ -754,9 +758,52 @@ def _plural(t) -> bool | None:
     return (n[0] == "Plur") if n else None
 
 
+#: nouns that name a person (a closed class: a "she" can stand for "the driver", never for "the parcel");
+#: those of one gender for "he" or "she" alone
+PERSON_NOUNS = {
+    "driver", "manager", "colleague", "agent", "advisor", "adviser", "engineer", "technician", "courier", "member",
+    "employee", "waiter", "waitress", "assistant", "supervisor", "representative", "rep", "person", "man", "woman",
+    "lady", "gentleman", "guy", "boss", "owner", "director", "leader", "cashier", "chef", "designer", "developer",
+    "officer", "caller", "customer", "installer", "fitter", "plumber", "electrician", "doctor", "nurse", "pharmacist",
+    "landlord", "cleaner", "host", "receptionist", "lawyer", "accountant", "analyst", "partner", "son", "daughter",
+    "husband", "wife", "mother", "father", "mum", "mom", "dad", "friend", "neighbour", "neighbor", "someone", "postman",
+    "postwoman", "specialist", "consultant", "coordinator", "dispatcher", "clerk", "operator", "teacher", "tutor",
+    "trainer", "instructor", "guard", "porter", "steward", "stewardess", "pilot", "rider", "handler", "worker", "head",
+}
+MALE_NOUNS = {"man", "gentleman", "guy", "husband", "father", "dad", "son", "postman", "steward", "waiter"}
+FEMALE_NOUNS = {"woman", "lady", "wife", "mother", "mum", "mom", "daughter", "postwoman", "stewardess", "waitress"}
+
+
+def _gender(pron) -> str | None:
+    """A pronoun's gender by its morphology ("Masc", "Fem", "Neut"), else by the word."""
+    g = pron.morph.get("Gender")
+    if g:
+        return g[0]
+    return {"he": "Masc", "him": "Masc", "she": "Fem", "her": "Fem", "it": "Neut", "this": "Neut"}.get(pron.lower_)
+
+
+def _animate(noun) -> bool | None:
+    """Whether a noun names a person: True for the closed class, None for a name (a person or a
+    company: "Priya", "Royal Mail"), False otherwise."""
+    if noun.lemma_.lower() in PERSON_NOUNS or noun.lower_ in PERSON_NOUNS:
+        return True
+    return None if noun.pos_ == "PROPN" else False
+
+
 def _agrees(noun, pron) -> bool:
+    """The noun can be what the pronoun stands for: number, and person or thing ("she" is no parcel,
+    "it" no driver), and the gender of a noun that has one."""
     a, b = _plural(noun), _plural(pron)
-    return a is None or b is None or a == b
+    if not (a is None or b is None or a == b):
+        return False
+    if pron.lower_ in ("they", "them", "these", "those"):
+        return True
+    g = _gender(pron)
+    person = _animate(noun)
+    if g in ("Masc", "Fem"):
+        word = noun.lemma_.lower()
+        return person is not False and not (g == "Masc" and word in FEMALE_NOUNS) and not (g == "Fem" and word in MALE_NOUNS)
+    return person is not True
 
 
 def _same_clause(noun, pron) -> bool:
