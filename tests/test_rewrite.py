@@ -598,3 +598,77 @@ def test_pronoun_agreement_by_person_and_gender():
     assert _agrees(driver, she) and not _agrees(parcel, she) and not _agrees(husband, she)
     assert _agrees(parcel, it) and not _agrees(driver, it)
     assert _agrees(husband, him) and _agrees(driver, him)
+
+
+# -- fifteen more flawed drafts (emails and social replies), written for the issue's phenomena --------
+#: fifteen flawed drafts written for issue 16's phenomena, not copied: (name, draft, customer message)
+NEW_DRAFTS = [
+    ("records show, which is correct",
+     "Hi Noor,\n\nOur records show you were charged £12.99 on 3 May, which is correct. I'll look into the second payment today.\n\nBest,\nAlex",
+     "You charged me twice this month, £12.99 each time. Sort it out."),
+    ("opening hours as stated on the website",
+     "Hi Harriet,\n\nWe're open until 4 on Sundays as stated on our website. Rules are rules, and I don't make the policy.\n\nBest,\nRavi",
+     "Why do you close so early on Sundays? I can't get there after church."),
+    ("social: tracking says delivered",
+     "@marta_k our system confirms that your order #88213 was delivered at 2:14 pm on Friday. Please check with your neighbours ^JL",
+     "@shopco my parcel never turned up, tracking says delivered but nothing is here"),
+    ("social: sorry but policy",
+     "@dan_p sorry, but per our policy we can't refund opened items. Your return window closed on 12 April ^AB",
+     "@shopco I want a refund for the headphones, they hurt my ears"),
+    ("terms clearly stated, no customer message",
+     "Dear Ms Baptiste,\n\nIt was clearly stated in our terms that cancellations need 48 hours' notice. You should have read them before booking.\n\nRegards,\nBookings",
+     None),
+    ("the driver she, an excuse between",
+     "Hi Ines,\n\nI've spoken to our driver and she insists the card was left because your bell is broken. She will redeliver on Friday at 10 am.\n\nBest,\nOla",
+     "The driver never knocked, he just shoved a card through the door. Now I have no parcel."),
+    ("a policy exception asked for",
+     "Hi Carl,\n\nUnfortunately we can't extend the offer, there is nothing we can do. The discount code SPRING20 expired on 31 March.\n\nBest,\nMia",
+     "Could you make an exception and let me use the SPRING20 code? I only missed it by two days."),
+    ("over-apology with an amount",
+     "Hi Rosa,\n\nSo sorry! I'm so sorry about the wrong size. Apologies again, a replacement in size 12 ships on Tuesday. Your refund of £4.95 for postage is done.\n\nThanks,\nEve",
+     "You sent me a size 10 instead of a 12. Not what I ordered."),
+    ("social: minimizing an outage",
+     "@techguy it was only down for 20 minutes, most users didn't notice. Status: https://status.example.com ^KT",
+     "@cloudco your dashboard has been down all afternoon, I can't get to my invoices"),
+    ("a vague promise beside a date",
+     "Hi Amir,\n\nWe apologize for any inconvenience. Your sofa should hopefully ship soon. Order #30977 was placed on 2 May.\n\nKind regards,\nLeah",
+     "My sofa was supposed to arrive last week and I've heard nothing. Where is it?"),
+    ("the customer's own slip, blamed",
+     "Hi Jonas,\n\nSorry for the trouble. You entered the wrong postcode, so the parcel went to LS6 2AB. I'm sorry, but we can't redirect it now. I've asked the courier to return it to us by Thursday.\n\nBest,\nKim",
+     "I think I typed the wrong postcode by accident, can you help?"),
+    ("a denial and a busy excuse, rude staff",
+     "Dear Mrs Patel,\n\nWe are sorry if you felt our cashier was rude. She says she was polite the whole time. The Ealing store is always busy on Saturdays, so staff can seem short.\n\nKind regards,\nOmar",
+     "Your cashier at the Ealing store was rude and dismissive to my mother on Saturday."),
+    ("a long wait, minimized",
+     "Hi Ben,\n\nI'm sorry you feel you waited too long. You were only on hold for 25 minutes, which is normal on a Monday. You can call us on 0800 123 4567.\n\nBest,\nSara",
+     "I was on hold for ages this morning and nobody picked up."),
+    ("an unanswered message and as previously stated",
+     "Hi Anna,\n\nSorry for the late reply. As previously stated, invoice INV-4410 was emailed to anna@example.com on 2 March. Please check your spam folder in future.\n\nThanks,\nChris",
+     "I've emailed three times about invoice INV-4410 and nobody has replied."),
+    ("social: a missed deadline, a sick designer",
+     "@priya_designs so sorry if the delay caused problems, our designer was off sick so the logo slipped. You'll get it on Wednesday 12 June ^TM",
+     "@studio we were promised the logo by Friday and we still have nothing"),
+]
+
+
+@pytest.mark.parametrize("name, draft, customer", NEW_DRAFTS, ids=[n for n, _, _ in NEW_DRAFTS])
+def test_new_flawed_drafts(rw, linter, name, draft, customer):
+    from apologylint.drafts.rewriter import DROPPABLE
+
+    assert actionable(linter.lint(draft, customer), draft), "the example must have something to rewrite"
+    result = rw.rewrite(draft, customer)
+    out = result.text
+    may_go = set().union(set(), *(keys(d.text) for d in result.dropped if d.category in DROPPABLE))
+    assert keys(draft) - keys(out) - may_go == set(), out  # keeps every fact
+    assert keys(out) <= keys(draft), out  # invents no date, amount, number
+    for word in ("refund", "credit", "discount", "voucher", "compensat", "charged you", "we got your bill wrong"):
+        assert (word in out.lower()) <= (word in draft.lower()), (word, out)
+    if "because the customer wrote" not in result.evidence:  # no failure of ours stated: none admitted
+        added = " ".join(result.added + [b for _, b in result.replaced]).lower()
+        for admission in ("we got your bill wrong", "your order is late", "the way our team treated you", "we missed", "let you down", "that's on us"):
+            assert admission not in added, (admission, out)
+    rep = linter.lint(out, customer)
+    assert actionable(rep, out) == [], ([(f.rule, f.excerpt) for f in rep.findings], out)
+    body = out
+    assert not re.search(r"  |\s[,.!?]|[.!?] [a-z]|\.\.", body.split("\n\n", 1)[-1] if "\n\n" in body else body.split(" ", 1)[1]), out
+    assert rw.rewrite(out, customer).text == out  # rewriting the rewrite changes nothing

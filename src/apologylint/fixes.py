@@ -498,6 +498,8 @@ def _reported(sent: "Span", ex=None) -> list[Raw] | None:
         if t.i != told.i and t.dep_ in ("relcl", "advcl", "parataxis", "ccomp", "conj") and not _holds_fact(t.subtree):
             drop |= {x.i for x in t.subtree}
     keep = [t for t in told.subtree if t.i not in drop and not (t.dep_ == "mark" and t.head.i == told.i)]
+    while keep and keep[0].lower_ == "that" and keep[0].i < told.i:
+        keep.pop(0)  # "... stated that cancellations need": the parser can hang "that" elsewhere
     while keep and (keep[-1].is_punct or keep[-1].is_space):
         keep.pop()
     if sum(1 for t in keep if t.is_alpha) < 2:

@@ -910,7 +910,12 @@ def rebuild(an: Anatomy, edits: dict[int, str | None], inserts: dict[int, list[s
                 items.append((s.paragraph, s.line, text))
     parts: list[str] = []
     prev: tuple[int, int] | None = None
-    for para, line, text in items:
+    for k, (para, line, text) in enumerate(items):
+        if k + 1 < len(items) and text and text[-1] not in ".!?" and not re.search(r"(https?://|www\.)\S+$", text) and (
+                items[k + 1][:2] == (para, line)):
+            text += "."  # a sentence that ended the draft ("... your neighbours ^JL") has one after it now
+        if k and text[:1].islower() and not text.startswith(("iPhone", "iPad", "eBay")):
+            text = text[:1].upper() + text[1:]  # "@ana our system ..." lost its lead: what follows a sentence starts one
         if prev is None:
             pass
         elif (para, line) == prev:
