@@ -17,13 +17,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 def drafts() -> list[tuple[str, str, str | None]]:
     """(name, draft, customer message): the per-scenario flawed drafts and the phenomenon drafts."""
-    from test_rewrite import FLAWED  # the drafts the suite rewrites
+    from test_rewrite import FLAWED, NEW_DRAFTS  # the drafts the suite rewrites
 
     from apologylint.drafts.catalog import load_catalog
 
     catalog = load_catalog()
     out = [(f"scenario {name}", text, catalog[name].customer_message) for name, text in sorted(FLAWED.items())]
     out += [(name, text, ctx) for name, text, ctx in PHENOMENA]
+    out += [(name, text, ctx) for name, text, ctx in NEW_DRAFTS]
     return out
 
 

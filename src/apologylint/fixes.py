@@ -24,7 +24,14 @@ a sentence that starts with a capital and has no stray comma or doubled space:
   #1001"); when an apology can neither go nor join, the next best is tried as the one to keep;
 - `unshift-feelings`: "sorry you feel upset about the report" -> "sorry about the report";
 - `own-apology`: the agent put back ("mistakes were made" -> "we made mistakes", "it is
-  regrettable that" -> "I'm sorry").
+  regrettable that" -> "I'm sorry");
+- `keep-fact`: a dispute or a lecture out, and a fact it carried (an amount, a date, a time, an
+  order number) kept as a neutral statement: the phrase that disputes is cut when the rest can
+  stand ("You were charged £12.99 on 3 May, which is correct." -> "You were charged £12.99 on 3
+  May."); a frame that vouches for what it reports ("Our records show ...", "It was clearly stated
+  in our terms that ...") gives way to what it reports, less any clause in it with no fact ("You
+  were charged £12.99 on 3 May."); what the frame reports is not kept when it is itself the
+  dispute ("the second payment is correct"); otherwise the sentence goes, as `drop-sentence`.
 
 A sentence that holds a fact (an amount, a time, a number) outside the match keeps it: a rule whose
 fix drops its sentence cuts only the phrase the match sits in when that phrase can go alone.
@@ -51,6 +58,11 @@ LEAD_STOPS = {",", ";", ":", "-", "–", "—"}
 FEELING_PREPS = {"about", "with", "by", "over", "at"}
 #: entities that are facts a reply may need to keep (an amount, a time, a date, a count)
 FACT_ENTS = {"MONEY", "TIME", "DATE", "QUANTITY", "CARDINAL", "PERCENT"}
+
+#: verbs of a frame that vouches for what it reports: "our records show", "it was stated in our terms that"
+EVIDENTIAL = {"show", "confirm", "indicate", "prove", "state", "say", "explain", "mention", "specify", "note", "suggest", "record", "verify"}
+#: what a reported clause says when it is itself the dispute: "the charge is correct"
+VOUCHED = {"correct", "right", "accurate", "valid", "fine", "legitimate", "proper", "fair", "normal", "standard", "true", "genuine", "due", "owed"}
 
 #: (start, end, replacement) in the parsed text's character offsets
 Raw = tuple[int, int, str]
@@ -447,6 +459,61 @@ def own_apology(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Ra
     return []
 
 
+def keep_fact(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
+    """The dispute out, a fact it carried kept as a neutral statement (see the module)."""
+    sent = _written(span)
+    if not _holds_fact(sent):
+        return _drop_sentence(span)
+    piece = _phrase_of(span)
+    if piece is not None and not _is_predicate(span.doc[piece[0]], piece) and _holds_fact(t for t in sent if t.i not in piece):
+        cut = _cut(span, piece)
+        if cut:
+            return cut
+    told = _reported(sent, ex)
+    if told is not None:
+        return told
+    return _drop_sentence(span)
+
+
+def _reported(sent: "Span", ex=None) -> list[Raw] | None:
+    """"Our records show you were charged £12.99 on 3 May, which is correct." -> "You were charged
+    £12.99 on 3 May.": the clause a vouching frame reports, when it holds the facts, less the
+    clauses in it that hold none; None when there is no such frame, or what it reports is the dispute
+    ("the charge is correct"; "he knocked" against the customer's "he didn't knock"), or its subject is
+    a pronoun for a noun of the frame ("the driver confirmed he knocked")."""
+    doc = sent.doc
+    root = sent.root
+    if root.lemma_.lower() not in EVIDENTIAL:
+        return None
+    told = next((c for c in root.children if c.dep_ == "ccomp" and _holds_fact(c.subtree)), None)
+    if told is None or any(c.dep_ == "acomp" and c.lemma_.lower() in VOUCHED for c in told.children):
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("he", "she", "it", "they", "this", "that") for c in told.children):
+        return None
+    said = getattr(getattr(ex, "customer", None), "claim_lemmas", None) or {}
+    if any(said.get(t.lemma_.lower()) == "negative" for t in told.subtree if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() != "be"):
+        return None  # what it reports is what the customer says did not happen
+    drop: set[int] = set()
+    for t in told.subtree:
+        if t.i != told.i and t.dep_ in ("relcl", "advcl", "parataxis", "ccomp", "conj") and not _holds_fact(t.subtree):
+            drop |= {x.i for x in t.subtree}
+    keep = [t for t in told.subtree if t.i not in drop and not (t.dep_ == "mark" and t.head.i == told.i)]
+    while keep and keep[0].lower_ == "that" and keep[0].i < told.i:
+        keep.pop(0)  # "... stated that cancellations need": the parser can hang "that" elsewhere
+    while keep and (keep[-1].is_punct or keep[-1].is_space):
+        keep.pop()
+    if sum(1 for t in keep if t.is_alpha) < 2:
+        return None
+    words = "".join(t.text_with_ws for t in keep).strip().rstrip(",;:")
+    words = words[:1].upper() + words[1:]
+    end = sent[-1]
+    while end.i > sent.start and end.is_space:
+        end = doc[end.i - 1]
+    stop = end.text if end.is_punct and end.text[-1:] in ".!?" else "."
+    first = _first_word(sent)
+    return [(first.idx, end.idx + len(end), words + stop)]
+
+
 ACTIONS: dict[str, Callable[..., list[Raw]]] = {
     "cut-clause": cut_clause,
     "drop-lead-in": drop_lead_in,
@@ -457,6 +524,7 @@ ACTIONS: dict[str, Callable[..., list[Raw]]] = {
     "drop-extra-apologies": drop_extra_apologies,
     "unshift-feelings": unshift_feelings,
     "own-apology": own_apology,
+    "keep-fact": keep_fact,
 }
 
 

@@ -97,7 +97,7 @@ TUNABLE = {"severity", "enabled", "once", "max", "max_per_100_words", "density_m
 #: how a rule's findings can be repaired (fixes.py makes the edits)
 FixAction = Literal[
     "cut-clause", "drop-lead-in", "drop-sentence", "delete-words", "plain-apology",
-    "drop-apology", "drop-extra-apologies", "unshift-feelings", "own-apology",
+    "drop-apology", "drop-extra-apologies", "unshift-feelings", "own-apology", "keep-fact",
 ]  # fixes.ACTIONS (a test keeps them one list)
 
 

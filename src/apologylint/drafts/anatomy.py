@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 GREETING_WORDS = r"(?:hi|hello|hey|dear|hiya|good\s+(?:morning|afternoon|evening)|greetings)"
 _GREETING_LINE = re.compile(rf"^[ \t]*({GREETING_WORDS})\b(?:[ \t]+([^\n,!:.]{{1,60}}?))?[ \t]*[,!:.]?[ \t]*$", re.I | re.M)
 _GREETING_PREFIX = re.compile(rf"^[ \t]*({GREETING_WORDS})[ \t]+([^\n,!:.?]{{1,40}}?)[ \t]*[,!:][ \t]+(?=\S)", re.I | re.M)
+#: a social reply's greeting and signature: "@marta_k ...", "... ^JL"
+_HANDLE_PREFIX = re.compile(r"^[ \t]*(@\w{1,30}(?:[ \t]+@\w{1,30})*)[ \t]+(?=\S)", re.M)
+_INITIALS = re.compile(r"[ \t]+([\^~][A-Z]{1,3})[ \t]*$")
 _SIGN_OFF = re.compile(
     r"^[ \t]*(?:(?:best|kind|warm|warmest|many|with)\s+(?:regards|wishes|thanks)|regards|best|cheers|thanks|thank\s+you|"
     r"many\s+thanks|sincerely|yours(?:\s+\w+)?|all\s+the\s+best|take\s+care|talk\s+soon|speak\s+soon|with\s+thanks|"
@@ -115,6 +118,10 @@ def analyse(text: str) -> Anatomy:
             an.greeting = (first_s, m.end())
             an.customer_name = m.group(2).strip()
             body_start = m.end()
+        elif (h := _HANDLE_PREFIX.match(text, first_s, first_e)):
+            an.greeting = (first_s, h.end())  # "@marta_k ": the reply goes on after the handle
+            an.customer_name = h.group(1)
+            body_start = h.end()
 
     # sign-off: a closing line ("Best regards,") with at most three short name lines after it
     last = len(nonblank) - 1
@@ -140,6 +147,15 @@ def analyse(text: str) -> Anatomy:
             an.closing = (s, body_end)
             an.agent_name = name
             body_end = s
+
+    if an.closing is None:
+        # a social reply's initials at the end of its last line: "... on Friday ^JL"
+        s, e = lines[nonblank[-1]]
+        m = _INITIALS.search(text, max(s, body_start), e)
+        if m:
+            an.closing = (m.start(), body_end)
+            an.agent_name = m.group(1).lstrip("^~")
+            body_end = m.start()
 
     an.body = (body_start, body_end)
     paragraph = 0

@@ -1,8 +1,8 @@
 """The scenario catalog: `templates/scenarios.yaml` validated, and each scenario's context model.
 
 A scenario is data: its description, its template, whether the situation calls for an apology, its
-fields (kind, required, help, the rewrite's generic wording or placeholder), the cues the rewrite
-uses to recognise it, an example context and the customer's message that context answers. The
+fields (kind, required, help, the rewrite's generic wording or placeholder), what of the reading of the
+customer's message the rewrite recognises it by, an example context and the customer's message that context answers. The
 context model is built from the fields with pydantic, so a missing or malformed field is an error
 that names the field. Nothing here imports spaCy.
 """
@@ -38,19 +38,34 @@ class FieldSpec(BaseModel):
     placeholder: Optional[str] = Field(None, description="label of the [[placeholder]] a rewrite leaves when the draft does not say")
 
 
+Topic = Literal["delivery", "billing", "quality", "outage", "staff", "wait", "deadline", "access"]
+
+
+class ReadsSpec(BaseModel):
+    """What of the linter's reading of the customer's message a scenario answers (drafts/infer.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+    failures: dict[Topic, list[str]] = Field(
+        default_factory=dict,
+        description="failure topics of the reading (nlp/customer.py) this scenario answers, each with the words (lemmas) "
+        "of the failure's clause that tell it from another scenario of the same topic (none: any)",
+    )
+    claims: list[str] = Field(default_factory=list, description="lemmas of negated claims it answers: 'order' for 'not what I ordered'")
+    slip: bool = Field(False, description="it answers the customer's own slip ('I forgot to update my address')")
+    no_failure: bool = Field(False, description="it answers a problem that names no failure of ours (a request, a rule disliked)")
+
+
 class ScenarioSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     description: str = Field(min_length=1)
     template: Optional[str] = Field(None, description="template file; default <name>.j2")
     apologize: bool = Field(True, description="whether the situation calls for an apology at all")
     fields: dict[str, FieldSpec]
-    cues: list[str] = Field(default_factory=list, description="words that suggest the scenario, for the rewrite")
-    failure_cues: list[str] = Field(
-        default_factory=list,
-        description="words by which a customer says the failure this scenario apologizes for happened; without one in "
-        "the customer's message an inferred scenario's own apology would be a guess, and a guess can admit what did not happen",
-    )
-    cue_weight: int = Field(1, ge=1, description="how much each cue counts")
+    reads: ReadsSpec = Field(default_factory=ReadsSpec, description="what of the reading of the customer's message it answers")
+    # accepted so that older scenario files still load; inference reads the linter's reading, not these
+    cues: list[str] = Field(default_factory=list, description="ignored (was: words that suggested the scenario)")
+    failure_cues: list[str] = Field(default_factory=list, description="ignored (was: words by which a customer said the failure happened)")
+    cue_weight: int = Field(1, ge=1, description="ignored")
     customer_message: str = Field(min_length=1, description="a message this scenario answers")
     example: dict[str, Any]
 

@@ -26,8 +26,9 @@ contain. A reply with nothing to repair comes back
 unchanged, so rewriting a rewrite is a no-op.
 
 No false admission: an inferred scenario's own apology and next step ("I'm sorry we got your bill
-wrong") go in only when the customer's message names that failure (the scenario's `failure_cues`;
-`Rewrite.evidence` says which words). Otherwise a customer's message gets empathy and a next step
+wrong") go in only when the linter's reading of the customer's message names a failure of ours of
+that kind (drafts/infer.py; `Rewrite.evidence` quotes the customer's words). A request ("I want a
+refund") names none. Otherwise a customer's message gets empathy and a next step
 to fill in, and a draft with no customer message an apology for [[what went wrong]].
 """
 from __future__ import annotations
@@ -40,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from ..fixes import apply_edits
 from .anatomy import Anatomy, Sentence, analyse
 from .facts import PLACEHOLDER, facts
-from .infer import infer
+from .infer import inference
 from .render import renderer
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,6 +75,9 @@ _GLUE = re.compile(r"^(?:and|but|so|however|because|as|since|though|although|yet
 _VAGUE_MODALITY = {"obligation", "permission", "hope", "hypothetical"}
 #: moves that make a sentence more than a vague promise
 _COMMITTING = {"commitment", "timeline", "follow-up", "amends", "escalation", "instruction", "resolution", "refusal", "question"}
+#: verbs by which the customer asks for something ("I want a refund", "I'd like a replacement"), not
+#: what they say they have or did ("now I have no parcel")
+_WANTING = {"want", "need", "like", "expect", "demand", "request", "ask", "deserve", "require", "get", "wish"}
 #: third-person pronouns that need a noun before them
 _NEEDS_ANTECEDENT = {"he", "she", "him", "her", "it", "they", "them", "this", "these", "those"}
 
@@ -168,25 +172,35 @@ class Rewriter:
 
     # -- the public entry ------------------------------------------------------------------------
     def rewrite(self, text: str, in_reply_to: str | None = None, scenario: str | None = None) -> Rewrite:
-        sc_name = scenario or infer(self.renderer.catalog, text, in_reply_to)
+        inferred = inference(self.renderer.catalog, text, in_reply_to, self.linter) if scenario is None else None
+        sc_name = scenario or inferred.name
         sc = self.renderer.scenario(sc_name)  # unknown scenario: DraftError now, not halfway through
         # an inferred scenario's own apology admits its failure ("I'm sorry we got your bill wrong"):
-        # only when the customer says that failure happened; else a visible placeholder names it
-        said = failure_said(sc.spec.failure_cues, in_reply_to) if scenario is None else None
+        # only when the customer's message, as the linter reads it, says a failure of ours of that
+        # kind happened; else a visible placeholder names it, or (a request) there is none
+        said = inferred.failure if inferred is not None else None
         first = self.linter.lint(text, in_reply_to)
         # a draft that disputes what the customer says ("the second charge is how our billing works")
         # has not conceded the failure: the rewrite may soften it, never admit it for the agent
         contested = bool(said) and any(m.kind == "dispute" for sm in first.moves or [] for m in sm.moves)
         self._guessed = scenario is None and (not said or contested) and sc.apologize and sc_name != "general"  # general apologizes for [[what went wrong]] already
         self._has_customer = bool(in_reply_to and in_reply_to.strip())
-        if scenario is not None:
+        if inferred is None:
             evidence = "as named"
         elif contested:
             evidence = f"the customer wrote {said!r}, but the draft disputes it, so no apology admits it"
         elif said:
-            evidence = f"because the customer wrote {said!r}"
+            evidence = inferred.explain()
+        elif not sc.apologize:
+            why = f"the customer wrote {inferred.evidence.text!r}" if inferred.evidence is not None else "the draft says nothing more"
+            evidence = f"because {why}, which names no failure of ours: empathy and help, no apology"
+        elif inferred.evidence is not None:
+            evidence = (f"a guess from what {'the customer' if inferred.evidence.source == 'customer' else 'the draft'} wrote "
+                        f"({inferred.evidence.text!r}), which names no failure of ours, so the apology is left as a placeholder"
+                        if not self._has_customer or sc_name == "general" else
+                        f"a guess from {inferred.evidence.text!r}, which names no failure of ours: empathy and help, no apology")
         else:
-            evidence = "a guess: the customer's message names no failure of this kind, so the apology is left as a placeholder" if sc.apologize else "inferred"
+            evidence = inferred.explain()
         result = Rewrite(original=text, text=text, scenario=sc_name, evidence=evidence)
         seed = int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=4).digest(), "big")
         current = text
@@ -228,8 +242,8 @@ class Rewriter:
         """What the customer asks for ("I want a refund") and the draft answered only inside an
         excuse or a defensive line ("my manager says refunds are not our call") is not left
         unanswered once that line goes: a placeholder asks the agent for the answer. By the parse:
-        the object the customer wants (the object of their own verb), said in a dropped line and
-        nowhere in the rewrite."""
+        the object the customer wants (the object of their own verb of wanting or asking), said in
+        a dropped line and nowhere in the rewrite."""
         gone = [d.text for d in result.dropped if d.category in DROPPABLE]
         if not gone or not (in_reply_to and in_reply_to.strip()):
             return text
@@ -239,7 +253,8 @@ class Rewriter:
         wanted = []
         for t in ctx:
             verb = t.head if t.dep_ == "dobj" else t.head.head if t.dep_ == "pobj" and t.head.lower_ == "for" else None
-            if t.pos_ == "NOUN" and verb is not None and verb.pos_ == "VERB" and any(c.dep_ == "nsubj" and c.lower_ == "i" for c in verb.children):
+            if t.pos_ == "NOUN" and verb is not None and verb.pos_ == "VERB" and verb.lemma_.lower() in _WANTING and not any(
+                    c.dep_ == "neg" for c in verb.children) and any(c.dep_ == "nsubj" and c.lower_ == "i" for c in verb.children):
                 wanted.append(t.lemma_.lower())
         if not wanted:
             return text
@@ -719,17 +734,6 @@ def _apology_sentences(an: Anatomy, report: "Report", sympathy: bool = True) -> 
     return {i for i, x in enumerate(an.sentences) if any(a < x.end and x.start < b for a, b in spans)}
 
 
-def failure_said(cues: list[str], customer: str | None) -> str | None:
-    """The words of the customer's message that say the scenario's failure happened, if any."""
-    from .infer import _cue
-
-    for c in cues:
-        m = _cue(c).search(customer or "")
-        if m:
-            return m.group(0)
-    return None
-
-
 # -- pronouns and the nouns they stand for (by the parse) -------------------------------------------
 def _needs_antecedent(t) -> bool:
     """A third-person pronoun that stands for a noun said before it: "she", "it", "them", and
@@ -754,9 +758,52 @@ def _plural(t) -> bool | None:
     return (n[0] == "Plur") if n else None
 
 
+#: nouns that name a person (a closed class: a "she" can stand for "the driver", never for "the parcel");
+#: those of one gender for "he" or "she" alone
+PERSON_NOUNS = {
+    "driver", "manager", "colleague", "agent", "advisor", "adviser", "engineer", "technician", "courier", "member",
+    "employee", "waiter", "waitress", "assistant", "supervisor", "representative", "rep", "person", "man", "woman",
+    "lady", "gentleman", "guy", "boss", "owner", "director", "leader", "cashier", "chef", "designer", "developer",
+    "officer", "caller", "customer", "installer", "fitter", "plumber", "electrician", "doctor", "nurse", "pharmacist",
+    "landlord", "cleaner", "host", "receptionist", "lawyer", "accountant", "analyst", "partner", "son", "daughter",
+    "husband", "wife", "mother", "father", "mum", "mom", "dad", "friend", "neighbour", "neighbor", "someone", "postman",
+    "postwoman", "specialist", "consultant", "coordinator", "dispatcher", "clerk", "operator", "teacher", "tutor",
+    "trainer", "instructor", "guard", "porter", "steward", "stewardess", "pilot", "rider", "handler", "worker", "head",
+}
+MALE_NOUNS = {"man", "gentleman", "guy", "husband", "father", "dad", "son", "postman", "steward", "waiter"}
+FEMALE_NOUNS = {"woman", "lady", "wife", "mother", "mum", "mom", "daughter", "postwoman", "stewardess", "waitress"}
+
+
+def _gender(pron) -> str | None:
+    """A pronoun's gender by its morphology ("Masc", "Fem", "Neut"), else by the word."""
+    g = pron.morph.get("Gender")
+    if g:
+        return g[0]
+    return {"he": "Masc", "him": "Masc", "she": "Fem", "her": "Fem", "it": "Neut", "this": "Neut"}.get(pron.lower_)
+
+
+def _animate(noun) -> bool | None:
+    """Whether a noun names a person: True for the closed class, None for a name (a person or a
+    company: "Priya", "Royal Mail"), False otherwise."""
+    if noun.lemma_.lower() in PERSON_NOUNS or noun.lower_ in PERSON_NOUNS:
+        return True
+    return None if noun.pos_ == "PROPN" else False
+
+
 def _agrees(noun, pron) -> bool:
+    """The noun can be what the pronoun stands for: number, and person or thing ("she" is no parcel,
+    "it" no driver), and the gender of a noun that has one."""
     a, b = _plural(noun), _plural(pron)
-    return a is None or b is None or a == b
+    if not (a is None or b is None or a == b):
+        return False
+    if pron.lower_ in ("they", "them", "these", "those"):
+        return True
+    g = _gender(pron)
+    person = _animate(noun)
+    if g in ("Masc", "Fem"):
+        word = noun.lemma_.lower()
+        return person is not False and not (g == "Masc" and word in FEMALE_NOUNS) and not (g == "Fem" and word in MALE_NOUNS)
+    return person is not True
 
 
 def _same_clause(noun, pron) -> bool:
@@ -863,7 +910,12 @@ def rebuild(an: Anatomy, edits: dict[int, str | None], inserts: dict[int, list[s
                 items.append((s.paragraph, s.line, text))
     parts: list[str] = []
     prev: tuple[int, int] | None = None
-    for para, line, text in items:
+    for k, (para, line, text) in enumerate(items):
+        if k + 1 < len(items) and text and text[-1] not in ".!?" and not re.search(r"(https?://|www\.)\S+$", text) and (
+                items[k + 1][:2] == (para, line)):
+            text += "."  # a sentence that ended the draft ("... your neighbours ^JL") has one after it now
+        if k and text[:1].islower() and not text.startswith(("iPhone", "iPad", "eBay")):
+            text = text[:1].upper() + text[1:]  # "@ana our system ..." lost its lead: what follows a sentence starts one
         if prev is None:
             pass
         elif (para, line) == prev:
