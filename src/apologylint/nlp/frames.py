@@ -406,6 +406,10 @@ def _mark_cause(cause: Token, effect: Token, marker: str) -> None:
     fr(cause).owned = owned(cause)
 
 
+#: states of being too busy (a closed class): said of us, they plead the volume of work, which owns nothing
+BUSY_STATES = {"hectic", "manic", "chaotic", "frantic", "busy", "busier", "swamped", "overwhelmed", "stretched", "mad", "crazy", "slammed", "snowed"}
+
+
 def owned(cause: Token) -> bool:
     """Our own acknowledged mistake: we did something (not underwent it), or "our/my mistake",
     "an error on our part". "We were swamped", "we had a power cut" are not: they shift the cause."""
@@ -420,9 +424,10 @@ def owned(cause: Token) -> bool:
                     return True
     if not fr(cause).clause and role(cause) != "third" and any(c.dep_ == "poss" and c.lower_ in ("our", "my") for c in cause.children):
         return True  # "because of our outage": a cause of ours, named as ours
+    busy = fr(cause).clause and any(c.dep_ in ("acomp", "oprd", "attr") and c.lower_ in BUSY_STATES for c in cause.children)
     for x in cause.subtree:
         if x.lower_ in ("side", "end", "part") and x.head.lower_ == "on" and any(c.lower_ in ("our", "my") for c in x.children) \
-                and (not fr(cause).clause or clause_of(x).i == cause.i):
+                and (not fr(cause).clause or clause_of(x).i == cause.i) and not busy:  # "things got hectic on our end" pleads volume
             before = {w.lower_ for w in x.doc[max(x.head.i - 3, x.sent.start) : x.head.i]}
             if not before & {"not", "n't", "nothing", "no", "never"}:  # not "not anything on our end"
                 return True  # "the claim form on our side had the wrong box ticked": ours, said where it happened
@@ -518,6 +523,13 @@ def _link_causes(doc: Doc, sents: list) -> None:
             if obj is not None and any((c.dep_ == "acl" and c.tag_ == "VBG") or (c.dep_ in ("prep", "advmod", "amod", "acomp") and c.i > obj.i and c.lower_ in AWAY)
                                        for c in obj.children):
                 _mark_cause(obj, clause_of(t.head), "with")  # (and "with half the team off with flu")
+        # "with the bank holiday, everything's running a day behind": a bare "with" phrase before a
+        # failure (what failed is read when the moves are, so here: only before "behind"/"late"/"delayed")
+        if low == "with" and t.dep_ == "prep" and t.i <= t.sent.start + 1 and t.head.i > t.i and fr(t.head).clause and fr(t.head).tense in ("present", "past", "perfect") \
+                and any(x.lower_ in ("behind", "late", "delayed", "slower", "longer", "backed") for x in t.head.subtree if clause_of(x).i == t.head.i):
+            obj = next((c for c in t.children if c.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+                _mark_cause(obj, t.head, "with")
         # "with two drivers off sick, ...", "with the main road closed, ...": parsed as a clause marked by "with"
         if low == "with" and t.dep_ == "mark" and t.i <= t.sent.start + 1 and t.head.dep_ == "advcl" and fr(t.head.head).clause:
             _mark_cause(t.head, t.head.head, "with")

@@ -43,6 +43,10 @@ FAULT_STATES = {"wrong", "incorrect", "inaccurate", "late", "missing", "faulty",
 TROUBLE_NOUNS = {"problem", "issue", "fault", "glitch", "outage", "delay", "shortage", "failure", "backlog", "breakdown", "bug", "error", "strike", "incident", "accident", "disruption", "difficulty", "trouble", "hiccup", "snag", "downtime", "interruption", "congestion"}
 #: trouble that, named, is an admission rather than an event: "we made an error"
 MISTAKE_LIKE = {"mistake", "error", "oversight", "blunder", "screwup", "mess", "fault"}
+#: units a wait is measured in (a closed class): "held for 25 mins"
+WAIT_UNITS = {"min", "mins", "minute", "hour", "hr", "hrs", "day", "week", "age", "forever", "while"}
+#: verbs that undo trouble (a closed class): "the duplicate charge has been cancelled" is the fix
+UNDOING_VERBS = {"cancel", "reverse", "void", "remove", "correct", "sort", "solve", "clear", "waive", "drop", "lift", "rectify", "amend", "withdraw", "delete", "stop", "block"}
 #: what is done for the customer: by a party, it is the fix or the service, not the fault
 REMEDY_VERBS = {"deliver", "send", "ship", "refund", "fix", "resolve", "repair", "restore", "replace", "approve", "process", "return", "credit", "collect", "sign", "receive", "confirm", "review", "investigate", "check", "escalate", "contact", "call", "email", "reply", "answer", "update", "reissue", "reschedule", "rebook", "book", "pay"}
 #: verbs of making the work a customer complains about
@@ -167,6 +171,13 @@ def _failure_clause(t: Token) -> bool:
         return True  # "the restaurant took ages"
     if lem in FAILURE_VERBS - {"go", "run", "let"}:
         return True
+    if lem in ("hold", "keep", "stop", "sit", "stand", "stick") and fr(t).polarity == "positive" and any(
+            c.dep_ == "prep" and c.lower_ == "for" and any(lemma(o) in WAIT_UNITS for o in c.children if o.dep_ == "pobj") for c in t.children):
+        return True  # "the 07:42 was held outside Dunmore for 25 mins", "we sat at the gate for two hours"
+    subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is not None and fr(t).polarity == "positive" and fr(t).tense in ("past", "perfect") and lem not in REMEDY_VERBS | UNDOING_VERBS \
+            and any(a.dep_ == "amod" and a.lower_ in ("wrong", "incorrect", "duplicate", "faulty", "damaged", "defective") for a in subj.children):
+        return True  # "the wrong bill went out", "a duplicate payment was taken": trouble as what happened
     if lem in ("have", "experience", "suffer", "hit") and any(c.dep_ == "dobj" and lemma(c) in TROUBLE_NOUNS for c in t.children):
         return True  # "they had a scheduling problem"
     if lem in ("lead", "result", "cause", "mean", "bring", "trigger") and any(
@@ -923,6 +934,8 @@ def _a_time(x: Token) -> bool:
         return True
     if DAY_OF_MONTH.match(x.lower_) or NUMERIC_DATE.match(x.lower_) or (x.lower_ in MONTHS and (x.lower_ != "may" or x.pos_ == "PROPN")):
         return True  # "the 14th", "14/10", "14 October"
+    if x.lower_ == "end" and any(c.lower_ == "of" and any(o.lower_ in ("day", "week", "month", "weekend", "play", "business") for o in c.children) for c in x.children):
+        return True  # "by the end of the week", "end of play"
     return x.lower_ in ("morning", "afternoon", "evening", "week", "weekend") and any(c.lower_ in ("this", "next") and c.dep_ == "det" for c in x.children)
 
 
