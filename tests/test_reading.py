@@ -494,6 +494,20 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     # "we did ..." insisted on with no customer message; not "we did receive your email"
     ("Apologies for the trouble, although our driver did knock twice yesterday.", None, "+AL313"),
     ("Sorry for the wait. We did receive your email and I've replied with the form.", None, "-AL313"),
+    # the trouble said not to exist; not once it is fixed, nor a fee waived
+    ("@ali_k we ran a line test and there are no issues showing on your connection ^NT", "@isp broadband keeps cutting out", "+AL313"),
+    ("@ali_k there's no fault on the line now, the engineer fixed it this morning ^NT", "@isp broadband keeps cutting out", "-AL313"),
+    ("I've set up the payment again, so there's no late fee to pay.", "you cancelled my direct debit", "-AL313"),
+    # refusals: a light verb and its object; a class of things not given back
+    ("We will not be taking any action on this complaint.", "your driver swore at me", "+AL312"),
+    ("Late deliveries are not refunded under our terms.", "my parcel was two days late, I want a refund", "+AL312"),
+    # the customer's omission, said without naming them; not ours
+    ("the gluten allergy wasn't mentioned when the table was booked, so the chef didn't know", "my wife was ill after your pasta, the waiter said it was gluten free", "+AL314"),
+    ("Sorry, you weren't told about the change, which is our fault. I've refunded the fee.", "nobody told me the price went up", "-AL314"),
+    # sent to the rules they broke; a count of trouble called small (not a step's size)
+    ("pls check the booking rules before you cancel, late cancellations lose the credit", "you took my class credit when I cancelled", "+AL314"),
+    ("it's only two missing items, the rest of the order arrived fine", "half my shopping is missing", "+AL303"),
+    ("The update is quick, it's only a few MB, and it fixes the login bug.", "your app locked me out", "-AL303"),
 ])
 def test_structure_of_causes_refusals_and_minimizing(linter, reply, customer, expect):
     assert_probe(linter, reply, customer, expect)

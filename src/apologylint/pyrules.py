@@ -745,6 +745,14 @@ def small_measure(ex: Exchange, doc: Doc, markers: list[str], units: list[str], 
         if unit is not None:
             end = unit.i + 2 if unit.text in ("£", "$", "€") and unit.i + 1 < t.sent.end and doc[unit.i + 1].like_num else unit.i + 1
             yield doc[t.i : end]
+        elif _lemma(clause) == "be" and f.agent_i >= 0 and doc[f.agent_i].lower_ in ("it", "that", "this", "there"):
+            # a count of trouble called small: "it's only one missing side", "that was just two late trains"
+            # (not the size of a step: "it's only a few MB")
+            from .nlp.moves import trouble_noun
+
+            counted = next((x for x in window[amount:] if x.pos_ == "NOUN"), None)
+            if counted is not None and counted.head.i != t.i and trouble_noun(counted):
+                yield doc[t.i : counted.i + 1]
 
 
 class QuestionsParams(Params):

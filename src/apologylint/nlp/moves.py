@@ -371,6 +371,10 @@ def _not_able(t: Token) -> bool:
 
 #: verbs of giving the customer a remedy: "we won't X" with one of these refuses it, whatever was asked
 GIVING_VERBS = {"offer", "refund", "compensate", "reimburse", "waive", "honour", "honor", "accept", "replace", "exchange"}
+#: acts refused by a light verb and its object (a closed class): "we will not be taking any further action"
+REFUSED_ACTS = {("take", "action"), ("make", "exception"), ("make", "change"), ("do", "anything"), ("do", "more")}
+#: what a customer tells or gives us (a closed class of verbs): "the allergy wasn't mentioned", "no flat number was provided"
+TOLD_US = {"mention", "declare", "provide", "specify", "state", "give", "supply", "include", "disclose", "report", "enter", "tell", "flag", "select", "tick", "inform", "advise", "notify"}
 #: verbs of telling someone what they should already know: a closed class of speech acts
 LECTURE_VERBS = {"point", "remind", "stress", "emphasise", "emphasize", "reiterate", "clarify", "highlight", "underline"}
 #: the people a reply's customer is one of: "the customer's responsibility", "a few users saw this"
@@ -657,6 +661,15 @@ def _same_event_denied(t: Token, claims: dict[str, str]) -> bool:
         return False
     own = [x for x in t.subtree if clause_of(x).i == t.i]
     return not any(x.lower_ in ("new", "replacement", "another", "today", "now", "again") for x in own)
+
+
+def _told_to(t: Token) -> bool:
+    """An imperative, also where "pls" in front of it misleads the parser ("pls read the rules
+    before posting" parsed as a clause with no subject hung on the next one)."""
+    if fr(t).tense == "imperative":
+        return True
+    first = next((x for x in t.sent if not (x.is_punct or x.pos_ == "INTJ" or x.lower_ in ("pls", "plz", "please", "kindly") or x.text.startswith("@"))), None)
+    return first is not None and first.i == t.i and t.tag_ == "VB" and not any(c.dep_ in ("nsubj", "aux") for c in t.children)
 
 
 def _trouble_did_it(t: Token, explained: bool, apology_tokens: set[int]) -> bool:
@@ -1135,7 +1148,7 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                 and not _in_apology(t, apology_tokens):
             yield Move("blame", doc[t.head.i : t.i + 3], {"how": "up to you"})
         step = clause_of(t)
-        if lemma(t) in ("end", "side") and any(c.lower_ == "your" for c in t.children) and t.dep_ == "pobj" and t.head.lower_ in ("at", "on", "from") and not fr(step).question and fr(step).tense != "imperative" and fr(step).modality not in ("ability", "permission", "condition"):
+        if lemma(t) in ("end", "side") and any(c.lower_ in ("your", "ur") for c in t.children) and t.dep_ == "pobj" and t.head.lower_ in ("at", "on", "from") and not fr(step).question and fr(step).tense != "imperative" and fr(step).modality not in ("ability", "permission", "condition"):
             yield Move("blame", doc[t.head.i : t.i + 1], {"how": "your end"})  # "must have gone wrong at your end"
         if lemma(t) in ("end", "side", "part") and t.dep_ == "pobj" and t.head.lower_ in ("on", "at", "from") and lemma(t.head.head) == "be" \
                 and fr(t.head.head).polarity == "positive" and not fr(step).question and not fr(step).conditional and not _in_apology(t, apology_tokens) \
@@ -1217,15 +1230,25 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                            for c in t.children)):
             yield Move("dispute", _clause_span(t), {"how": "done right"})
         # "the photos you sent don't show any damage", "our checks found no fault": the evidence against them
-        if ex.worded_problem and lemma(t) in EVIDENCE_VERBS | {"find", "reveal"} and agent in ("thing", "none", "speaker") and fr(t).polarity == "negative" \
+        if ex.worded_problem and lemma(t) in EVIDENCE_VERBS | {"find", "reveal", "see", "detect", "spot", "identify"} and agent in ("thing", "none", "speaker") and fr(t).polarity == "negative" \
                 and fr(t).tense in ("present", "past", "perfect") and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) \
                 and any(c.dep_ == "dobj" and (any(d.lower_ == "any" for d in c.children) or lemma(c) in TROUBLE_NOUNS or trouble_noun(c)) for c in t.children):
             yield Move("dispute", _clause_span(t), {"how": "no sign of it"})
+        # "there's no fault showing", "there are no issues on the line": the trouble they report said not to exist
+        if ex.worded_problem and lemma(t) == "be" and any(c.dep_ == "expl" for c in t.children) and fr(t).tense == "present" and not fr(t).question \
+                and not fr(t).conditional and not _in_apology(t, apology_tokens) and not any(x.lower_ in ("now", "anymore", "longer", "again") for x in t.subtree if clause_of(x).i == t.i):
+            said_none = [c for c in t.children if c.dep_ in ("attr", "nsubj") and any(d.lower_ == "no" for d in c.children if d.dep_ == "det")]
+            if any(lemma(c) in TROUBLE_NOUNS or any(lemma(d) in TROUBLE_NOUNS for d in c.children if d.dep_ == "compound") for c in said_none):  # not "there's no late fee"
+                yield Move("dispute", _clause_span(t), {"how": "no sign of it"})
         # "in future please read the terms before booking": the customer told to take more care next time
         if ex.worded_problem and fr(t).tense == "imperative" and lemma(t) in TAKING_CARE and not _in_apology(t, apology_tokens) and any(
                 x.lower_ in ("future", "next", "always") and (x.lower_ != "next" or x.i + 1 < len(doc) and doc[x.i + 1].lower_ == "time")
                 for x in t.sent if clause_of(x).i == t.i or x.head.i == t.i):
             yield Move("correction", _clause_span(t), {"how": "take care next time"})
+        # "pls read the class booking rules before posting": the customer sent to the rules they broke
+        elif ex.worded_problem and _told_to(t) and lemma(t) in ("read", "check", "review", "consult") and not fr(t).conditional and not _in_apology(t, apology_tokens) \
+                and any(c.dep_ == "dobj" and lemma(c) in NORM_NOUNS for c in t.children):
+            yield Move("correction", _clause_span(t), {"how": "read the rules"})
         # "it does say in the description", "it clearly states on the booking page": told them already
         if ex.worded_problem and lemma(t) in TELLING and agent in ("thing", "none") and fr(t).tense == "present" and fr(t).polarity == "positive" \
                 and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) and any(
@@ -1317,9 +1340,12 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         if not fr(t).conditional and fr(t).tense != "perfect" and agent in ("speaker", "thing", "none") and lemma(t) not in IDIOMS_OF_DELIGHT and (
             fr(t).modality == "inability"
             or (agent == "speaker" and fr(t).modality == "ability" and any(c.lower_ == "only" for c in t.children if c.dep_ == "advmod"))  # "we can only deal with the account holder"
+            or (passive(t) and agent == "none" and fr(t).polarity == "negative" and fr(t).tense == "present" and fr(t).modality == "none" and lemma(t) in OFFER_VERBS | REMEDY_VERBS
+                and any(c.dep_ == "nsubjpass" and c.tag_ == "NNS" and not any(d.dep_ in ("det", "poss") for d in c.children) for c in t.children))  # "ranked points are not restored for ..."
             or (agent == "speaker" and fr(t).polarity == "negative" and fr(t).modality == "none" and (
                 (fr(t).tense == "present" and lemma(t) in OFFER_VERBS)
                 or (fr(t).tense == "future" and lemma(t) in GIVING_VERBS)  # "we will not be offering compensation"
+                or (fr(t).tense in ("present", "future") and any((lemma(t), lemma(c)) in REFUSED_ACTS for c in t.children if c.dep_ == "dobj"))  # "we will not be taking any further action"
                 or (fr(t).tense in ("present", "future") and lemma(t) in ex.requested)))  # "we won't be adjusting the price" to "can you adjust it?"
         ) and not _in_apology(t, apology_tokens):
             yield Move("refusal", _clause_span(t), {"by": agent})
@@ -1376,6 +1402,12 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                 yield Move("blame", _clause_span(t), {"how": "omission"})  # "you didn't select express"
             elif lemma(t) in ("agree", "accept", "sign", "tick", "consent", "choose", "select", "opt") and fr(t).tense == "past" and fr(t).polarity == "positive" and any(lemma(x) in NORM_NOUNS for x in t.subtree):
                 yield Move("correction", _clause_span(t), {"how": "you agreed"})
+        # "the allergy wasn't mentioned at booking", "we weren't told about the step-free access": the
+        # customer's omission, said without naming them (not "you weren't told", which is ours)
+        if ex.worded_problem and passive(t) and agent in ("none", "speaker") and fr(t).polarity == "negative" and fr(t).tense in ("past", "perfect") \
+                and lemma(t) in TOLD_US and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) \
+                and not any(x.lower_ in ("you", "u") for x in t.subtree if clause_of(x).i == t.i):
+            yield Move("blame", _clause_span(t), {"how": "omission"})
         # the customer as the cause of the failure: "this happened because you entered the wrong street"
         if fr(t).cause_of >= 0 and fr(t).clause and you and fr(t).tense in ("past", "perfect") and whose(t) == "customer" and not fr(t).conditional:
             effect = doc[fr(t).cause_of]
