@@ -163,7 +163,19 @@ CUSTOMERS = [
     ("My parcel never arrived and I needed it for my daughter's party.", "problem"),
     ("What time do you open on Sundays?", "question"),
     ("Thanks so much, the team were brilliant!", "praise"),
+    # praise whose words look like trouble: delight, trouble denied, praise the model misreads
+    ("@shop just ordered the garden set, can't wait!!", "praise"),
+    ("@isp plumber was in and out in 20 mins and the boiler's perfect now. cheers", "praise"),
+    # and trouble whose words look like praise: a city, sarcasm beside a fault
+    ("@air landed in Nice, my bag is in Lyon apparently", "problem"),
+    ("@shop new phone arrived with a cracked screen. great start", "problem"),
 ]
+
+
+@pytest.mark.parametrize("ctx", ["@isp 6 years with you and not a single outage. rare these days", "no issues at all with the install, thanks!"])
+def test_trouble_denied_is_no_complaint(linter, ctx):
+    ex = linter.exchange("Thanks, glad to hear it!", ctx)
+    assert ex.customer.complaint == [] and not ex.worded_problem
 
 
 @pytest.mark.parametrize("ctx,kind", CUSTOMERS)

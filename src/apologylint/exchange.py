@@ -91,7 +91,7 @@ class Exchange:
 
         if self.context is None:
             return read_customer(None, [])
-        return read_customer(self.context, self.signal("complaint", self.context))
+        return read_customer(self.context, self.signal("complaint", self.context), self.signal("praise", self.context))
 
     @cached_property
     def words(self) -> int:
@@ -134,7 +134,7 @@ class Exchange:
             # the rubric judges the customer's message; a reply that apologizes confirms a problem
             if self.customer.kind in ("praise", "question") and self.customer.kind_probability >= SURE:
                 return False  # thanks, praise and plain questions report nothing to put right, whatever the reply says
-            return bool(self.signal("complaint", self.context) or self.signal("apology") or self.customer.sure_problem)
+            return bool(self.customer.complaint or self.signal("apology") or self.customer.sure_problem)
         return bool(self.signal("apology") or self.signal("problem-mention"))
 
     @cached_property
@@ -168,7 +168,7 @@ class Exchange:
         """The customer wrote to praise or chat, reporting nothing wrong: nothing to apologize for."""
         if self.context is None:
             return False
-        if self.signal("complaint", self.context) or not self.signal("praise", self.context):
+        if self.customer.complaint or not self.signal("praise", self.context):
             return False
         # praise with a "but" or a question in it usually carries a request or a complaint
         return not any(t.lower_ in ("but", "however", "though", "except") or "?" in t.text for t in self.context)

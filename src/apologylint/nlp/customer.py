@@ -73,6 +73,7 @@ class CustomerReading:
     kind_evidence: list[str] = field(default_factory=list)
     kind_probability: float = 1.0
     claims: list = field(default_factory=list)  # Span
+    complaint: list = field(default_factory=list)  # Span: the complaint words that say something is wrong (not "can't wait", "not a single outage")
     questions: list = field(default_factory=list)  # Span
     stakes: list = field(default_factory=list)  # Span
     cues: list[Cue] = field(default_factory=list)
@@ -116,11 +117,47 @@ class CustomerReading:
         return "medium" if kinds else "low"
 
 
-def read_customer(doc: Doc | None, complaint: list) -> CustomerReading:
+#: verbs whose negation is delight, not trouble (a closed class): "can't wait", "can't complain"
+DELIGHT = {"wait", "complain", "fault", "thank", "recommend", "praise", "believe"}
+#: determiners and words that say there was none of the trouble: "not a single outage", "no issues", "without a hitch"
+NONE_OF_IT = {"no", "zero", "without", "single", "never"}
+
+
+def not_a_complaint(span) -> bool:
+    """A complaint word that says the opposite: "can't wait", "not a single outage", "no issues at
+    all", "without a hitch". A negated need or thing that is missing ("no reply", "can't log in")
+    stays a complaint: only trouble denied, or an idiom of delight, is taken out."""
+    doc = span.doc
+    for t in span:
+        if lemma(t) in DELIGHT and any(c.dep_ == "neg" for c in t.children):
+            return True  # "wait" in "can't wait"
+        if t.dep_ == "det" and t.lower_ in NONE_OF_IT and lemma(t.head) in TROUBLE_WORDS:
+            return True  # the "no" of "no issues at all"
+        if t.lower_ in ("ca", "can", "cannot") or t.dep_ == "neg":
+            head = t.head if t.dep_ == "neg" or t.dep_ == "aux" else t
+            nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
+            verb = head if head.pos_ in ("VERB", "AUX") else nxt
+            if verb is not None and lemma(verb) in DELIGHT:
+                return True
+        if t.pos_ == "NOUN" and (any(c.lower_ in NONE_OF_IT for c in t.children if c.dep_ in ("det", "amod", "neg", "advmod"))
+                                 or (t.dep_ == "pobj" and t.head.lower_ == "without")):
+            return lemma(t) in TROUBLE_WORDS
+    return False
+
+
+#: nouns of trouble that, denied, are good news (a closed class)
+TROUBLE_WORDS = {"issue", "problem", "outage", "fault", "glitch", "bug", "error", "hitch", "hiccup", "complaint", "delay", "trouble", "drama", "fuss", "hassle"}
+
+
+def read_customer(doc: Doc | None, complaint: list, praise: list | None = None) -> CustomerReading:
     """`complaint` holds the spans of the complaint signal in the message: when there are none,
-    the kind comes from the model in `kinds.py`."""
+    the kind comes from the model in `kinds.py`; `praise` the spans of the praise signal: praise
+    with no complaint word left is no problem, whatever the model says ("speeds are amazing, cheers")."""
     if doc is None:
         return CustomerReading(kind="none")
+    complaint = [s for s in complaint if not not_a_complaint(s)]
+    # praise by a word, not a name: "landed in Nice" praises nothing
+    praise = [s for s in praise or [] if any(t.tag_ not in ("NNP", "NNPS") or t.i == t.sent.start for t in s)]
     claims, questions, stakes, cues, promises, slips = [], [], [], [], [], []
     claim_lemmas: dict[str, str] = {}
     for sent in doc.sents:
@@ -174,6 +211,11 @@ def read_customer(doc: Doc | None, complaint: list) -> CustomerReading:
         # a complaint word makes it a problem, unless the model is sure it is praise or a plain
         # question: "your rider waited for me in the rain, legend", "is the blue one still in stock?"
         kind, by, evidence, prob = "problem", "words", [s.text for s in complaint[:3]], 1.0
+    elif not complaint and praise and kind == "problem" and not any(
+            fr(t).clause and not fr(t).question and lemma(t) not in DELIGHT and (failure_clause(t) or fr(t).polarity == "negative") for t in doc):
+        # praise and nothing wrong in its words: "engineer was in and out in 30 mins and speeds are amazing"
+        asks = any("?" in t.text for t in doc if t.is_punct)
+        kind, by, evidence, prob = ("question" if asks else "praise"), "words", [s.text for s in praise[:3]], 1.0
     failures = []
     told = [x for x in doc.sents if x not in questions] if kind == "problem" else claims  # a complaint's statements, else its claims
     for sent in told:
@@ -187,7 +229,7 @@ def read_customer(doc: Doc | None, complaint: list) -> CustomerReading:
     ours_failed = any(fr(t).clause and not fr(t).question and (failure_clause(t) or fr(t).polarity == "negative") and (
         fr(t).agent == "customer" or (fr(t).agent in ("thing", "third") and not passive(t))) for t in doc)
     outside, nothing_of_ours = _nobody_of_ours(doc)
-    return CustomerReading(kind=kind, kind_by=by, kind_evidence=evidence, kind_probability=round(prob, 3), claims=claims, questions=questions,
+    return CustomerReading(kind=kind, kind_by=by, complaint=complaint, kind_evidence=evidence, kind_probability=round(prob, 3), claims=claims, questions=questions,
                            stakes=stakes, cues=cues, claim_lemmas=claim_lemmas, promises=promises, own_slips=slips, ours_failed=ours_failed,
                            failures=failures, outside=outside, nothing_of_ours=nothing_of_ours)
 
