@@ -368,6 +368,7 @@ def _customer(ex) -> CustomerReadingModel | None:
         kind_probability=c.kind_probability,
         kind_evidence=c.kind_evidence,
         severity=c.severity,
+        complaint=[ev("complaint", s) for s in c.complaint],
         claims=[ev("claim", s) for s in c.claims],
         questions=[ev("question", s) for s in c.questions],
         stakes=[ev("stake", s) for s in c.stakes],

@@ -154,6 +154,7 @@ class CustomerReadingModel(BaseModel):
     kind_probability: float = 1.0
     kind_evidence: list[str] = Field(default_factory=list, description="what weighed most for the kind")
     severity: str
+    complaint: list[CustomerEvidence] = Field(default_factory=list, description="the words that say something is wrong (not 'can't wait', 'not a single outage')")
     claims: list[CustomerEvidence] = Field(default_factory=list)
     questions: list[CustomerEvidence] = Field(default_factory=list)
     stakes: list[CustomerEvidence] = Field(default_factory=list)
