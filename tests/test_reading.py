@@ -172,6 +172,17 @@ CUSTOMERS = [
 ]
 
 
+@pytest.mark.parametrize("ctx, complaint", [
+    # the customer's own "can't" or "don't" about what they do is their situation, not our failure
+    ("can I move my booking to my brother? work's changed and I can't go", False),
+    ("Could you post my statements? I don't use email much.", False),
+    ("I can't log in to my account", True),
+    ("I don't have internet since Monday", True),
+])
+def test_the_customers_own_choices_are_no_complaint(linter, ctx, complaint):
+    assert bool(linter.exchange("Thanks for getting in touch.", ctx).customer.complaint) == complaint
+
+
 @pytest.mark.parametrize("ctx", ["@isp 6 years with you and not a single outage. rare these days", "no issues at all with the install, thanks!"])
 def test_trouble_denied_is_no_complaint(linter, ctx):
     ex = linter.exchange("Thanks, glad to hear it!", ctx)

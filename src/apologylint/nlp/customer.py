@@ -123,6 +123,20 @@ DELIGHT = {"wait", "complain", "fault", "thank", "recommend", "praise", "believe
 NONE_OF_IT = {"no", "zero", "without", "single", "never"}
 
 
+#: verbs a customer says they don't or can't do of their own accord (a closed class): "I can't go",
+#: "I don't use email much"; not "I can't log in", "I don't have internet"
+OWN_CHOICES = {"go", "come", "make", "attend", "travel", "use", "want", "like", "need", "drive", "fly", "afford", "live", "work"}
+def own_choice(span) -> bool:
+    """The customer's own "can't" or "don't" about what they do ("plans changed and I can't go", "I
+    don't use email much"): their situation, not a failure of ours."""
+    for t in span:
+        verb = t.head if t.dep_ in ("neg", "aux") else t
+        if verb.pos_ in ("VERB", "AUX") and lemma(verb) in OWN_CHOICES and any(c.dep_ == "nsubj" and c.lower_ == "i" for c in verb.children) \
+                and fr(verb).tense in ("present", "nonfinite") and not any(c.dep_ in ("dobj", "xcomp", "ccomp", "prep", "advcl") and lemma(c) not in ("much", "email", "there") for c in verb.children if c.dep_ != "prep" or c.lower_ not in ("to",)):
+            return True
+    return False
+
+
 def not_a_complaint(span) -> bool:
     """A complaint word that says the opposite: "can't wait", "not a single outage", "no issues at
     all", "without a hitch". A negated need or thing that is missing ("no reply", "can't log in")
@@ -155,7 +169,7 @@ def read_customer(doc: Doc | None, complaint: list, praise: list | None = None) 
     with no complaint word left is no problem, whatever the model says ("speeds are amazing, cheers")."""
     if doc is None:
         return CustomerReading(kind="none")
-    complaint = [s for s in complaint if not not_a_complaint(s)]
+    complaint = [s for s in complaint if not not_a_complaint(s) and not own_choice(s)]
     # praise by a word, not a name: "landed in Nice" praises nothing
     praise = [s for s in praise or [] if any(t.tag_ not in ("NNP", "NNPS") or t.i == t.sent.start for t in s)]
     claims, questions, stakes, cues, promises, slips = [], [], [], [], [], []
