@@ -531,6 +531,14 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     ("pls check the booking rules before you cancel, late cancellations lose the credit", "you took my class credit when I cancelled", "+AL314"),
     ("it's only two missing items, the rest of the order arrived fine", "half my shopping is missing", "+AL303"),
     ("The update is quick, it's only a few MB, and it fixes the login bug.", "your app locked me out", "-AL303"),
+    # ways forward in a headline's words, a perfect said "'s been", the reason they're covered, "the devs are on it"
+    ("@jo_p engineer is booked for the 17th, 8am-1pm", "@gas boiler broken, no hot water since Friday", "-AL601"),
+    ("@jo_p refund's gone through for the whole order, £19.80", "@food waited 90 mins then it got cancelled", "-AL601"),
+    ("I've paid the difference myself, so you're not out of pocket.", "you told me the fare was refundable and it isn't", "-AL601"),
+    ("@jo_p looks like a bug in the last release, the devs are on it", "@app sync keeps failing", "-AL601"),
+    # not a way forward: a condition's "once it's booked", a general delivery time
+    ("sorry but we can't change the name on a ticket once it's booked.", "can I put my booking in my sister's name? plans changed", "+AL601"),
+    ("Delivery to the Highlands takes 5-7 working days.", "ordered a week ago and still nothing", "+AL601"),
 ])
 def test_structure_of_causes_refusals_and_minimizing(linter, reply, customer, expect):
     assert_probe(linter, reply, customer, expect)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Iterable, Iterator
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from .nlp.frames import FUTURE_AUX, MENTAL, fr, lemma
+from .nlp.frames import FUTURE_AUX, MENTAL, UNDERGO, fr, lemma
 from .predicates import SPEAKER, is_question, predicate_head, question, quoted, subject_of
 from .registry import function
 
@@ -410,6 +410,8 @@ def commitments(
             continue  # "I don't think she'll approve it", "I hope they'll call": no promise
         if _what_an_apology_is_for(t):
             continue
+        if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("once", "when", "if", "until", "till", "before", "after", "unless", "whenever") for c in t.children):
+            continue  # "we can't change the name once it's booked": a time or a condition, not something done
         lemma = _lemma(t)
         auxes = [c for c in t.children if c.dep_ in ("aux", "auxpass")]
         aux_words = {c.lower_ for c in auxes} | {_lemma(c) for c in auxes}
@@ -444,8 +446,9 @@ def commitments(
             kinds.append("done")  # "the charge has been refunded", "our team fixed it this afternoon"
         if subj is None and t.dep_ == "ROOT" and t.tag_ in ("VBD", "VBN") and not auxes and lemma in done_set:
             kinds.append("reported")  # "Just sent you a DM"
-        if lemma == "go" and t.tag_ == "VBD" and for_the_customer(subj) and any(c.lower_ in ("out", "through") for c in t.children):
-            kinds.append("done")  # "your refund went out this morning"
+        if lemma == "go" and (t.tag_ == "VBD" or (t.tag_ == "VBN" and aux_words & {"'s", "s", "has", "have", "'ve"})) and for_the_customer(subj) \
+                and any(c.lower_ in ("out", "through") for c in t.children):
+            kinds.append("done")  # "your refund went out this morning", "refund's gone through"
         be = t.head.head if t.head.dep_ in ("acomp", "attr") else t.head  # "our team is aware and working on it": "working" hangs on "aware"
         shares_be = t.dep_ == "conj" and _lemma(be) == "be" and not any(c.dep_ == "neg" for c in be.children)
         always = any(c.dep_ == "advmod" and c.lower_ in ("always", "constantly", "continually", "continuously", "forever") for c in t.children)
@@ -582,7 +585,10 @@ def _specific(n: Token | None) -> bool:
     dets = {c.lower_ for c in n.children if c.dep_ in ("det", "poss")}
     if dets & {"all", "every", "any", "most", "some", "no"}:
         return False
-    return bool(dets & {"your", "the", "a", "an", "this", "that", "our", "my"}) and n.tag_ not in ("NNS", "NNPS")
+    if not dets and n.tag_ == "NN" and n.dep_ == "nsubjpass" and not any(c.dep_ in ("amod", "prep") for c in n.children):
+        return True  # a headline's bare noun, done to: "engineer is booked for the 17th" (not "delivery to X takes 5 days")
+    dets |= {c.lower_ for c in n.children if c.dep_ == "amod" and c.lower_ in ("next", "new")}  # "next service is the 18:40"
+    return bool(dets & {"your", "ur", "the", "a", "an", "this", "that", "our", "my", "next", "new"}) and n.tag_ not in ("NNS", "NNPS")
 
 
 @function("frame-commitments", params=FrameCommitmentsParams)
@@ -615,7 +621,7 @@ def frame_commitments(
             continue
         if not fr(t).clause or fr(t).question or fr(t).conditional or fr(t).polarity != "positive":
             continue
-        if _lemma(t) == "be" and fr(t).agent == "speaker" and fr(t).tense == "present" and any(
+        if _lemma(t) == "be" and (fr(t).agent == "speaker" or (fr(t).agent in ("third", "thing") and doc[fr(t).agent_i].pos_ in ("NOUN", "PROPN"))) and fr(t).tense == "present" and any(
             c.dep_ == "prep" and c.lower_ == "on" and any(o.dep_ == "pobj" and o.lower_ in ("it", "this", "that", "case") for o in c.children)
             for c in t.children
         ):
@@ -624,12 +630,14 @@ def frame_commitments(
         # "should be with you by Thurs": of a thing, "should" expects; it obliges nobody
         expected = fr(t).modality == "obligation" and fr(t).agent in ("thing", "none") and fr(t).tense != "perfect" and any(c.lower_ == "should" for c in t.children)
         asked_for = _lemma(t) in ex.requested  # "order cancelled as requested" to "pls cancel my order"
-        if (fr(t).modality not in ("none", "ability") and not expected) or (failure_clause(t) and not asked_for) or fr(t).cause_of >= 0:
-            continue  # hopes, duties and causes are not promises
+        done_for_them = fr(t).agent == "speaker" and fr(t).tense == "perfect" and _lemma(t) not in UNDERGO and any(c.dep_ in ("dobj", "dative") for c in t.children)
+        if (fr(t).modality not in ("none", "ability") and not expected) or (failure_clause(t) and not asked_for) or (fr(t).cause_of >= 0 and not done_for_them):
+            continue  # hopes, duties and causes are not promises (what we have done, given as the reason they're covered, is: "I've paid the difference, so ...")
         under_sorry = t.dep_ == "ccomp" and t.head.i > t.i and _lemma(t.head) in ("sorry", "apology", "apologies")  # "This should be fixed now, sorry!"
-        if t.dep_ in ("acl", "relcl", "pcomp", "csubj", "advcl", "prep") or (t.dep_ in ("xcomp", "ccomp") and fr(t).tense != "future" and not under_sorry):
+        fronted = done_for_them and t.dep_ == "ccomp" and t.i < t.head.i  # "I've paid the difference, so you're ...": not said inside the clause after it
+        if t.dep_ in ("acl", "relcl", "pcomp", "csubj", "advcl", "prep") or (t.dep_ in ("xcomp", "ccomp") and fr(t).tense != "future" and not under_sorry and not fronted):
             continue  # (a "prep": "your email regarding the visit on 12 October")
-        if any(fr(a).clause and (fr(a).polarity == "negative" or fr(a).question or fr(a).conditional or fr(a).modality in ("hypothetical", "hope")
+        if not fronted and any(fr(a).clause and (fr(a).polarity == "negative" or fr(a).question or fr(a).conditional or fr(a).modality in ("hypothetical", "hope")
                                or (_lemma(a) in ("hope", "wish", "doubt") and fr(a).agent == "speaker")) for a in _embedding_clauses(t)):
             continue  # "I don't think she'll approve it", "I hope she'll approve it"; not "we can't X, but I've Y"
         if _what_an_apology_is_for(t) and not (under_sorry and expected):  # ("This should be sorted now, sorry!" says where it stands)

@@ -300,6 +300,8 @@ def tense(t: Token) -> str:
         return "future"
     if "have" in lemmas and t.tag_ in ("VBN", "VBD"):
         return "perfect"
+    if "been" in words and words & {"'s", "s"} and t.tag_ in ("VBN", "VBD", "VBG"):
+        return "perfect"  # "it's been put back through": "'s been" is "has been", whatever the tagger made of "'s"
     if t.tag_ == "VBD" or any(c.tag_ == "VBD" for c in auxes):
         return "past"
     if t.tag_ == "VBN" and not auxes and t.dep_ in ("ROOT", "conj") and any(c.dep_ == "nsubj" for c in t.children):
