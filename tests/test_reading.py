@@ -539,6 +539,10 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     # not a way forward: a condition's "once it's booked", a general delivery time
     ("sorry but we can't change the name on a ticket once it's booked.", "can I put my booking in my sister's name? plans changed", "+AL601"),
     ("Delivery to the Highlands takes 5-7 working days.", "ordered a week ago and still nothing", "+AL601"),
+    # a cause on the customer's side is no excuse (it is blame, AL314): "ur end", what they didn't tell us
+    ("@rob_b this happens when the app isn't updated, it's on ur end not ours", "@app keeps crashing", "-AL204"),
+    ("@rob_b this happens when the app isn't updated, it's on ur end not ours", "@app keeps crashing", "+AL314"),
+    ("sorry he was unwell. the allergy wasn't mentioned at booking though, so the kitchen weren't aware.", "my son reacted to your dessert", "-AL201"),
 ])
 def test_structure_of_causes_refusals_and_minimizing(linter, reply, customer, expect):
     assert_probe(linter, reply, customer, expect)

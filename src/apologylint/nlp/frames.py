@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
 FRAMES = "apologylint_frames"
 
 SPEAKER_PRONOUNS = {"i", "we", "me", "us", "myself", "ourselves", "ourself"}
-CUSTOMER_PRONOUNS = {"you", "yourself", "yourselves", "u", "ya"}
+CUSTOMER_PRONOUNS = {"you", "yourself", "yourselves", "u", "ya", "your", "ur"}
 THIRD_PRONOUNS = {"he", "she", "they", "him", "her", "them", "someone", "somebody", "everyone", "everybody", "nobody", "anyone", "anybody"}
 THING_PRONOUNS = {"it", "this", "that", "which", "these", "those", "there", "what", "something", "nothing", "everything"}
 #: the people of our own side, when "our"/"my" owns them: "our team" acts as "we" does
@@ -239,7 +239,7 @@ def role(n: Token | None) -> str:
         return "speaker"
     if any(c.dep_ == "prep" and c.lower_ in ("on", "in", "from", "for") and any(o.dep_ == "pobj" and any(p.lower_ == "your" for p in o.children) for o in c.children) for c in n.children):
         return "customer"  # "the card on your account"
-    if "your" in poss or _possessed_by_customer(n):
+    if poss & {"your", "ur"} or _possessed_by_customer(n):
         return "customer"  # "your bank's security check" is on the customer's side
     if n.pos_ == "PROPN" or (n.ent_type_ in ("ORG", "PERSON", "GPE", "NORP")):
         return "third"

@@ -113,6 +113,9 @@ def whose(cause: Token) -> str:
     if agent == "customer":
         # "because your bank declined it" is the customer's side; "because you asked" their choice
         return "customer"
+    if fr(cause).clause and passive(cause) and fr(cause).agent in ("none", "speaker") and fr(cause).polarity == "negative" and lemma(cause) in TOLD_US \
+            and not any(x.lower_ in ("you", "u") for x in cause.subtree if clause_of(x).i == cause.i):
+        return "customer"  # "the allergy wasn't mentioned at booking, so ...": what the customer didn't tell us
     head = cause if not fr(cause).clause else (cause.doc[fr(cause).agent_i] if fr(cause).agent_i >= 0 else next((c for c in cause.children if c.dep_ == "nsubjpass"), None))
     if head is not None and any(c.dep_ in ("relcl", "acl") and fr(c).agent == "customer" and not passive(c) for c in head.children):
         return "customer"  # "the meter reading you gave us was wrong": what the customer did or gave
@@ -1150,6 +1153,9 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         step = clause_of(t)
         if lemma(t) in ("end", "side") and any(c.lower_ in ("your", "ur") for c in t.children) and t.dep_ == "pobj" and t.head.lower_ in ("at", "on", "from") and not fr(step).question and fr(step).tense != "imperative" and fr(step).modality not in ("ability", "permission", "condition"):
             yield Move("blame", doc[t.head.i : t.i + 1], {"how": "your end"})  # "must have gone wrong at your end"
+        elif t.lower_ in ("your", "ur") and t.dep_ == "pobj" and t.head.lower_ in ("at", "on", "from") and t.i + 1 < len(doc) and lemma(doc[t.i + 1]) in ("end", "side") \
+                and not fr(step).question and not fr(step).conditional:
+            yield Move("blame", doc[t.head.i : t.i + 2], {"how": "your end"})  # "it's on ur end" with "ur" parsed as the object of "on"
         if lemma(t) in ("end", "side", "part") and t.dep_ == "pobj" and t.head.lower_ in ("on", "at", "from") and lemma(t.head.head) == "be" \
                 and fr(t.head.head).polarity == "positive" and not fr(step).question and not fr(step).conditional and not _in_apology(t, apology_tokens) \
                 and any(c.dep_ in ("poss", "compound") and (role(c) == "third" or c.lower_ in ("their", "his", "her")) for c in t.children):
@@ -1218,6 +1224,7 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                 yield Move("minimizing", _clause_span(t), {"how": "shorter than they said"})
         # "it's the app store that takes 2 days, not us", "that's down to the courier rather than us": the job put on another, said outright
         if t.dep_ == "ROOT" and ex.worded_problem and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) and _not_us(t.sent) \
+                and not any(lemma(x) in ("end", "side") and any(c.lower_ in ("your", "ur") for c in x.children) for x in t.sent) \
                 and any(x.pos_ in ("NOUN", "PROPN") and role(x) in ("third", "thing") and x.dep_ in ("attr", "nsubj", "nsubjpass", "pobj") for x in t.sent) \
                 and not any(fr(m).clause and fr(m).agent == "customer" for m in t.sent):  # ("contact them, not us" sends them elsewhere: AL316)
             yield _external(t, "not us", "doer", "third")
