@@ -543,6 +543,9 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     ("@rob_b this happens when the app isn't updated, it's on ur end not ours", "@app keeps crashing", "-AL204"),
     ("@rob_b this happens when the app isn't updated, it's on ur end not ours", "@app keeps crashing", "+AL314"),
     ("sorry he was unwell. the allergy wasn't mentioned at booking though, so the kitchen weren't aware.", "my son reacted to your dessert", "-AL201"),
+    # a noun phrase or a headline clause as "the reason why"; a cause beside being sent elsewhere is no fact for a fix
+    ("mixed messages between the hotel and the tour operator is why the transfer never came", "nobody picked us up at the airport", "+AL201"),
+    ("that gym's run by a franchisee so they set their own fees, not us. you'd need to take it up with them", "charged me £60 to cancel", "+AL204"),
 ])
 def test_structure_of_causes_refusals_and_minimizing(linter, reply, customer, expect):
     assert_probe(linter, reply, customer, expect)

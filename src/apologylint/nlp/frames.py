@@ -568,6 +568,12 @@ def _link_causes(doc: Doc, sents: list) -> None:
                     prev = _root_before(t, sents)
                     if prev is not None:
                         _mark_cause(prev, h, f"{low} is why" if why else f"{low} {verb}")
+        # "crossed wires between reception and the kitchen is why the cake never came": a noun phrase as the cause
+        if low == "why" and t.dep_ == "advmod" and fr(t.head).clause and t.head.dep_ in ("ccomp", "advcl", "attr") and lemma(t.head.head) == "be":
+            be = t.head.head
+            subj = next((c for c in be.children if c.i < t.i and ((c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")) or (c.dep_ == "csubj" and fr(c).clause))), None)
+            if subj is not None and fr(subj).cause_of < 0:
+                _mark_cause(subj, t.head, "is why")
         # 6. ", so Y": the clause before "so" is the cause of Y
         if low == "so" and t.dep_ in ("advmod", "cc", "mark") and t.i + 1 < len(doc) and doc[t.i + 1].lower_ not in ("that", "much", "many", "sorry", "far", "long", "glad", "happy", "pleased"):
             y = t.head if t.dep_ != "cc" else None

@@ -828,7 +828,10 @@ def _mark_causes_for_the_fix(by_sentence: dict[int, list[Move]]) -> None:
     "the payment failed because the card expired; add a new card under Billing". The request is a
     clause of its own: one whose words include the cause is the cause's own sentence misread."""
     moves = [m for ms in by_sentence.values() for m in ms]
-    asks = [_clause_span(clause_of(m.span.root)) for m in moves if m.kind == "instruction"]
+    # (being sent to another party fixes nothing: "you'd need to take it up with the club")
+    elsewhere = [m.span for m in moves if m.kind == "refusal" and m.detail.get("by") == "elsewhere"]
+    asks = [_clause_span(clause_of(m.span.root)) for m in moves if m.kind == "instruction"
+            and not any(e.sent.start == m.span.sent.start for e in elsewhere)]
     # "hang in there", "bear with us", "sit tight": asked to wait, which fixes nothing
     fixed = any(m.kind == "resolution" or (m.kind == "instruction" and not _only_patience(_clause_span(clause_of(m.span.root)))) for m in moves)
     for m in moves:
