@@ -606,6 +606,7 @@ def frame_commitments(
     stative_set, looking, vague_set, habit_set = set(stative), set(investigating), set(vague), set(habitual)
     time_set, unit_set, today_set, done_set = set(times), set(units), set(today), set(done)
     for t in doc:
+        f = fr(t)  # read once: the checks below ask it of every token
         # "that's the refund done now", "that's your booking sorted": the British way of saying it is done
         that_is = None
         if t.tag_ in ("VBN", "VBD"):
@@ -619,23 +620,23 @@ def frame_commitments(
         if _elliptic_report(t, done_set, looking, today_set) and not failure_clause(t):
             yield _span_of([t, *[c for c in t.children if c.dep_ in ("dobj", "dative", "prt")]])  # "Replied to your DM!", "Looking into this now"
             continue
-        if not fr(t).clause or fr(t).question or fr(t).conditional or fr(t).polarity != "positive":
+        if not f.clause or f.question or f.conditional or f.polarity != "positive":
             continue
-        if _lemma(t) == "be" and (fr(t).agent == "speaker" or (fr(t).agent in ("third", "thing") and doc[fr(t).agent_i].pos_ in ("NOUN", "PROPN"))) and fr(t).tense == "present" and any(
+        if _lemma(t) == "be" and (f.agent == "speaker" or (f.agent in ("third", "thing") and doc[f.agent_i].pos_ in ("NOUN", "PROPN"))) and f.tense == "present" and any(
             c.dep_ == "prep" and c.lower_ == "on" and any(o.dep_ == "pobj" and o.lower_ in ("it", "this", "that", "case") for o in c.children)
             for c in t.children
         ):
             yield _span_of([t, *t.children])  # "we're on it", "I'm on the case"
             continue
         # "should be with you by Thurs": of a thing, "should" expects; it obliges nobody
-        expected = fr(t).modality == "obligation" and fr(t).agent in ("thing", "none") and fr(t).tense != "perfect" and any(c.lower_ == "should" for c in t.children)
+        expected = f.modality == "obligation" and f.agent in ("thing", "none") and f.tense != "perfect" and any(c.lower_ == "should" for c in t.children)
         asked_for = _lemma(t) in ex.requested  # "order cancelled as requested" to "pls cancel my order"
-        done_for_them = fr(t).agent == "speaker" and fr(t).tense == "perfect" and _lemma(t) not in UNDERGO and any(c.dep_ in ("dobj", "dative") for c in t.children)
-        if (fr(t).modality not in ("none", "ability") and not expected) or (failure_clause(t) and not asked_for) or (fr(t).cause_of >= 0 and not done_for_them):
+        done_for_them = f.agent == "speaker" and f.tense == "perfect" and _lemma(t) not in UNDERGO and any(c.dep_ in ("dobj", "dative") for c in t.children)
+        if (f.modality not in ("none", "ability") and not expected) or (failure_clause(t) and not asked_for) or (f.cause_of >= 0 and not done_for_them):
             continue  # hopes, duties and causes are not promises (what we have done, given as the reason they're covered, is: "I've paid the difference, so ...")
         under_sorry = t.dep_ == "ccomp" and t.head.i > t.i and _lemma(t.head) in ("sorry", "apology", "apologies")  # "This should be fixed now, sorry!"
         fronted = done_for_them and t.dep_ == "ccomp" and t.i < t.head.i  # "I've paid the difference, so you're ...": not said inside the clause after it
-        if t.dep_ in ("acl", "relcl", "pcomp", "csubj", "advcl", "prep") or (t.dep_ in ("xcomp", "ccomp") and fr(t).tense != "future" and not under_sorry and not fronted):
+        if t.dep_ in ("acl", "relcl", "pcomp", "csubj", "advcl", "prep") or (t.dep_ in ("xcomp", "ccomp") and f.tense != "future" and not under_sorry and not fronted):
             continue  # (a "prep": "your email regarding the visit on 12 October")
         if not fronted and any(fr(a).clause and (fr(a).polarity == "negative" or fr(a).question or fr(a).conditional or fr(a).modality in ("hypothetical", "hope")
                                or (_lemma(a) in ("hope", "wish", "doubt") and fr(a).agent == "speaker")) for a in _embedding_clauses(t)):
@@ -649,11 +650,11 @@ def frame_commitments(
             continue  # ("your booking is now confirmed", "the credit has been applied" are done, though "I can confirm" is talk)
         if lemma == "be" and any(c.dep_ in ("acomp", "attr") and c.lower_ not in time_set for c in t.children) and not any(c.dep_ == "npadvmod" for c in t.children):
             continue  # "we'll be happy to help": a mood
-        if lemma == "have" and fr(t).tense in ("past", "perfect"):
+        if lemma == "have" and f.tense in ("past", "perfect"):
             continue  # "we've had a lot more calls": what we went through, not what we did ("the driver will have a sign" is)
         own = [x for x in t.subtree if x.i == t.i or clause_of(x.head).i == t.i]  # the clause's own words: a word's nearest clause above it is t
         now = any(x.lower_ in today_set or (x.lower_ in ("morning", "afternoon", "evening") and any(c.lower_ == "this" for c in x.children)) for x in own)
-        if fr(t).agent in ("thing", "none") and fr(t).tense == "present" and now and not passive(t) and any(x.lower_ in RESTORED and x.head.i == t.i for x in own):
+        if f.agent in ("thing", "none") and f.tense == "present" and now and not passive(t) and any(x.lower_ in RESTORED and x.head.i == t.i for x in own):
             yield _span_of([t, *[c for c in t.children if c.dep_ in ("nsubj", "aux", "advmod")]])  # "services are now running normally"
             continue
         # "take it into account", "bear it in mind" (not "lands in your account")
@@ -661,10 +662,10 @@ def frame_commitments(
             continue
         if any(x.lower_ == "only" or (x.lower_ in ("few", "just") and x.head.i != t.i) for x in own):
             continue  # "only 3 days", "a few minutes", "the warranty only covers 30 days": a limit, not a time
-        subj = doc[fr(t).agent_i] if fr(t).agent_i >= 0 else next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+        subj = doc[f.agent_i] if f.agent_i >= 0 else next((c for c in t.children if c.dep_ == "nsubjpass"), None)
         patient = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
         timed = any((x.lower_ in time_set and _a_time(x)) or (x.like_num and any(y.lower_ in unit_set for y in doc[x.i + 1 : min(x.i + 3, len(doc))])) for x in own)  # "3-5 working days"
-        agent, tense = fr(t).agent, fr(t).tense
+        agent, tense = f.agent, f.tense
         you = subj is not None and subj.lower_ in ("you", "u") and not passive(t)
         has_object = any(c.dep_ in ("dobj", "dative", "prt") or (c.dep_ == "prep" and c.lower_ in ("to", "on", "into", "for", "with", "onto")) for c in t.children) \
             or (lemma in CAUSATIVES and any(c.dep_ in ("ccomp", "xcomp") for c in t.children))  # "we've let the store manager know"
@@ -686,7 +687,7 @@ def frame_commitments(
         future = tense == "future" and agent in ("speaker", "third") and subj is not None and (
             subj.lower_ not in ("someone", "somebody", "anyone", "they") or (subj.lower_ == "they" and timed))  # "they'll be back first thing tomorrow"
         schedule = timed and tense in ("present", "future") and not you and (subj is None or _specific(subj))
-        offered = agent == "speaker" and fr(t).modality == "ability" and timed and tense == "present"  # "I can get it to you between 1 and 3"
+        offered = agent == "speaker" and f.modality == "ability" and timed and tense == "present"  # "I can get it to you between 1 and 3"
         customer_gets = you and tense == "future" and lemma in ("receive", "get", "see", "have", "hear") and not _to_clause(t)  # not "you'll have to call them"
         if done or future or schedule or customer_gets or offered:
             yield _span_of([t, *[c for c in t.children if c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "dobj")]])

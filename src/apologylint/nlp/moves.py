@@ -1112,20 +1112,21 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             if fr(x).cause_of >= 0:
                 causes_of.setdefault(fr(x).cause_of, []).append(x.i)
     for t in doc:
+        f, lem = fr(t), lemma(t)  # read once: the checks below ask them of every token
         # explanations: every cause the frames linked to what it caused
-        if fr(t).cause_of >= 0:
-            effect = doc[fr(t).cause_of]
-            if (fr(t).clause and (fr(t).question or fr(t).conditional)) or _in_apology(t, apology_tokens):
+        if f.cause_of >= 0:
+            effect = doc[f.cause_of]
+            if (f.clause and (f.question or f.conditional)) or _in_apology(t, apology_tokens):
                 continue  # an apology's content names what happened; it explains nothing away
-            span = _clause_span(t) if fr(t).clause else _span(doc, t.subtree)
-            marker_toks = [x for x in doc[max(span.start - 3, t.sent.start) : span.start] if x.lower_ in fr(t).cause_marker.split()]
+            span = _clause_span(t) if f.clause else _span(doc, t.subtree)
+            marker_toks = [x for x in doc[max(span.start - 3, t.sent.start) : span.start] if x.lower_ in f.cause_marker.split()]
             if marker_toks:
                 span = doc[marker_toks[0].i : span.end]
             w = whose(t)
-            reported = fr(t).modality == "none" and _reported(effect, context_acts, context_things if w == "rule" else set())
-            yield Move("explanation", span, {"cause": span.text, "effect": effect.text, "marker": fr(t).cause_marker, "link": "cause", "whose": w,
+            reported = f.modality == "none" and _reported(effect, context_acts, context_things if w == "rule" else set())
+            yield Move("explanation", span, {"cause": span.text, "effect": effect.text, "marker": f.cause_marker, "link": "cause", "whose": w,
                                             "effect_by": fr(effect).agent,
-                                            "effect_tense": fr(effect).tense if fr(effect).clause else fr(t).tense,  # "hence the delay": when the cause was
+                                            "effect_tense": fr(effect).tense if fr(effect).clause else f.tense,  # "hence the delay": when the cause was
                                             "effect_failure": str(not _advice(effect) and not _remedy(effect) and (
                                                 (reported and fr(effect).tense != "future" and (fr(effect).polarity == "positive" or context_claims.get(lemma(effect)) == fr(effect).polarity)) or
                                                 (w == "rule" and _closed_door(effect)) or  # "there's nothing we can do, as your fare is non-refundable"
@@ -1133,11 +1134,11 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                                                 or (fr(effect).clause and fr(effect).agent == "thing" and fr(effect).polarity == "negative" and fr(effect).tense == "present"
                                                     and lemma(effect) in context_words and lemma(effect) not in ("be", "have", "do"))  # "so older mounts don't fit" to "the mount doesn't fit"
                                                 or (not fr(effect).clause and trouble_noun(effect))  # "..., hence the delay"
-                                                or (fr(t).cause_marker in OUTRIGHT_CAUSES and fr(effect).tense != "future" and fr(effect).modality in ("none", "inability"))  # "this is due to ...": said of what went wrong
-                                                or (fr(t).cause_marker.endswith(" by") and passive(effect) and fr(effect).tense != "future"
+                                                or (f.cause_marker in OUTRIGHT_CAUSES and fr(effect).tense != "future" and fr(effect).modality in ("none", "inability"))  # "this is due to ...": said of what went wrong
+                                                or (f.cause_marker.endswith(" by") and passive(effect) and fr(effect).tense != "future"
                                                     and any(c.dep_ == "nsubjpass" and c.lower_ in ("this", "that", "it") for c in effect.children))  # "this was triggered by a retry"
-                                                or (fr(t).cause_marker.endswith(" from") and fr(effect).agent_i >= 0 and _named_trouble(doc[fr(effect).agent_i], context_claims))  # "the double charge came from ..."
-                                                or (fr(t).cause_marker.endswith("is why") and (lemma(effect) == "be" or effect.lower_ in ("s", "'s")) and not any(fr(c).clause and c.i > effect.i for c in effect.children))  # "..., that's why": what the customer reported
+                                                or (f.cause_marker.endswith(" from") and fr(effect).agent_i >= 0 and _named_trouble(doc[fr(effect).agent_i], context_claims))  # "the double charge came from ..."
+                                                or (f.cause_marker.endswith("is why") and (lemma(effect) == "be" or effect.lower_ in ("s", "'s")) and not any(fr(c).clause and c.i > effect.i for c in effect.children))  # "..., that's why": what the customer reported
                                             ) or any(failure_clause(c) for c in effect.children if fr(c).clause and c.dep_ in ("ccomp", "xcomp", "conj") and c.i != t.i and not _remedy(effect))
                                             ).lower()})
             if w == "ours":
@@ -1154,42 +1155,42 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                 and not _in_apology(t, apology_tokens):
             yield Move("blame", doc[t.head.i : t.i + 3], {"how": "up to you"})
         step = clause_of(t)
-        if lemma(t) in ("end", "side") and any(c.lower_ in ("your", "ur") for c in t.children) and t.dep_ == "pobj" and t.head.lower_ in ("at", "on", "from") and not fr(step).question and fr(step).tense != "imperative" and fr(step).modality not in ("ability", "permission", "condition"):
+        if lem in ("end", "side") and any(c.lower_ in ("your", "ur") for c in t.children) and t.dep_ == "pobj" and t.head.lower_ in ("at", "on", "from") and not fr(step).question and fr(step).tense != "imperative" and fr(step).modality not in ("ability", "permission", "condition"):
             yield Move("blame", doc[t.head.i : t.i + 1], {"how": "your end"})  # "must have gone wrong at your end"
         elif t.lower_ in ("your", "ur") and t.dep_ == "pobj" and t.head.lower_ in ("at", "on", "from") and t.i + 1 < len(doc) and lemma(doc[t.i + 1]) in ("end", "side") \
                 and not fr(step).question and not fr(step).conditional:
             yield Move("blame", doc[t.head.i : t.i + 2], {"how": "your end"})  # "it's on ur end" with "ur" parsed as the object of "on"
-        if lemma(t) in ("end", "side", "part") and t.dep_ == "pobj" and t.head.lower_ in ("on", "at", "from") and lemma(t.head.head) == "be" \
+        if lem in ("end", "side", "part") and t.dep_ == "pobj" and t.head.lower_ in ("on", "at", "from") and lemma(t.head.head) == "be" \
                 and fr(t.head.head).polarity == "positive" and not fr(step).question and not fr(step).conditional and not _in_apology(t, apology_tokens) \
                 and any(c.dep_ in ("poss", "compound") and (role(c) == "third" or c.lower_ in ("their", "his", "her")) for c in t.children):
             yield _external(t.head.head, "their end", "doer", "third")  # "the no-show was on the contractor's end", "a fault at the bank's side"
         if t.lower_ in ("us", "me") and t.dep_ == "pobj" and t.head.lower_ == "on" and lemma(t.head.head) == "be":
             yield Move("ownership", doc[t.head.head.i : t.i + 1], {"how": "on us"})  # "that's on us"
-        if t.pos_ in ("NOUN", "PRON", "ADJ") and (lemma(t) in OWNED_NOUNS or t.lower_ in ("ours", "mine")):
+        if t.pos_ in ("NOUN", "PRON", "ADJ") and (lem in OWNED_NOUNS or t.lower_ in ("ours", "mine")):
             poss = {c.lower_ for c in t.children if c.dep_ == "poss"}
             on_our_side = any(c.dep_ == "prep" and any(o.dep_ == "pobj" and lemma(o) in ("part", "side", "end") and any(p.lower_ in ("our", "my") for p in o.children) for o in c.children) for c in t.children)
             denied = any(c.dep_ == "det" and c.lower_ == "no" for x in [t, *t.ancestors][:3] for c in x.children)
             disowned = t.lower_ in ("ours", "mine") and t.i > 0 and doc[t.i - 1].lower_ in ("than", "not", "n't", "of")  # "rather than ours", "not ours"
-            if (poss & {"our", "my"} or on_our_side or t.lower_ in ("ours", "mine")) and not fr(t).question and not denied and not disowned:
+            if (poss & {"our", "my"} or on_our_side or t.lower_ in ("ours", "mine")) and not f.question and not denied and not disowned:
                 yield Move("ownership", doc[t.left_edge.i : t.i + 1], {"how": "named"})
-        if ex.worded_problem and lemma(t) in ("deny", "dispute", "refute", "insist", "maintain") and fr(t).clause and fr(t).agent in ("third", "speaker") and not fr(t).question and not fr(t).conditional and fr(t).polarity == "positive":
+        if ex.worded_problem and lem in ("deny", "dispute", "refute", "insist", "maintain") and f.clause and f.agent in ("third", "speaker") and not f.question and not f.conditional and f.polarity == "positive":
             yield Move("dispute", _clause_span(t), {"how": "denies it"})  # "he denies being rude", "the driver insists he knocked"
         # "that's not good enough", "that isn't the service you should get from us": the failure judged as one
-        if lemma(t) == "be" and fr(t).polarity == "negative" and not fr(t).question and not fr(t).conditional and ex.worded_problem \
-                and fr(t).agent_i >= 0 and doc[fr(t).agent_i].lower_ in ("that", "this", "it") and (
+        if lem == "be" and f.polarity == "negative" and not f.question and not f.conditional and ex.worded_problem \
+                and f.agent_i >= 0 and doc[f.agent_i].lower_ in ("that", "this", "it") and (
                     any(c.dep_ == "acomp" and lemma(c) in ("good", "acceptable", "ok", "okay", "right", "fair", "on") for c in t.children)
                     or any(c.dep_ == "attr" and lemma(c) in ("service", "standard", "experience", "level") for c in t.children)):
             yield Move("ownership", _clause_span(t), {"how": "judged"})
         # "I can see your order arrived without the sample": the problem named back to the customer
-        if fr(t).clause and fr(t).agent == "speaker" and lemma(t) in ("see", "understand", "notice", "know", "appreciate", "realise", "realize", "hear") \
-                and fr(t).polarity == "positive" and not fr(t).question and not fr(t).conditional and ex.worded_problem \
+        if f.clause and f.agent == "speaker" and lem in ("see", "understand", "notice", "know", "appreciate", "realise", "realize", "hear") \
+                and f.polarity == "positive" and not f.question and not f.conditional and ex.worded_problem \
                 and any(c.dep_ == "ccomp" and fr(c).clause and fr(c).agent != "speaker" and failure_clause(c) for c in t.children):
             yield Move("acknowledgement", _clause_span(t), {})
         if ex.worded_problem and (_their_word(t) or _sure_they_did_right(t) or _assured(t)) and not _in_apology(t, apology_tokens):
             yield Move("dispute", _clause_span(t), {"how": "their word"})  # "the driver says he knocked", "I'm sure the driver did his best"
         if ex.worded_problem and _records_say(t):
             yield Move("dispute", doc[t.i - 1 : t.sent.end], {"how": "records"})
-        if ex.worded_problem and lemma(t) in EVIDENCE_NOUNS and any(c.lower_ in ("no", "any") for c in t.children if c.dep_ == "det") and not _in_apology(t, apology_tokens):
+        if ex.worded_problem and lem in EVIDENCE_NOUNS and any(c.lower_ in ("no", "any") for c in t.children if c.dep_ == "det") and not _in_apology(t, apology_tokens):
             step = clause_of(t)
             said_none = any(c.lower_ == "no" for c in t.children) or fr(step).polarity == "negative"
             if said_none and not fr(step).question and not fr(step).conditional and any(c.dep_ == "prep" and c.lower_ in ("of", "that") for c in t.children):
@@ -1199,74 +1200,74 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             yield Move("rule", doc[t.i : min(t.i + 7, t.sent.end)], {"source": "as the terms say"})
         if t.lower_ == "as" and t.i + 2 < len(doc) and doc[t.i + 1].lower_ in ("you", "u") and lemma(doc[t.i + 2]) in ("agree", "accept", "confirm", "consent", "acknowledge", "sign") and not fr(t.head).question:
             yield Move("correction", doc[t.i : t.i + 3], {"how": "you agreed"})  # "as you agreed at checkout"
-        if lemma(t) in ("responsibility", "fault", "duty", "job") and t.pos_ == "NOUN" and not fr(clause_of(t)).question and any(
+        if lem in ("responsibility", "fault", "duty", "job") and t.pos_ == "NOUN" and not fr(clause_of(t)).question and any(
             c.dep_ == "poss" and (c.lower_ in ("your", "ur") or lemma(c) in CUSTOMER_NOUNS) for c in t.children
         ) and fr(clause_of(t)).polarity == "positive" and not _in_apology(t, apology_tokens):
             yield Move("blame", doc[t.left_edge.i : t.i + 1], {"how": "on you"})  # "it's the customer's responsibility", "that's your job"
-        if not fr(t).clause or fr(t).question:
+        if not f.clause or f.question:
             continue
-        agent = fr(t).agent
-        if agent == "speaker" and fr(t).tense == "perfect" and fr(t).modality == "inability" and not _in_apology(t, apology_tokens):
+        agent = f.agent
+        if agent == "speaker" and f.tense == "perfect" and f.modality == "inability" and not _in_apology(t, apology_tokens):
             # "we couldn't have predicted it", "there was nothing we could have done": a disclaimer
             yield _external(t, "could not have", "disclaimer", "speaker", tense="perfect")
-        if agent == "speaker" and fr(t).tense == "perfect" and fr(t).modality == "obligation" and fr(t).polarity == "positive" \
-                and any(c.lower_ in ("should", "ought") for c in t.children) and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens):
+        if agent == "speaker" and f.tense == "perfect" and f.modality == "obligation" and f.polarity == "positive" \
+                and any(c.lower_ in ("should", "ought") for c in t.children) and not f.question and not f.conditional and not _in_apology(t, apology_tokens):
             yield Move("ownership", _clause_span(t), {"how": "we should have"})  # "we should have fixed this months ago"
-        got_wrong = lemma(t) == "get" and any(x.lower_ in ("wrong", "badly") and clause_of(x).i == t.i for x in t.subtree)  # "we got this wrong"
-        if agent == "speaker" and fr(t).modality == "none" and (failure_clause(t) or got_wrong) and fr(t).tense in ("past", "perfect") and not fr(t).conditional and (lemma(t) not in UNDERGO or got_wrong):
+        got_wrong = lem == "get" and any(x.lower_ in ("wrong", "badly") and clause_of(x).i == t.i for x in t.subtree)  # "we got this wrong"
+        if agent == "speaker" and f.modality == "none" and (failure_clause(t) or got_wrong) and f.tense in ("past", "perfect") and not f.conditional and (lem not in UNDERGO or got_wrong):
             yield Move("ownership", _clause_span(t), {"how": "we did it"})  # "we missed it", "we sent it to the wrong depot"
         # "nobody else has complained", "no other guests reported any noise": others' experience set against theirs
-        others = _nobody_else(doc[fr(t).agent_i]) if fr(t).agent_i >= 0 else False
-        if others and ex.worded_problem and fr(t).tense in ("past", "perfect", "present") and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens):
+        others = _nobody_else(doc[f.agent_i]) if f.agent_i >= 0 else False
+        if others and ex.worded_problem and f.tense in ("past", "perfect", "present") and not f.question and not f.conditional and not _in_apology(t, apology_tokens):
             yield Move("dispute", _clause_span(t), {"how": "nobody else"})
         # "the outage lasted a few minutes" to "it was down all morning": how long, told shorter than they said
-        if said_for is not None and fr(t).tense in ("past", "perfect", "present") and fr(t).polarity == "positive" and agent in ("thing", "none", "third") \
-                and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) and _lasting(t):
+        if said_for is not None and f.tense in ("past", "perfect", "present") and f.polarity == "positive" and agent in ("thing", "none", "third") \
+                and not f.question and not f.conditional and not _in_apology(t, apology_tokens) and _lasting(t):
             told = _duration_rank(t.subtree, lambda x: clause_of(x).i == t.i)
             if told is not None and told < said_for:
                 yield Move("minimizing", _clause_span(t), {"how": "shorter than they said"})
         # "it's the app store that takes 2 days, not us", "that's down to the courier rather than us": the job put on another, said outright
-        if t.dep_ == "ROOT" and ex.worded_problem and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) and _not_us(t.sent) \
+        if t.dep_ == "ROOT" and ex.worded_problem and not f.question and not f.conditional and not _in_apology(t, apology_tokens) and _not_us(t.sent) \
                 and not any(lemma(x) in ("end", "side") and any(c.lower_ in ("your", "ur") for c in x.children) for x in t.sent) \
                 and any(x.pos_ in ("NOUN", "PROPN") and role(x) in ("third", "thing") and x.dep_ in ("attr", "nsubj", "nsubjpass", "pobj") for x in t.sent) \
                 and not any(fr(m).clause and fr(m).agent == "customer" for m in t.sent):  # ("contact them, not us" sends them elsewhere: AL316)
             yield _external(t, "not us", "doer", "third")
         # "we followed the correct procedure", "our driver acted properly": what they complain of done right
-        if ex.worded_problem and agent in ("speaker", "third") and fr(t).tense in ("past", "perfect") and fr(t).polarity == "positive" \
-                and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) and not passive(t) and (
+        if ex.worded_problem and agent in ("speaker", "third") and f.tense in ("past", "perfect") and f.polarity == "positive" \
+                and not f.question and not f.conditional and not _in_apology(t, apology_tokens) and not passive(t) and (
                     any(c.dep_ == "advmod" and c.lower_ in RIGHTLY for c in t.children)
                     or any(c.dep_ == "dobj" and any(a.dep_ == "amod" and a.lower_ in ("correct", "proper", "right", "standard", "usual") for a in c.children)
                            and lemma(c) in ("procedure", "process", "protocol", "policy", "steps", "step", "guidance", "rule", "instruction", "practice")
                            for c in t.children)):
             yield Move("dispute", _clause_span(t), {"how": "done right"})
         # "the photos you sent don't show any damage", "our checks found no fault": the evidence against them
-        if ex.worded_problem and lemma(t) in EVIDENCE_VERBS | {"find", "reveal", "see", "detect", "spot", "identify"} and agent in ("thing", "none", "speaker") and fr(t).polarity == "negative" \
-                and fr(t).tense in ("present", "past", "perfect") and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) \
+        if ex.worded_problem and lem in EVIDENCE_VERBS | {"find", "reveal", "see", "detect", "spot", "identify"} and agent in ("thing", "none", "speaker") and f.polarity == "negative" \
+                and f.tense in ("present", "past", "perfect") and not f.question and not f.conditional and not _in_apology(t, apology_tokens) \
                 and any(c.dep_ == "dobj" and (any(d.lower_ == "any" for d in c.children) or lemma(c) in TROUBLE_NOUNS or trouble_noun(c)) for c in t.children):
             yield Move("dispute", _clause_span(t), {"how": "no sign of it"})
         # "there's no fault showing", "there are no issues on the line": the trouble they report said not to exist
-        if ex.worded_problem and lemma(t) == "be" and any(c.dep_ == "expl" for c in t.children) and fr(t).tense == "present" and not fr(t).question \
-                and not fr(t).conditional and not _in_apology(t, apology_tokens) and not any(x.lower_ in ("now", "anymore", "longer", "again") for x in t.subtree if clause_of(x).i == t.i):
+        if ex.worded_problem and lem == "be" and any(c.dep_ == "expl" for c in t.children) and f.tense == "present" and not f.question \
+                and not f.conditional and not _in_apology(t, apology_tokens) and not any(x.lower_ in ("now", "anymore", "longer", "again") for x in t.subtree if clause_of(x).i == t.i):
             said_none = [c for c in t.children if c.dep_ in ("attr", "nsubj") and any(d.lower_ == "no" for d in c.children if d.dep_ == "det")]
             if any(lemma(c) in TROUBLE_NOUNS or any(lemma(d) in TROUBLE_NOUNS for d in c.children if d.dep_ == "compound") for c in said_none):  # not "there's no late fee"
                 yield Move("dispute", _clause_span(t), {"how": "no sign of it"})
         # "in future please read the terms before booking": the customer told to take more care next time
-        if ex.worded_problem and fr(t).tense == "imperative" and lemma(t) in TAKING_CARE and not _in_apology(t, apology_tokens) and any(
+        if ex.worded_problem and f.tense == "imperative" and lem in TAKING_CARE and not _in_apology(t, apology_tokens) and any(
                 x.lower_ in ("future", "next", "always") and (x.lower_ != "next" or x.i + 1 < len(doc) and doc[x.i + 1].lower_ == "time")
                 for x in t.sent if clause_of(x).i == t.i or x.head.i == t.i):
             yield Move("correction", _clause_span(t), {"how": "take care next time"})
         # "pls read the class booking rules before posting": the customer sent to the rules they broke
-        elif ex.worded_problem and _told_to(t) and lemma(t) in ("read", "check", "review", "consult") and not fr(t).conditional and not _in_apology(t, apology_tokens) \
+        elif ex.worded_problem and _told_to(t) and lem in ("read", "check", "review", "consult") and not f.conditional and not _in_apology(t, apology_tokens) \
                 and any(c.dep_ == "dobj" and lemma(c) in NORM_NOUNS for c in t.children):
             yield Move("correction", _clause_span(t), {"how": "read the rules"})
         # "it does say in the description", "it clearly states on the booking page": told them already
-        if ex.worded_problem and lemma(t) in TELLING and agent in ("thing", "none") and fr(t).tense == "present" and fr(t).polarity == "positive" \
-                and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) and any(
+        if ex.worded_problem and lem in TELLING and agent in ("thing", "none") and f.tense == "present" and f.polarity == "positive" \
+                and not f.question and not f.conditional and not _in_apology(t, apology_tokens) and any(
                     (c.dep_ == "aux" and lemma(c) == "do") or (c.dep_ == "advmod" and c.lower_ in ("clearly", "plainly", "explicitly", "definitely")) for c in t.children):
             yield Move("correction", _clause_span(t), {"how": "it says"})
         # "your parcel was left in the safe place you chose": where it went wrong put down to their choice
-        if ex.worded_problem and agent not in ("speaker",) and fr(t).tense in ("past", "perfect") and not fr(t).conditional and not fr(t).question \
-                and not _in_apology(t, apology_tokens) and lemma(t) not in REMEDY_VERBS | {"send", "deliver", "post", "ship", "book"}:
+        if ex.worded_problem and agent not in ("speaker",) and f.tense in ("past", "perfect") and not f.conditional and not f.question \
+                and not _in_apology(t, apology_tokens) and lem not in REMEDY_VERBS | {"send", "deliver", "post", "ship", "book"}:
             chosen = next((r for x in t.subtree if x.dep_ in ("pobj", "dobj") and clause_of(x).i == t.i for r in x.children
                            if r.dep_ == "relcl" and fr(r).agent == "customer" and lemma(r) in CHOOSING and fr(r).tense in ("past", "perfect")), None)
             if chosen is not None:
@@ -1275,10 +1276,10 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         s0, s1 = sent_bounds[t.i]
         explained = any(s0 <= x < s1 for x in causes_of.get(t.i, ()))
         # "every bank does this", "all airlines overbook", "that's normal for any online game"
-        if fr(t).tense == "present" and not fr(t).conditional and _everyone_does_it(t):
+        if f.tense == "present" and not f.conditional and _everyone_does_it(t):
             yield _external(t, "everyone does it", "normal", agent, tense="present")
         # "these things happen with bikes", "it happens from time to time": the failure as what happens anyway
-        if lemma(t) == "happen" and fr(t).tense == "present" and fr(t).polarity == "positive" and not fr(t).conditional and fr(t).agent_i >= 0 and _happens_anyway(t):
+        if lem == "happen" and f.tense == "present" and f.polarity == "positive" and not f.conditional and f.agent_i >= 0 and _happens_anyway(t):
             yield _external(t, "it happens", "normal", agent, tense="present")
         # a thing fails by itself ("the page buckled", "the servers were slow"); a thing that did something
         # to an object ("the translation missed two paragraphs") describes the fault, not its cause
@@ -1287,9 +1288,9 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             and not any(lemma(c) in FAULT_STATES for c in t.children if c.dep_ in ("acomp", "attr", "oprd"))
         )
         # "the manufacturer has a fault", "their servers are slow"; "refunds aren't possible" is a refusal
-        state = lemma(t) in ("be", "have", "experience", "run") and fr(t).tense == "present" and fr(t).modality != "inability"
-        if (agent == "third" or thing_failed) and lemma(t) != "do" and lemma(t) not in ex.requested and (fr(t).tense in ("past", "perfect") or state) and failure_clause(t) and not fr(t).conditional and fr(t).cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
-            subj_i = fr(t).agent_i
+        state = lem in ("be", "have", "experience", "run") and f.tense == "present" and f.modality != "inability"
+        if (agent == "third" or thing_failed) and lem != "do" and lem not in ex.requested and (f.tense in ("past", "perfect") or state) and failure_clause(t) and not f.conditional and f.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
+            subj_i = f.agent_i
             doer = doc[subj_i] if subj_i >= 0 else t
             if lemma(doer) in CUSTOMER_NOUNS or any(lemma(o) in CUSTOMER_NOUNS for p in doer.children if p.lower_ == "of" for o in p.children):
                 pass  # "only a few customers experienced this": others in the customer's place, not the cause
@@ -1303,167 +1304,167 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             yield _external(t, "trouble did it", "doer", "thing")  # "a glitch in our payment system held the funds"
         # trouble we had or that there was: "we're experiencing technical difficulties", "there's a shortage
         # of crew", "this is a known issue with iOS 18": trouble given as what happened, not owned
-        if fr(t).tense in ("present", "past", "perfect") and fr(t).polarity == "positive" and not fr(t).conditional and fr(t).cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
+        if f.tense in ("present", "past", "perfect") and f.polarity == "positive" and not f.conditional and f.cause_of < 0 and not explained and not _in_apology(t, apology_tokens):
             trouble = _trouble_had(t, agent)
             if trouble is not None:
                 yield _external(t, "trouble", "doer", agent)
-            elif ex.worded_problem and fr(t).modality == "none" and _a_great_deal(t, agent):
+            elif ex.worded_problem and f.modality == "none" and _a_great_deal(t, agent):
                 yield _external(t, "volume", "volume", agent)  # "we're handling a huge number of enquiries", "there's been a lot of demand"
-        if ex.worded_problem and fr(t).tense in ("present", "past", "perfect") and not fr(t).conditional and fr(t).modality == "none" and not _in_apology(t, apology_tokens) \
-                and fr(t).agent != "customer" and _more_than_expected(t):
+        if ex.worded_problem and f.tense in ("present", "past", "perfect") and not f.conditional and f.modality == "none" and not _in_apology(t, apology_tokens) \
+                and f.agent != "customer" and _more_than_expected(t):
             yield _external(t, "than expected", "unforeseen", agent)  # "it sold out faster than anyone expected", "it's taking longer than usual"
         # "the update was rolled out by our vendor": a party did what went wrong (not "your parcel was
         # delivered by DPD" or "refunded by our finance team", which say what was done for the customer)
-        if passive(t) and agent == "third" and fr(t).tense in ("past", "perfect") and fr(t).polarity == "positive" and not fr(t).conditional and ex.worded_problem \
-                and lemma(t) not in REMEDY_VERBS and lemma(t) not in HANDOFF_VERBS and not explained and fr(t).cause_of < 0 and not _in_apology(t, apology_tokens):
+        if passive(t) and agent == "third" and f.tense in ("past", "perfect") and f.polarity == "positive" and not f.conditional and ex.worded_problem \
+                and lem not in REMEDY_VERBS and lem not in HANDOFF_VERBS and not explained and f.cause_of < 0 and not _in_apology(t, apology_tokens):
             patient = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
             if patient is not None and lemma(patient) in context_words and role(patient) != "customer":
                 yield _external(t, "done by", "doer", "third")
         # "the seller is responsible for shipping": the job is someone else's
-        if lemma(t) == "be" and agent == "third" and fr(t).polarity == "positive" and not fr(t).conditional and any(lemma(c) in ("responsible", "liable") for c in t.children if c.dep_ == "acomp") and not _in_apology(t, apology_tokens):
+        if lem == "be" and agent == "third" and f.polarity == "positive" and not f.conditional and any(lemma(c) in ("responsible", "liable") for c in t.children if c.dep_ == "acomp") and not _in_apology(t, apology_tokens):
             yield _external(t, "responsible", "hand-off", "third")
         # the job handed to a party: "assistance bookings are handled by the airport's provider"
         progressive = any(c.dep_ == "auxpass" and c.lower_ == "being" for c in t.children)
-        habitual = fr(t).tense == "present" and not progressive and lemma(t) not in UNDERGO and agent in ("third", "thing")  # "prices are set by our pricing system"
-        planned = fr(t).tense in ("future", "nonfinite") or (t.dep_ == "xcomp" and lemma(t.head) in ("due", "schedule", "set", "expect", "book"))
-        handed = (agent == "third" and lemma(t) in HANDOFF_VERBS and not planned  # not "due to be delivered by Royal Mail on 6 June": a plan
-                  and not (fr(t).tense in ("past", "perfect") and lemma(t) in REMEDY_VERBS))  # not "delivered by DPD yesterday"
-        if passive(t) and (handed or habitual) and not planned and not fr(t).conditional and not _in_apology(t, apology_tokens):
+        habitual = f.tense == "present" and not progressive and lem not in UNDERGO and agent in ("third", "thing")  # "prices are set by our pricing system"
+        planned = f.tense in ("future", "nonfinite") or (t.dep_ == "xcomp" and lemma(t.head) in ("due", "schedule", "set", "expect", "book"))
+        handed = (agent == "third" and lem in HANDOFF_VERBS and not planned  # not "due to be delivered by Royal Mail on 6 June": a plan
+                  and not (f.tense in ("past", "perfect") and lem in REMEDY_VERBS))  # not "delivered by DPD yesterday"
+        if passive(t) and (handed or habitual) and not planned and not f.conditional and not _in_apology(t, apology_tokens):
             yield _external(t, "handled by", "hand-off", "third")
         # a rule as the doer, or an obligation on us: "regulations require us to", "we have to follow"
-        subj = doc[fr(t).agent_i] if fr(t).agent_i >= 0 else None
-        if subj is not None and lemma(subj) in NORM_NOUNS and lemma(t) not in UNDERGO - {"be"}:
+        subj = doc[f.agent_i] if f.agent_i >= 0 else None
+        if subj is not None and lemma(subj) in NORM_NOUNS and lem not in UNDERGO - {"be"}:
             yield Move("rule", _clause_span(t), {"source": subj.text})
         elif any(lemma(c) in ("per", "under", "according") and any(lemma(x) in NORM_NOUNS for x in c.subtree) for c in t.children if c.dep_ == "prep"):
             yield Move("rule", _clause_span(t), {"source": "per the rules"})
-        elif agent == "speaker" and fr(t).modality == "obligation" and fr(t).tense in ("present", "nonfinite", "past") and not fr(t).conditional and lemma(t) not in OWNING_UP:
+        elif agent == "speaker" and f.modality == "obligation" and f.tense in ("present", "nonfinite", "past") and not f.conditional and lem not in OWNING_UP:
             yield Move("rule", _clause_span(t), {"source": "obligation"})
-        elif lemma(t) in DEONTIC_VERBS and agent in ("third", "thing", "none") and fr(t).tense in ("present", "past") and fr(t).polarity == "positive" and not fr(t).conditional:
+        elif lem in DEONTIC_VERBS and agent in ("third", "thing", "none") and f.tense in ("present", "past") and f.polarity == "positive" and not f.conditional:
             yield Move("rule", _clause_span(t), {"source": subj.text if subj is not None else "requirement"})  # "our insurers require a permit"
-        elif lemma(t) == "be" and any(c.dep_ == "prep" and c.lower_ in ("in", "under") and any(o.dep_ == "pobj" and lemma(o) in NORM_NOUNS for o in c.children) for c in t.children) and not fr(t).conditional:
+        elif lem == "be" and any(c.dep_ == "prep" and c.lower_ in ("in", "under") and any(o.dep_ == "pobj" and lemma(o) in NORM_NOUNS for o in c.children) for c in t.children) and not f.conditional:
             yield Move("rule", _clause_span(t), {"source": "in the terms"})  # "that's in the ticket conditions"
-        elif lemma(t) == "be" and fr(t).polarity == "positive" and not fr(t).conditional and any(
+        elif lem == "be" and f.polarity == "positive" and not f.conditional and any(
             c.dep_ == "attr" and lemma(c) in NORM_NOUNS and any(p.dep_ == "poss" and p.lower_ == "our" or p.lower_ in ("just", "simply") for p in [*c.children, *t.children]) for c in t.children
         ):
             yield Move("rule", _clause_span(t), {"source": "that's our policy"})  # "that is just our policy"
         # refusal or inability: "we can't refund this", "refunds aren't possible", "we don't do exchanges"
-        if not fr(t).conditional and fr(t).tense != "perfect" and agent in ("speaker", "thing", "none") and lemma(t) not in IDIOMS_OF_DELIGHT and (
-            fr(t).modality == "inability"
-            or (agent == "speaker" and fr(t).modality == "ability" and any(c.lower_ == "only" for c in t.children if c.dep_ == "advmod"))  # "we can only deal with the account holder"
-            or (passive(t) and agent == "none" and fr(t).polarity == "negative" and fr(t).tense == "present" and fr(t).modality == "none" and lemma(t) in OFFER_VERBS | REMEDY_VERBS
+        if not f.conditional and f.tense != "perfect" and agent in ("speaker", "thing", "none") and lem not in IDIOMS_OF_DELIGHT and (
+            f.modality == "inability"
+            or (agent == "speaker" and f.modality == "ability" and any(c.lower_ == "only" for c in t.children if c.dep_ == "advmod"))  # "we can only deal with the account holder"
+            or (passive(t) and agent == "none" and f.polarity == "negative" and f.tense == "present" and f.modality == "none" and lem in OFFER_VERBS | REMEDY_VERBS
                 and any(c.dep_ == "nsubjpass" and c.tag_ == "NNS" and not any(d.dep_ in ("det", "poss") for d in c.children) for c in t.children))  # "ranked points are not restored for ..."
-            or (agent == "speaker" and fr(t).polarity == "negative" and fr(t).modality == "none" and (
-                (fr(t).tense == "present" and lemma(t) in OFFER_VERBS)
-                or (fr(t).tense == "future" and lemma(t) in GIVING_VERBS)  # "we will not be offering compensation"
-                or (fr(t).tense in ("present", "future") and any((lemma(t), lemma(c)) in REFUSED_ACTS for c in t.children if c.dep_ == "dobj"))  # "we will not be taking any further action"
-                or (fr(t).tense in ("present", "future") and lemma(t) in ex.requested)))  # "we won't be adjusting the price" to "can you adjust it?"
+            or (agent == "speaker" and f.polarity == "negative" and f.modality == "none" and (
+                (f.tense == "present" and lem in OFFER_VERBS)
+                or (f.tense == "future" and lem in GIVING_VERBS)  # "we will not be offering compensation"
+                or (f.tense in ("present", "future") and any((lem, lemma(c)) in REFUSED_ACTS for c in t.children if c.dep_ == "dobj"))  # "we will not be taking any further action"
+                or (f.tense in ("present", "future") and lem in ex.requested)))  # "we won't be adjusting the price" to "can you adjust it?"
         ) and not _in_apology(t, apology_tokens):
             yield Move("refusal", _clause_span(t), {"by": agent})
-        elif lemma(t) == "be" and not fr(t).conditional and not _in_apology(t, apology_tokens) and agent in ("thing", "none", "speaker") and (
+        elif lem == "be" and not f.conditional and not _in_apology(t, apology_tokens) and agent in ("thing", "none", "speaker") and (
             any(_not_able(c) for c in t.children if c.dep_ in ("acomp", "attr", "oprd"))
-            or (fr(t).polarity == "negative" and any(lemma(c) == "option" for c in t.children if c.dep_ == "attr"))
-            or (fr(t).polarity == "negative" and agent == "thing" and fr(t).tense == "present" and any(
+            or (f.polarity == "negative" and any(lemma(c) == "option" for c in t.children if c.dep_ == "attr"))
+            or (f.polarity == "negative" and agent == "thing" and f.tense == "present" and any(
                 c.lower_ in POSSIBLE and not any(p.lower_ == "to" for p in c.children) for c in t.children if c.dep_ == "acomp"))  # "refunds aren't available for ..." (not "to other guests")
-            or (fr(t).polarity == "negative" and any(c.lower_ == "in" and any(lemma(o) == "position" for o in c.children) for c in t.children if c.dep_ == "prep"))
+            or (f.polarity == "negative" and any(c.lower_ == "in" and any(lemma(o) == "position" for o in c.children) for c in t.children if c.dep_ == "prep"))
         ):
             yield Move("refusal", _clause_span(t), {"by": agent})  # "advance tickets are non-refundable", "we're not in a position to"
-        elif lemma(t) == "be" and fr(t).polarity == "negative" and not fr(t).conditional and any(
+        elif lem == "be" and f.polarity == "negative" and not f.conditional and any(
             c.dep_ == "attr" and any(r.dep_ == "relcl" and (fr(r).modality == "ability" or fr(r).agent == "speaker" and (lemma(r) in OFFER_VERBS or (
                 fr(r).tense == "present" and fr(r).modality == "none" and lemma(r) not in MENTAL | {"recommend", "advise", "suggest", "see", "hear"}))) for r in c.children)
             for c in t.children
         ):
             yield Move("refusal", _clause_span(t), {"by": "speaker"})  # "that isn't something we can change", "not something we offer"
         # "you'll need to take that up with the seller", "you have to contact your bank": the customer sent to another party
-        if agent == "customer" and fr(t).modality == "obligation" and lemma(t) in HAND_OFF_VERBS and fr(t).polarity == "positive" \
-                and not fr(t).conditional and not fr(t).question and not _in_apology(t, apology_tokens) and _to_another_party(t):
+        if agent == "customer" and f.modality == "obligation" and lem in HAND_OFF_VERBS and f.polarity == "positive" \
+                and not f.conditional and not f.question and not _in_apology(t, apology_tokens) and _to_another_party(t):
             yield Move("refusal", _clause_span(t), {"by": "elsewhere"})
         # "the penalty fare stands", "the charge will remain on your card", "february's payment will still be
         # taken", "no refund is due": what the customer complained of upheld, or what they asked for withheld
         if not _in_apology(t, apology_tokens) and _upheld(t, context_things):
             yield Move("refusal", _clause_span(t), {"by": "thing"})
         # "your request has been considered and declined", "the claim was rejected": the customer's ask refused
-        if (passive(t) or (t.dep_ == "conj" and passive(t.head))) and lemma(t) in REFUSING_VERBS and fr(t).tense in ("past", "perfect", "present") and fr(t).polarity == "positive" \
-                and not fr(t).conditional and not fr(t).question and not _in_apology(t, apology_tokens) and _theirs_asked(t):
+        if (passive(t) or (t.dep_ == "conj" and passive(t.head))) and lem in REFUSING_VERBS and f.tense in ("past", "perfect", "present") and f.polarity == "positive" \
+                and not f.conditional and not f.question and not _in_apology(t, apology_tokens) and _theirs_asked(t):
             yield Move("refusal", _clause_span(t), {"by": "speaker"})
         # "the charge was issued correctly", "the fee was applied properly": what they complain of was done right
-        if ex.worded_problem and passive(t) and fr(t).tense in ("past", "perfect") and fr(t).polarity == "positive" and not fr(t).conditional and not fr(t).question \
+        if ex.worded_problem and passive(t) and f.tense in ("past", "perfect") and f.polarity == "positive" and not f.conditional and not f.question \
                 and any(c.dep_ == "advmod" and c.lower_ in RIGHTLY for c in t.children) and not _in_apology(t, apology_tokens) \
                 and (not context_words or any(lemma(n) in context_words for n in t.children if n.dep_ == "nsubjpass")):  # what they complained of
             yield Move("dispute", _clause_span(t), {"how": "nothing wrong"})
         # correction, lecture, blame of the customer
-        you = fr(t).agent_i >= 0 and doc[fr(t).agent_i].lower_ in ("you", "u")
+        you = f.agent_i >= 0 and doc[f.agent_i].lower_ in ("you", "u")
         pointed_out = t.dep_ == "ccomp" and fr(t.head).agent == "speaker" and lemma(t.head) in LECTURE_VERBS  # "I must point out that you agreed ..."
         reported = t.dep_ in ("relcl", "acl", "pcomp", "advcl") or (t.dep_ == "ccomp" and t.head.pos_ in ("VERB", "AUX", "ADJ") and not pointed_out)
-        if agent == "speaker" and lemma(t) in LECTURE_VERBS and any(
+        if agent == "speaker" and lem in LECTURE_VERBS and any(
             c.dep_ == "ccomp" and fr(c).agent == "customer" and (fr(c).tense in ("past", "perfect") or fr(c).modality == "obligation")
             and fr(c).polarity == "positive" and lemma(c) not in ("be", "have") and not any(x.lower_ in ("nothing", "never", "not", "n't") for x in c.subtree)
             for c in t.children) \
-                and (lemma(t) != "point" or any(c.lower_ == "out" for c in t.children)) and not fr(t).question and not fr(t).conditional and fr(t).polarity == "positive":
+                and (lem != "point" or any(c.lower_ == "out" for c in t.children)) and not f.question and not f.conditional and f.polarity == "positive":
             yield Move("correction", _clause_span(t), {"how": "lecture"})  # "I must point out that you ...", "may I remind you that you ..."
         if agent == "customer" and _had_you(t) and not _in_apology(t, apology_tokens):
             yield Move("blame", doc[t.left_edge.i : t.sent.end], {"how": "had you"})  # "had you told the driver, we could've sorted it"
-        if agent == "customer" and not fr(t).conditional and not reported and (you or t.dep_ == "xcomp"):
+        if agent == "customer" and not f.conditional and not reported and (you or t.dep_ == "xcomp"):
             told = t.dep_ == "xcomp" and fr(t.head).tense in ("past", "perfect") and fr(t.head).modality == "obligation"
-            hindsight = fr(t).tense == "perfect" and fr(t).modality in ("obligation", "hypothetical", "ability")
-            if hindsight or (fr(t).modality == "obligation" and (fr(t).tense == "past" or told)):
-                how = "hindsight" if fr(t).modality == "obligation" else "would have"  # "you should have" / "you'd have seen"
+            hindsight = f.tense == "perfect" and f.modality in ("obligation", "hypothetical", "ability")
+            if hindsight or (f.modality == "obligation" and (f.tense == "past" or told)):
+                how = "hindsight" if f.modality == "obligation" else "would have"  # "you should have" / "you'd have seen"
                 yield Move("blame", _clause_span(t), {"how": how})
-            elif fr(t).polarity == "negative" and fr(t).tense in ("past", "perfect") and lemma(t) not in UNDERGO | {"know", "think", "realise", "realize", "notice", "mean", "need", "want", "hear", "do"} and not _in_apology(t, apology_tokens):
+            elif f.polarity == "negative" and f.tense in ("past", "perfect") and lem not in UNDERGO | {"know", "think", "realise", "realize", "notice", "mean", "need", "want", "hear", "do"} and not _in_apology(t, apology_tokens):
                 yield Move("blame", _clause_span(t), {"how": "omission"})  # "you didn't select express"
-            elif lemma(t) in ("agree", "accept", "sign", "tick", "consent", "choose", "select", "opt") and fr(t).tense == "past" and fr(t).polarity == "positive" and any(lemma(x) in NORM_NOUNS for x in t.subtree):
+            elif lem in ("agree", "accept", "sign", "tick", "consent", "choose", "select", "opt") and f.tense == "past" and f.polarity == "positive" and any(lemma(x) in NORM_NOUNS for x in t.subtree):
                 yield Move("correction", _clause_span(t), {"how": "you agreed"})
         # "the allergy wasn't mentioned at booking", "we weren't told about the step-free access": the
         # customer's omission, said without naming them (not "you weren't told", which is ours)
-        if ex.worded_problem and passive(t) and agent in ("none", "speaker") and fr(t).polarity == "negative" and fr(t).tense in ("past", "perfect") \
-                and lemma(t) in TOLD_US and not fr(t).question and not fr(t).conditional and not _in_apology(t, apology_tokens) \
+        if ex.worded_problem and passive(t) and agent in ("none", "speaker") and f.polarity == "negative" and f.tense in ("past", "perfect") \
+                and lem in TOLD_US and not f.question and not f.conditional and not _in_apology(t, apology_tokens) \
                 and not any(x.lower_ in ("you", "u") for x in t.subtree if clause_of(x).i == t.i):
             yield Move("blame", _clause_span(t), {"how": "omission"})
         # the customer as the cause of the failure: "this happened because you entered the wrong street"
-        if fr(t).cause_of >= 0 and fr(t).clause and you and fr(t).tense in ("past", "perfect") and whose(t) == "customer" and not fr(t).conditional:
-            effect = doc[fr(t).cause_of]
+        if f.cause_of >= 0 and f.clause and you and f.tense in ("past", "perfect") and whose(t) == "customer" and not f.conditional:
+            effect = doc[f.cause_of]
             if failure_clause(effect) or (lemma(effect) == "happen") or fr(effect).polarity == "negative":
                 yield Move("blame", _clause_span(t), {"how": "your doing"})
-        if lemma(t) in STATING_VERBS and (agent == "none" or fr(t).tense == "past") and any(c.lower_ in ("clearly", "explicitly", "plainly", "already", "previously") for c in t.children):
+        if lem in STATING_VERBS and (agent == "none" or f.tense == "past") and any(c.lower_ in ("clearly", "explicitly", "plainly", "already", "previously") for c in t.children):
             yield Move("correction", _clause_span(t), {"how": "it was stated"})
         # dispute: records as witnesses, "nothing is wrong", the customer's claim reversed
         if ((context_claims and "negative" in context_claims.values()) or (ex.context is None and ex.worded_problem)) \
-                and agent in ("speaker", "third") and fr(t).tense == "past" and fr(t).polarity == "positive" \
-                and lemma(t) not in ("receive", "get", "see", "hear", "read", "note", "notice", "review", "check", "look", "appreciate", "understand") and any(
+                and agent in ("speaker", "third") and f.tense == "past" and f.polarity == "positive" \
+                and lem not in ("receive", "get", "see", "hear", "read", "note", "notice", "review", "check", "look", "appreciate", "understand") and any(
             c.dep_ == "aux" and c.lower_ == "did" for c in t.children
         ) and not _in_apology(t, apology_tokens):
             yield Move("dispute", _clause_span(t), {"how": "insists it did happen"})  # "our engineer did attend"
-        if ex.worded_problem and lemma(t) == "be" and fr(t).polarity == "positive" and not fr(t).conditional and any(
+        if ex.worded_problem and lem == "be" and f.polarity == "positive" and not f.conditional and any(
             c.dep_ in ("ccomp", "attr", "advcl") and lemma(c) in ("work", "operate", "function", "be", "do") and any(w.lower_ == "how" for w in c.children)
             and not any(w.lower_ in ("you", "u", "your") for w in c.subtree) for c in t.children  # "this is how you reset it" instructs
-        ) and fr(t).agent_i >= 0 and doc[fr(t).agent_i].lower_ not in ("here", "how") and not any(c.lower_ == "here" for c in t.children) and not _in_apology(t, apology_tokens):
+        ) and f.agent_i >= 0 and doc[f.agent_i].lower_ not in ("here", "how") and not any(c.lower_ == "here" for c in t.children) and not _in_apology(t, apology_tokens):
             yield Move("dispute", _clause_span(t), {"how": "how it works"})  # "that's how our billing system works"
         # "the charts were produced as specified in the brief": the work defended by its spec (not
         # "your refund was processed as requested", which confirms what the customer asked for)
-        if ex.worded_problem and passive(t) and fr(t).tense in ("past", "perfect") and lemma(t) in WORK_VERBS and any(
+        if ex.worded_problem and passive(t) and f.tense in ("past", "perfect") and lem in WORK_VERBS and any(
             c.lower_ == "as" and c.i + 1 < len(doc) and lemma(doc[c.i + 1]) in ("specify", "instruct", "brief", "design") for c in t.subtree if c.head.i == t.i or c.head.head.i == t.i
         ) and not _in_apology(t, apology_tokens):
             yield Move("dispute", _clause_span(t), {"how": "done as specified"})
-        subject_noun = fr(t).agent_i >= 0 and doc[fr(t).agent_i].pos_ in ("NOUN", "PROPN")
-        if lemma(t) == "be" and fr(t).polarity == "positive" and agent in ("thing", "none", "customer") and subject_noun and any(lemma(c) in CORRECT_STATES for c in t.children if c.dep_ in ("acomp", "attr")):
+        subject_noun = f.agent_i >= 0 and doc[f.agent_i].pos_ in ("NOUN", "PROPN")
+        if lem == "be" and f.polarity == "positive" and agent in ("thing", "none", "customer") and subject_noun and any(lemma(c) in CORRECT_STATES for c in t.children if c.dep_ in ("acomp", "attr")):
             yield Move("dispute", _clause_span(t), {"how": "nothing wrong"})
-        elif ex.worded_problem and lemma(t) in ("work", "run", "function") and fr(t).polarity == "positive" and agent in ("thing", "none") and fr(t).tense == "present" and any(
+        elif ex.worded_problem and lem in ("work", "run", "function") and f.polarity == "positive" and agent in ("thing", "none") and f.tense == "present" and any(
             c.lower_ in ("fine", "correctly", "normally", "perfectly", "properly") for c in t.children if c.dep_ in ("advmod", "acomp")
         ) and not any(c.lower_ in ("now", "again", "back", "since") for c in t.subtree) and not any(lemma(c) == "have" for c in t.children if c.dep_ == "aux"):
             yield Move("dispute", _clause_span(t), {"how": "nothing wrong"})  # "the DLC is working fine on our end" (not "working fine again now")
-        if lemma(t) == "be" and any(c.dep_ == "aux" and c.lower_ in ("must", "'ll", "will", "would", "'d") for c in t.children) and any(_yours_to_blame(c) for c in t.children if c.dep_ in ("attr", "prep")):
+        if lem == "be" and any(c.dep_ == "aux" and c.lower_ in ("must", "'ll", "will", "would", "'d") for c in t.children) and any(_yours_to_blame(c) for c in t.children if c.dep_ in ("attr", "prep")):
             yield Move("blame", _clause_span(t), {"how": "your end"})  # "it must be something on your console"
         # "it was delivered at 8:14" to "I never got my order", "the engineer attended" to "nobody turned
         # up": the event the customer says never happened, asserted in other words
         if context_claims and _same_event_denied(t, context_claims) and not _in_apology(t, apology_tokens):
             yield Move("dispute", _clause_span(t), {"how": "the customer says it did not happen"})
-        if lemma(t) in UNDERGO | {"do", "make"} or t.dep_ in ("relcl", "acl", "advcl", "pcomp"):
+        if lem in UNDERGO | {"do", "make"} or t.dep_ in ("relcl", "acl", "advcl", "pcomp"):
             continue
-        if context_claims and lemma(t) in context_claims and fr(t).tense in ("past", "perfect") and agent != "speaker" or (
-            context_claims and lemma(t) in context_claims and agent == "speaker" and fr(t).tense in ("past", "perfect") and fr(t).polarity == "positive" and context_claims.get(lemma(t)) == "negative" and lemma(t) not in ("receive", "get")
+        if context_claims and lem in context_claims and f.tense in ("past", "perfect") and agent != "speaker" or (
+            context_claims and lem in context_claims and agent == "speaker" and f.tense in ("past", "perfect") and f.polarity == "positive" and context_claims.get(lem) == "negative" and lem not in ("receive", "get")
         ):
-            theirs = context_claims[lemma(t)]
-            ours = fr(t).polarity
+            theirs = context_claims[lem]
+            ours = f.polarity
             # a dispute says something went right that the customer says did not: not a failure, not a reassurance
             progress = agent == "thing"  # "it arrived at our depot this morning": a status, not a denial
-            if theirs != ours and fr(t).modality == "none" and not progress and not (ours == "positive" and failure_clause(t)) and not _in_apology(t, apology_tokens) and not fr(t).conditional:
+            if theirs != ours and f.modality == "none" and not progress and not (ours == "positive" and failure_clause(t)) and not _in_apology(t, apology_tokens) and not f.conditional:
                 yield Move("dispute", _clause_span(t), {"how": f"the customer says it {'did not' if theirs == 'negative' else 'did'} happen"})
