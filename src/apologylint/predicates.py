@@ -74,6 +74,8 @@ def negated(span: Span, ex: Exchange) -> bool:
         if doc[i].lower_ in NEGATORS or doc[i].norm_ in NEGATORS:
             if doc[i].dep_ == "prep" and any(c.dep_ == "pobj" and c.i < span.start for c in doc[i].children):
                 continue  # "three hours without power is miserable": a phrase of its own before the match
+            if doc[i].dep_ == "det" and doc[i].head.i < span.start and doc[i].head.i > doc[i].i:
+                continue  # "two hours with no aircon sounds grim": "no" belongs to a noun before the match
             return True
     return False
 
