@@ -546,6 +546,14 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     # a noun phrase or a headline clause as "the reason why"; a cause beside being sent elsewhere is no fact for a fix
     ("mixed messages between the hotel and the tour operator is why the transfer never came", "nobody picked us up at the airport", "+AL201"),
     ("that gym's run by a franchisee so they set their own fees, not us. you'd need to take it up with them", "charged me £60 to cancel", "+AL204"),
+    # no way forward: a guess, a reassurance with no time, boilerplate, thanks with "I" left out
+    ("sorry about that! it'll probably sort itself out overnight", "@bank charged twice this month", "+AL601"),
+    ("so sorry, I'm sure it'll turn up, these things usually do", "@air my suitcase never came off the belt", "+AL601"),
+    ("We're sorry to hear about your experience. Lessons will be learned.", "your fitter broke my tiles", "+AL601"),
+    ("appreciate the feedback, thanks", "@gym pool was shut all weekend and nobody told us", "+AL601"),
+    # but a future of a thing with a time, or after the customer's own step, is one
+    ("sorry! it'll be with you by Friday", "@shop my parcel is late", "-AL601"),
+    ("If you update the app from the store, it'll open straight away.", "the app won't open", "-AL601"),
 ])
 def test_structure_of_causes_refusals_and_minimizing(linter, reply, customer, expect):
     assert_probe(linter, reply, customer, expect)

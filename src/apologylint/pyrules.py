@@ -412,6 +412,21 @@ def commitments(
             continue
         if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("once", "when", "if", "until", "till", "before", "after", "unless", "whenever") for c in t.children):
             continue  # "we can't change the name once it's booked": a time or a condition, not something done
+        if fr(t).clause and fr(t).modality == "hope":
+            continue  # "it'll probably correct itself overnight", "hopefully it'll arrive soon": a guess
+        subj0 = subject_of(t)
+        if fr(t).clause and fr(t).tense == "future" and subj0 is not None and _lemma(subj0) in BOILERPLATE_OUTCOMES and not any(c.dep_ in ("det", "poss") for c in subj0.children):
+            continue  # "lessons will be learned", "improvements will be made": about things in general, not this case
+        if fr(t).clause and fr(t).tense == "future" and fr(t).agent == "thing" and subj0 is not None and subj0.lower_ in ("it", "this", "that") \
+                and not any(c.dep_ == "auxpass" for c in t.children) and not any(c.dep_ in ("dobj", "dative") for c in t.children):
+            from .nlp.frames import clause_of
+            from .nlp.moves import _a_time
+
+            own = [x for x in t.subtree if clause_of(x).i == t.i]
+            soon = any(_a_time(x) or x.lower_ in ("away", "immediately", "instantly", "straightaway", "same") for x in own)
+            after_their_step = any(c.dep_ == "advcl" and any(m.lower_ in ("if", "once", "when") for m in c.children if m.dep_ == "mark") for c in t.children)
+            if not soon and not after_their_step and not any(c.dep_ == "prep" and c.lower_ == "with" for c in t.children):
+                continue  # "I'm sure it'll turn up": a reassurance, with no time (not "it'll be with you Friday")
         lemma = _lemma(t)
         auxes = [c for c in t.children if c.dep_ in ("aux", "auxpass")]
         aux_words = {c.lower_ for c in auxes} | {_lemma(c) for c in auxes}
@@ -573,6 +588,10 @@ def _embedding_clauses(t: Token) -> list[Token]:
         t = t.head
         out.append(t)
     return out
+
+
+#: what a reply promises when it promises nothing about this case (a closed class): "lessons will be learned"
+BOILERPLATE_OUTCOMES = {"lesson", "improvement", "change", "step", "measure", "action", "procedure", "process", "review", "learning"}
 
 
 def _specific(n: Token | None) -> bool:

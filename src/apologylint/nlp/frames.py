@@ -53,6 +53,10 @@ OBLIGATION_WORDS = {"require", "oblige", "obligate", "bind", "suppose", "need", 
 ABILITY_WORDS = {"able", "possible", "manage", "allow", "permit", "authorise", "authorize", "entitle", "eligible", "free"}
 INABILITY_WORDS = {"unable", "impossible", "cannot", "prohibit", "forbid", "ineligible", "unauthorised", "unauthorized"}
 HOPE_WORDS = {"hope", "wish", "aim", "try", "strive", "hopefully", "endeavour", "endeavor"}
+#: verbs said with "I" left out, not as orders (a closed class): "appreciate the feedback", "hope this helps"
+DROPPED_I = {"appreciate", "hope", "love", "understand", "wish", "thank", "feel", "hate", "reckon", "guess", "think", "know"}
+#: adverbs that make a future a guess, not a promise (a closed class): "it'll probably correct itself"
+GUESSING = {"probably", "possibly", "maybe", "perhaps", "likely", "hopefully", "eventually"}
 NEGATORS = {"not", "never", "n't", "no"}
 NEGATIVE_SUBJECTS = {"nobody", "nothing", "none", "neither"}
 CONDITION_MARKS = {"if", "unless", "whether"}
@@ -310,7 +314,7 @@ def tense(t: Token) -> str:
         subj = subject(t)
         if subj is not None and subj.tag_ in ("NN", "NNP") and subj.lower_ not in SPEAKER_PRONOUNS:
             return "past"  # "our supplier let us down": a singular subject would take "lets" in the present
-    if t.tag_ == "VB" and not auxes and t.dep_ in ("ROOT", "conj") and subject(t) is None:
+    if t.tag_ == "VB" and not auxes and t.dep_ in ("ROOT", "conj") and subject(t) is None and lemma(t) not in DROPPED_I:
         if t.dep_ == "ROOT" or (t.head.tag_ == "VB" and subject(t.head) is None):
             return "imperative"
     if t.tag_ in ("VB", "VBP") and not auxes and t.dep_ in ("advcl", "parataxis", "conj", "dep") and _run_on_request(t):
@@ -353,8 +357,8 @@ def modality(t: Token, neg: bool) -> str:
             return "inability" if wneg else ("permission" if lw in ("allow", "permit", "authorise", "authorize", "entitle") else "ability")
         if lw in HOPE_WORDS and w is head:
             return "hope"
-    if any(lemma(c) in HOPE_WORDS for c in t.children if c.dep_ == "advmod"):
-        return "hope"
+    if any(lemma(c) in HOPE_WORDS or c.lower_ in GUESSING for c in t.children if c.dep_ == "advmod"):
+        return "hope"  # "hopefully it arrives soon", "it'll probably correct itself overnight": a guess, no promise
     return "none"
 
 
