@@ -554,6 +554,9 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     # but a future of a thing with a time, or after the customer's own step, is one
     ("sorry! it'll be with you by Friday", "@shop my parcel is late", "-AL601"),
     ("If you update the app from the store, it'll open straight away.", "the app won't open", "-AL601"),
+    # a clock time of what already happened is no way forward; one of what we will do is
+    ("@dan_o our records show it was delivered at 13:12 and signed for ^RK", "@shop never got my parcel", "+AL601"),
+    ("@dan_o an engineer will be with you by 4pm today ^RK", "@isp no internet since this morning", "-AL601"),
 ])
 def test_structure_of_causes_refusals_and_minimizing(linter, reply, customer, expect):
     assert_probe(linter, reply, customer, expect)

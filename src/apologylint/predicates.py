@@ -203,6 +203,18 @@ def problem_reply(span: Span, ex: Exchange) -> bool:
     return ex.problem
 
 
+def past(span: Span, ex: Exchange) -> bool:
+    """Said of what already happened: the match's clause is in the past (or perfect) and is no
+    act of ours done for the customer ("the driver knocked at 11:20", not "I rebooked you for 4pm")."""
+    from .nlp.frames import clause_of, fr
+
+    head = clause_of(span.root)
+    f = fr(head)
+    if not f.clause or f.tense not in ("past", "perfect"):
+        return False
+    return f.agent != "speaker" or f.polarity == "negative"
+
+
 PREDICATES: dict[str, Callable[[Span, Exchange], bool]] = {
     "negated": negated,
     "question": question,
@@ -218,4 +230,5 @@ PREDICATES: dict[str, Callable[[Span, Exchange], bool]] = {
     "problem-reply": problem_reply,
     "request": request,
     "hoped": hoped,
+    "past": past,
 }

@@ -41,6 +41,7 @@ Predicate = Literal[
     "attributive",
     "problem-reply",
     "request",
+    "past",
 ]
 #: facts about the whole exchange a conditional rule can depend on (implemented in conditions.py)
 Condition = Literal[tuple(CONDITIONS)]  # type: ignore[valid-type]  # one list: the conditions conditions.py can hold
