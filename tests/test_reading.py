@@ -557,6 +557,14 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     # a clock time of what already happened is no way forward; one of what we will do is
     ("@dan_o our records show it was delivered at 13:12 and signed for ^RK", "@shop never got my parcel", "+AL601"),
     ("@dan_o an engineer will be with you by 4pm today ^RK", "@isp no internet since this morning", "-AL601"),
+    # a mistake nobody made, in other forms; not one we own, nor a failure that is no mistake
+    ("apologies, your details were entered incorrectly on the policy. I've corrected them.", "my renewal price is wrong", "+AL405"),
+    ("Errors occurred in the handling of your complaint.", "nobody answered my complaint", "+AL405"),
+    ("Sorry, we entered your details incorrectly. I've corrected them and the price has dropped.", "my renewal price is wrong", "-AL405"),
+    ("Your train was cancelled because of the storm; the next one is at 10:05.", "my train was cancelled", "-AL405"),
+    # "sorry if this is a silly question" is self-deprecation (over-apology), not a conditional apology
+    ("sorry if this is a silly question, but have you tried restarting the router?", "wifi keeps dropping", "-AL401"),
+    ("We're sorry if you were inconvenienced by the delay.", "my parcel is late", "+AL401"),
 ])
 def test_structure_of_causes_refusals_and_minimizing(linter, reply, customer, expect):
     assert_probe(linter, reply, customer, expect)

@@ -24,7 +24,7 @@ CORE_CATEGORIES = (
 MOVE_KINDS = (
     "greeting", "thanks", "apology", "empathy", "ownership", "explanation", "rule", "refusal", "dispute",
     "correction", "blame", "commitment", "instruction", "question", "resolution", "answer", "sign-off",
-    "amends", "follow-up", "escalation", "personal", "timeline", "acknowledgement", "minimizing",
+    "amends", "follow-up", "escalation", "personal", "timeline", "acknowledgement", "minimizing", "agentless",
 )
 
 

@@ -215,6 +215,25 @@ def past(span: Span, ex: Exchange) -> bool:
     return f.agent != "speaker" or f.polarity == "negative"
 
 
+def self_deprecating(span: Span, ex: Exchange) -> bool:
+    """An "if" about our own question or our own mistake, not the customer's trouble: "sorry if this
+    is a silly question", "apologies if I've got this wrong" (over-apology's, not a conditional
+    apology for a failure)."""
+    from .nlp.frames import fr
+
+    for t in span.sent:
+        if t.dep_ == "mark" and t.lower_ == "if":
+            clause = t.head
+            subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            comps = {c.lower_ for c in clause.children if c.dep_ in ("attr", "acomp", "advmod", "oprd")} | {
+                a.lower_ for c in clause.children if c.dep_ == "attr" for a in c.children if a.dep_ == "amod"}
+            if subj is not None and subj.lower_ in ("this", "it", "i") and comps & {"question", "silly", "stupid", "dumb", "obvious", "wrong", "mistaken", "basic"}:
+                return True
+            if fr(clause).agent == "speaker" and any(c.lower_ in ("wrong", "misunderstood") for c in clause.subtree):
+                return True
+    return False
+
+
 PREDICATES: dict[str, Callable[[Span, Exchange], bool]] = {
     "negated": negated,
     "question": question,
@@ -231,4 +250,5 @@ PREDICATES: dict[str, Callable[[Span, Exchange], bool]] = {
     "request": request,
     "hoped": hoped,
     "past": past,
+    "self-deprecating": self_deprecating,
 }

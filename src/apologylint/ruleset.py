@@ -42,6 +42,7 @@ Predicate = Literal[
     "problem-reply",
     "request",
     "past",
+    "self-deprecating",
 ]
 #: facts about the whole exchange a conditional rule can depend on (implemented in conditions.py)
 Condition = Literal[tuple(CONDITIONS)]  # type: ignore[valid-type]  # one list: the conditions conditions.py can hold

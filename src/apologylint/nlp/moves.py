@@ -666,6 +666,29 @@ def _same_event_denied(t: Token, claims: dict[str, str]) -> bool:
     return not any(x.lower_ in ("new", "replacement", "another", "today", "now", "again") for x in own)
 
 
+#: words that say an act was a mistake (a closed class): "sent in error", "cancelled by mistake", "entered incorrectly"
+MISTAKEN = {"incorrectly", "wrongly", "mistakenly", "accidentally", "erroneously", "inadvertently", "error", "mistake", "accident"}
+
+
+def _mistake_without_doer(t: Token) -> bool:
+    """A mistake told with nobody doing it: a passive with no "by ..." that says the act was wrong
+    ("the wrong item was sent out", "your details were entered incorrectly", "the booking was
+    cancelled by mistake"), or mistakes that just occurred ("errors occurred in the handling of
+    your complaint"). The doer is open-class and absent; what is closed is how a mistake is said."""
+    f = fr(t)
+    if f.tense not in ("past", "perfect") or f.polarity != "positive" or f.conditional or f.question or f.modality not in ("none",):
+        return False
+    if lemma(t) in ("occur", "happen") and f.agent_i >= 0 and lemma(t.doc[f.agent_i]) in MISTAKE_LIKE and not any(
+            c.dep_ == "poss" for c in t.doc[f.agent_i].children):
+        return True  # "errors occurred", "a mistake happened" (not "our error happened")
+    if not passive(t) or any(c.dep_ == "agent" for c in t.children):
+        return False
+    marked = any(c.lower_ in MISTAKEN for c in t.children if c.dep_ in ("advmod", "npadvmod")) or any(
+        c.dep_ == "prep" and c.lower_ in ("in", "by") and any(o.dep_ == "pobj" and o.lower_ in MISTAKEN for o in c.children) for c in t.children)
+    wrong_thing = any(c.dep_ == "nsubjpass" and any(a.dep_ == "amod" and a.lower_ in ("wrong", "incorrect") for a in c.children) for c in t.children)
+    return marked or wrong_thing
+
+
 def _told_to(t: Token) -> bool:
     """An imperative, also where "pls" in front of it misleads the parser ("pls read the rules
     before posting" parsed as a clause with no subject hung on the next one)."""
@@ -1207,6 +1230,8 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
         if not f.clause or f.question:
             continue
         agent = f.agent
+        if _mistake_without_doer(t):
+            yield Move("agentless", _clause_span(t), {})  # "the wrong item was sent out", "your booking was cancelled in error", "errors occurred"
         if agent == "speaker" and f.tense == "perfect" and f.modality == "inability" and not _in_apology(t, apology_tokens):
             # "we couldn't have predicted it", "there was nothing we could have done": a disclaimer
             yield _external(t, "could not have", "disclaimer", "speaker", tense="perfect")
