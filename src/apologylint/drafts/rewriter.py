@@ -136,8 +136,8 @@ def actionable(report: "Report", text: str) -> list["Finding"]:
     for f in report.findings:
         if f.severity.rank < 1:
             continue
-        if any(s < f.end and f.start < e for s, e in holes):
-            continue
+        if f.category not in MISSING and any(s < f.end and f.start < e for s, e in holes):
+            continue  # (a missing part is only anchored on a sentence: where it sits says nothing)
         if f.category in MISSING and holes and (
                 f.category != "missing-empathy" or any(a <= s < b for s, _ in holes for a, b in felt)):
             continue
