@@ -35,7 +35,9 @@ a sentence that starts with a capital and has no stray comma or doubled space:
   dispute ("the second payment is correct"); a dispute that is a clause of its own joined by "and"
   or "but" goes alone ("I've spoken to the staff member and he denies being rude." -> "I've spoken
   to the staff member."); with `words`, a phrase holding one of them that makes a step a lecture
-  goes ("Please check your spam folder in future." -> "Please check your spam folder."); otherwise
+  goes ("Please check your spam folder in future." -> "Please check your spam folder."); a lecture
+  that is the rule's frame goes as `state-rule` cuts it ("As per our policy, gift cards are not
+  refundable." -> "Gift cards are not refundable."); otherwise
   the sentence goes, as `drop-sentence`.
 - `state-rule`: a rule given as the reason kept as the information it is, without the frame that
   gives it as the reason: the phrase that names where it comes from is cut ("Per our policy,
@@ -516,6 +518,11 @@ def keep_fact(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]
         told = _cut_words(span, sent, {w.lower() for w in spec.words})
         if told:
             return told
+    frame = _rule_frame(sent)  # "As per our policy, gift cards are not refundable.": the rule stays, the frame goes
+    if frame is not None and frame[0] <= span.start < frame[-1] + 1:
+        cut = _cut(span, frame)
+        if cut:
+            return cut
     if not _holds_fact(sent):
         return _drop_sentence(span)
     told = _reported(sent, ex)
@@ -601,7 +608,7 @@ def _rule_frame(sent: "Span") -> list[int] | None:
         if sent.root.i in sub or not all(sent.start <= i < sent.end for i in sub):
             continue
         names_rule = t.dep_ == "prep" and any(x.lemma_.lower() in norm for x in t.subtree)
-        vouches = t.dep_ == "advcl" and t.lemma_.lower() in EVIDENTIAL and any(c.dep_ == "mark" and c.lower_ == "as" for c in t.children)
+        vouches = t.dep_ == "advcl" and t.lemma_.lower() in EVIDENTIAL and any(c.dep_ in ("mark", "advmod") and c.lower_ == "as" for c in t.children)
         if (names_rule or vouches) and not _holds_fact(sent.doc[i] for i in sub) and (best is None or len(sub) > len(best)):
             best = sorted(sub)
     return best
