@@ -1,5 +1,8 @@
 """Rewrite the flawed drafts written for the test suite and measure each rewrite: does it lint
-clean, keep every fact of the draft, and invent none? Writes the drafts and their rewrites as
+clean, keep every fact of the draft, and invent none? A fact is an amount, a date, an identifier
+or a link (`keeps_facts`); the stricter `keeps_answers` also counts as lost a refusal, an answer, a
+commitment or an instruction the linter read in the draft (report.moves) with no move of the same
+kind about the same words in the rewrite's reading (listed as `lost_moves`). Writes the drafts and their rewrites as
 JSON Lines for a reviewer to judge whether each reads as a reply an agent would send.
 
     python scripts/rewrite_table.py [--out rewrites.jsonl]
@@ -42,6 +45,34 @@ PHENOMENA = [
 ]
 
 
+#: the moves that carry the draft's substance: what it refuses, answers, promises or asks the customer to do
+SUBSTANCE = ("refusal", "answer", "commitment", "instruction")
+_STOP = {"the", "a", "an", "and", "but", "or", "to", "of", "for", "on", "in", "at", "is", "are", "was", "be", "we", "i", "you", "it", "your", "our", "my", "this", "that", "with", "as"}
+
+
+def _words(s: str) -> set[str]:
+    import re
+
+    return {w for w in re.findall(r"[a-z0-9]+", s.lower()) if w not in _STOP}
+
+
+def lost_moves(draft: str, draft_report, out: str, out_report) -> list[str]:
+    """The draft's substance moves with no counterpart in the rewrite: no move of the same kind
+    whose words hold at least half of its own."""
+    def moves(text, report):
+        return [(m.kind, text[m.start : m.end]) for sm in (report.moves or []) for m in sm.moves if m.kind in SUBSTANCE]
+
+    theirs = moves(out, out_report)
+    lost = []
+    for kind, said in moves(draft, draft_report):
+        mine = _words(said)
+        if not mine:
+            continue
+        if not any(k == kind and len(mine & _words(t)) * 2 >= len(mine) for k, t in theirs):
+            lost.append(f"{kind}: {said.strip()}")
+    return lost
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="rewrites.jsonl")
@@ -52,22 +83,27 @@ def main() -> int:
 
     linter = Linter()
     rw = Rewriter(linter)
-    rows, clean, kept, honest = [], 0, 0, 0
+    rows, clean, kept, answered, honest = [], 0, 0, 0, 0
     for name, draft, ctx in drafts():
         result = rw.rewrite(draft, ctx)
         out = result.text
         keys = lambda t: {f.key for f in facts(t)}  # noqa: E731
         may_go = set().union(set(), *(keys(d.text) for d in result.dropped if d.category in DROPPABLE))
-        is_clean = actionable(linter.lint(out, ctx), out) == []
+        out_report = linter.lint(out, ctx)
+        is_clean = actionable(out_report, out) == []
         keeps = not (keys(draft) - keys(out) - may_go)
+        lost = lost_moves(draft, linter.lint(draft, ctx), out, out_report)
         invents = bool(keys(out) - keys(draft))
         clean += is_clean
         kept += keeps
+        answered += keeps and not lost
         honest += not invents
-        rows.append({"name": name, "customer": ctx, "draft": draft, "rewrite": out, "lints_clean": is_clean, "keeps_facts": keeps, "invents": invents})
+        rows.append({"name": name, "customer": ctx, "draft": draft, "rewrite": out, "lints_clean": is_clean, "keeps_facts": keeps,
+                     "keeps_answers": keeps and not lost, "lost_moves": lost, "invents": invents})
     pathlib.Path(args.out).write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     n = len(rows)
-    print(f"{n} drafts: {clean} lint clean, {kept} keep every fact, {honest} invent nothing; written to {args.out}")
+    print(f"{n} drafts: {clean} lint clean, {kept} keep every fact, {answered} keep every fact and answer, "
+          f"{honest} invent nothing; written to {args.out}")
     return 0
 
 

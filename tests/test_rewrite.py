@@ -447,12 +447,22 @@ def test_a_them_whose_noun_was_dropped_gets_the_noun_back(rw, linter):
 
 
 def test_a_he_whose_person_was_dropped_becomes_that_person(rw):
-    draft = ("Hi Ines,\n\nI've spoken to the driver and he insists he knocked. He will redeliver on Friday at 10 am."
+    draft = ("Hi Ines,\n\nThe driver insists he knocked. He will redeliver on Friday at 10 am."
              "\n\nBest,\nOla")
     result = rw.rewrite(draft, "The driver never knocked, he just left a card. Now I have no parcel.")
     assert "insists" not in result.text
     assert "The driver will redeliver on Friday at 10 am." in result.text
     assert not re.search(r"\bHe\b", result.text)
+
+
+def test_a_step_beside_a_dispute_stays_and_keeps_its_person(rw):
+    # the dispute is a clause of its own ("and he insists ..."): it goes, the step the agent took
+    # stays, and "He" still has "the driver" before it
+    draft = ("Hi Ines,\n\nI've spoken to the driver and he insists he knocked. He will redeliver on Friday at 10 am."
+             "\n\nBest,\nOla")
+    result = rw.rewrite(draft, "The driver never knocked, he just left a card. Now I have no parcel.")
+    assert "insists" not in result.text
+    assert "I've spoken to the driver. He will redeliver on Friday at 10 am." in result.text
 
 
 def test_a_this_that_means_the_customers_message_stays(rw):
@@ -575,7 +585,7 @@ def test_a_reported_clause_that_is_itself_the_dispute_goes(linter):
 # -- a pronoun is repaired only with a noun it can stand for ----------------------------------------
 def test_a_she_becomes_the_person_not_the_thing(rw):
     # the latest subject of the dropped line is "your bell"; "she" can only be the driver
-    draft = ("Hi Ines,\n\nI've spoken to our driver and she insists the card was left because your bell is broken. "
+    draft = ("Hi Ines,\n\nOur driver insists the card was left because your bell is broken. "
              "She will redeliver on Friday at 10 am.\n\nBest,\nOla")
     out = rw.rewrite(draft, "The driver never knocked, now I have no parcel.").text
     assert "Our driver will redeliver on Friday at 10 am." in out and "bell" not in out

@@ -7,7 +7,8 @@ a sentence that starts with a capital and has no stray comma or doubled space:
 
 - `cut-clause`: the phrase or clause the match sits in, hung off the main clause ("due to the high
   volume of orders", ", which was beyond our control"); the whole sentence when the match is the
-  main clause itself;
+  main clause itself, unless a clause of its own stands before it after a comma ("Unfortunately we
+  can't extend the offer, there is nothing we can do." -> "Unfortunately we can't extend the offer.");
 - `drop-lead-in`: from the start of the sentence to the end of the match and its comma or "but"
   ("As I said in my last email, ...", "Sorry to bother you, but ...");
 - `drop-sentence`: the sentence and the space that joined it to the next;
@@ -31,7 +32,23 @@ a sentence that starts with a capital and has no stray comma or doubled space:
   May."); a frame that vouches for what it reports ("Our records show ...", "It was clearly stated
   in our terms that ...") gives way to what it reports, less any clause in it with no fact ("You
   were charged £12.99 on 3 May."); what the frame reports is not kept when it is itself the
-  dispute ("the second payment is correct"); otherwise the sentence goes, as `drop-sentence`.
+  dispute ("the second payment is correct"); a dispute that is a clause of its own joined by "and"
+  or "but" goes alone ("I've spoken to the staff member and he denies being rude." -> "I've spoken
+  to the staff member."); with `words`, a phrase holding one of them that makes a step a lecture
+  goes ("Please check your spam folder in future." -> "Please check your spam folder."); a lecture
+  that is the rule's frame goes as `state-rule` cuts it ("As per our policy, gift cards are not
+  refundable." -> "Gift cards are not refundable."); otherwise
+  the sentence goes, as `drop-sentence`.
+- `state-rule`: a rule given as the reason kept as the information it is, without the frame that
+  gives it as the reason: the phrase that names where it comes from is cut ("Per our policy,
+  outages under an hour are not compensated." -> "Outages under an hour are not compensated.",
+  "We're open until 4 on Sundays as stated on our website." -> "We're open until 4 on Sundays."),
+  an obligation the agent puts on themself is said as their own step ("I have to check with my
+  manager first." -> "I'll check with my manager first."); a sentence that is the frame alone
+  ("That is just our policy.") goes, as `drop-sentence`;
+- `offer-instead`: a refusal kept as a plain statement of what we can't do, with a visible
+  placeholder for what we can ("We can't extend the offer." -> "We can't extend the offer, but
+  [[what you can offer instead]]."); the placeholder's words are the fix's `placeholder`.
 
 A sentence that holds a fact (an amount, a time, a number) outside the match keeps it: a rule whose
 fix drops its sentence cuts only the phrase the match sits in when that phrase can go alone.
@@ -160,8 +177,35 @@ def _drop_sentence(span: "Span") -> list[Raw]:
 def cut_clause(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
     piece = _phrase_of(span)
     if piece is None or _is_predicate(span.doc[piece[0]], piece):
-        return _drop_sentence(span)
+        return _clause_before(span) or _drop_sentence(span)
     return _cut(span, piece) or _drop_sentence(span)
+
+
+def _clause_before(span: "Span") -> list[Raw]:
+    """The match is the main clause, and a clause of its own stands before it, after a comma
+    ("Unfortunately we can't extend the offer, there is nothing we can do."): that clause stays, the
+    main clause goes ("Unfortunately we can't extend the offer.")."""
+    sent = _written(span)
+    doc = sent.doc
+    root = sent.root
+    if not sent.start <= root.i < sent.end or not span.start <= root.i < span.end and root.i not in {t.i for t in span.root.ancestors} | {span.root.i}:
+        return []
+    for c in root.children:
+        if c.dep_ not in ("advcl", "ccomp", "parataxis") or c.i > root.i or any(m.dep_ == "mark" for m in c.children):
+            continue
+        sub = sorted(t.i for t in c.subtree)
+        if sub[0] != _first_word(sent).i or sub[-1] >= span.start or not any(x.dep_ in ("nsubj", "nsubjpass", "expl") for x in c.children):
+            continue
+        comma = sub[-1] + 1
+        if comma >= sent.end or doc[comma].text != "," or sum(1 for i in sub if doc[i].is_alpha) < 3:
+            continue
+        end = sent[-1]
+        while end.i > sent.start and end.is_space:
+            end = doc[end.i - 1]
+        if not (end.is_punct and end.text[-1:] in ".!?"):
+            return [(doc[comma].idx, end.idx + len(end), "")]
+        return [(doc[comma].idx, end.idx, "")]
+    return []
 
 
 def _cut(span: "Span", piece: list[int]) -> list[Raw]:
@@ -462,17 +506,47 @@ def own_apology(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Ra
 def keep_fact(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
     """The dispute out, a fact it carried kept as a neutral statement (see the module)."""
     sent = _written(span)
-    if not _holds_fact(sent):
-        return _drop_sentence(span)
     piece = _phrase_of(span)
-    if piece is not None and not _is_predicate(span.doc[piece[0]], piece) and _holds_fact(t for t in sent if t.i not in piece):
+    if piece is not None and not _is_predicate(span.doc[piece[0]], piece) and (
+            _holds_fact(t for t in sent if t.i not in piece) or span.doc[piece[0]].dep_ == "cc" and span.doc[piece[0]].head.dep_ == "ROOT"):
+        # the dispute cut when the rest can stand: a fact it holds, or a clause of its own joined
+        # by "and" or "but" ("I've spoken to the staff member and he denies being rude.")
         cut = _cut(span, piece)
         if cut:
             return cut
+    if spec is not None and spec.words:
+        told = _cut_words(span, sent, {w.lower() for w in spec.words})
+        if told:
+            return told
+    frame = _rule_frame(sent)  # "As per our policy, gift cards are not refundable.": the rule stays, the frame goes
+    if frame is not None and frame[0] <= span.start < frame[-1] + 1:
+        cut = _cut(span, frame)
+        if cut:
+            return cut
+    if not _holds_fact(sent):
+        return _drop_sentence(span)
     told = _reported(sent, ex)
     if told is not None:
         return told
     return _drop_sentence(span)
+
+
+def _cut_words(span: "Span", sent: "Span", words: set[str]) -> list[Raw]:
+    """The phrase of `sent` that makes it a lecture, by the fix's `words` ("in future", "next
+    time", "always"): a phrase hung off a clause with one of the words in it, cut when the rest stands
+    ("Please check your spam folder in future." -> "Please check your spam folder.")."""
+    for t in sent:
+        if t.dep_ not in ("prep", "npadvmod", "advmod") or t.i == sent.root.i:
+            continue
+        sub = sorted(x.i for x in t.subtree)
+        if not all(sent.start <= i < sent.end for i in sub) or not any(sent.doc[i].lower_ in words for i in sub):
+            continue
+        if _holds_fact(sent.doc[i] for i in sub):
+            continue
+        cut = _cut(span, sub)
+        if cut:
+            return cut
+    return []
 
 
 def _reported(sent: "Span", ex=None) -> list[Raw] | None:
@@ -514,6 +588,75 @@ def _reported(sent: "Span", ex=None) -> list[Raw] | None:
     return [(first.idx, end.idx + len(end), words + stop)]
 
 
+#: lemmas of the nouns that name a rule's source ("per our policy", "under the terms"): the reading's own (nlp.moves)
+def _norm_nouns() -> set[str]:
+    from .nlp.moves import NORM_NOUNS
+
+    return NORM_NOUNS
+
+
+def _rule_frame(sent: "Span") -> list[int] | None:
+    """The phrase of `sent`, hung off a clause, that names where a rule comes from: a preposition
+    whose object is a rule ("per our policy", "under the terms"), or a clause that vouches for it
+    ("as stated on our website"); the outermost such phrase, not holding the sentence's root."""
+    norm = _norm_nouns()
+    best: list[int] | None = None
+    for t in sent:
+        if t.dep_ not in CUTTABLE or t.i == sent.root.i:
+            continue
+        sub = [x.i for x in t.subtree]
+        if sent.root.i in sub or not all(sent.start <= i < sent.end for i in sub):
+            continue
+        names_rule = t.dep_ == "prep" and any(x.lemma_.lower() in norm for x in t.subtree)
+        vouches = t.dep_ == "advcl" and t.lemma_.lower() in EVIDENTIAL and any(c.dep_ in ("mark", "advmod") and c.lower_ == "as" for c in t.children)
+        if (names_rule or vouches) and not _holds_fact(sent.doc[i] for i in sub) and (best is None or len(sub) > len(best)):
+            best = sorted(sub)
+    return best
+
+
+def state_rule(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
+    """The rule kept as information, its frame out (see the module)."""
+    sent = _written(span)
+    frame = _rule_frame(sent)
+    if frame is not None:
+        cut = _cut(span, frame)
+        if cut:
+            return cut
+    # "I have to check with my manager first" -> "I'll check with my manager first": the agent's own step
+    for t in sent:
+        if t.lemma_.lower() not in ("have", "need") or t.pos_ not in ("VERB", "AUX"):
+            continue
+        subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+        step = next((c for c in t.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+        to = next((c for c in step.children if c.dep_ == "aux" and c.lower_ == "to"), None) if step is not None else None
+        if subj is None or subj.lower_ != "i" or to is None or any(c.dep_ in ("neg", "aux") for c in t.children) or t.tag_ not in ("VBP", "VB"):
+            continue
+        if t.idx != subj.idx + len(subj) + 1 or to.i != t.i + 1:
+            continue  # only "I have to", "I need to", as written
+        return [(subj.idx + len(subj), to.idx + len(to), "'ll")]
+    return drop_sentence(span, spec, ex)
+
+
+#: the placeholder a refusal's alternative is left as, unless the fix names its own
+OFFER_PLACEHOLDER = "what you can offer instead"
+
+
+def offer_instead(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
+    """The refusal kept, with a placeholder for what we can offer (see the module)."""
+    sent = _written(span)
+    doc = sent.doc
+    end = sent[-1]
+    while end.i > sent.start and (end.is_space or end.is_punct and end.text[-1:] in ".!?"):
+        end = doc[end.i - 1]
+    if end.is_punct and end.text in ",;:":
+        end = doc[end.i - 1]
+    if not any(t.is_alpha for t in sent) or end.i < span.start:
+        return []
+    words = (getattr(spec, "placeholder", None) or OFFER_PLACEHOLDER) if spec is not None else OFFER_PLACEHOLDER
+    at = end.idx + len(end)
+    return [(at, at, f", but [[{words}]]")]
+
+
 ACTIONS: dict[str, Callable[..., list[Raw]]] = {
     "cut-clause": cut_clause,
     "drop-lead-in": drop_lead_in,
@@ -525,6 +668,8 @@ ACTIONS: dict[str, Callable[..., list[Raw]]] = {
     "unshift-feelings": unshift_feelings,
     "own-apology": own_apology,
     "keep-fact": keep_fact,
+    "state-rule": state_rule,
+    "offer-instead": offer_instead,
 }
 
 

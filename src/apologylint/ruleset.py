@@ -100,6 +100,7 @@ TUNABLE = {"severity", "enabled", "once", "max", "max_per_100_words", "density_m
 FixAction = Literal[
     "cut-clause", "drop-lead-in", "drop-sentence", "delete-words", "plain-apology",
     "drop-apology", "drop-extra-apologies", "unshift-feelings", "own-apology", "keep-fact",
+    "state-rule", "offer-instead",
 ]  # fixes.ACTIONS (a test keeps them one list)
 
 
@@ -110,14 +111,18 @@ class FixSpec(BaseModel):
     action: FixAction
     applicability: Literal["safe", "unsafe", "display-only"] = "unsafe"
     message: str = Field(min_length=1, description="what applying it does, e.g. 'Drop the lead-in'")
-    words: list[str] = Field(default_factory=list, description="delete-words: the words (lemmas) to delete from the match")
+    words: list[str] = Field(default_factory=list, description="delete-words: the words (lemmas) to delete from the match; keep-fact: words of the phrase that makes a step a lecture ('future')")
+    placeholder: str | None = Field(None, min_length=1, max_length=80, pattern=r"^[^\[\]]+$",
+                                    description="offer-instead: the words of the placeholder left for the alternative (default 'what you can offer instead')")
 
     @model_validator(mode="after")
     def _words_for_delete(self) -> "FixSpec":
         if self.action == "delete-words" and not self.words:
             raise ValueError("delete-words needs `words`")
-        if self.action != "delete-words" and self.words:
-            raise ValueError(f"`words` is only for delete-words, not {self.action}")
+        if self.action not in ("delete-words", "keep-fact") and self.words:
+            raise ValueError(f"`words` is only for delete-words and keep-fact, not {self.action}")
+        if self.action != "offer-instead" and self.placeholder is not None:
+            raise ValueError(f"`placeholder` is only for offer-instead, not {self.action}")
         return self
 
 

@@ -127,13 +127,19 @@ def actionable(report: "Report", text: str) -> list["Finding"]:
     """Findings at warning or above that the rewrite answers for: not those on a placeholder, and
     not a missing part once a placeholder marks where it goes."""
     holes = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
+    # a placeholder marks where an apology or empathy goes only in a sentence the reading reads as one
+    # ("I'm sorry about [[what went wrong]]"), not the alternative a refusal offers
+    feeling = [(m.start, m.end) for sm in (report.moves or []) for m in sm.moves if m.kind in ("apology", "empathy")]
+    sents = analyse(text).sentences if holes and feeling else []
+    felt = [(x.start, x.end) for x in sents if any(a < x.end and x.start < b for a, b in feeling)]
     out = []
     for f in report.findings:
         if f.severity.rank < 1:
             continue
-        if any(s < f.end and f.start < e for s, e in holes):
-            continue
-        if f.category in MISSING and holes:
+        if f.category not in MISSING and any(s < f.end and f.start < e for s, e in holes):
+            continue  # (a missing part is only anchored on a sentence: where it sits says nothing)
+        if f.category in MISSING and holes and (
+                f.category != "missing-empathy" or any(a <= s < b for s, _ in holes for a, b in felt)):
             continue
         out.append(f)
     return out
@@ -441,13 +447,13 @@ class Rewriter:
         return self._keep_facts(an, edits, by_sentence)
 
     def _orphans(self, an: Anatomy, edits: dict[int, str | None], result: Rewrite, in_reply_to: str | None = None) -> None:
-        """After a drop, a pronoun whose noun was in the dropped text ("I asked my manager. ... I
+        """After a drop or a cut, a pronoun whose noun was in the dropped text ("I asked my manager. ... I
         don't think she'll approve it.") is repaired or its sentence goes too. By the parse: a
         third-person pronoun with no noun before it in what stays (an earlier kept sentence, or its
         own sentence outside its own clause), where a dropped sentence before it held one. Its
         sentence goes when its facts are said elsewhere; else the pronoun becomes the noun it stood
         for (the latest subject of the dropped text that agrees in number: the most salient)."""
-        if not any(v is None for v in edits.values()):
+        if not edits:
             return
         ex = self.linter.exchange(an.text, in_reply_to)
         doc = ex.doc
@@ -470,6 +476,11 @@ class Rewriter:
                 continue
             now = edits.get(i, sent.text)
             alive = [t for t in toks if i not in edits or _word_in(t.text, now)]
+            # a clause a fix cut out of a sentence it kept ("... and she denies that the kettle was
+            # faulty") went as a dropped sentence goes; not a phrase with no subject ("as stated on our website")
+            cut = [t for t in toks if i in edits and t not in alive]
+            if any(t.dep_ in ("nsubj", "nsubjpass") for t in cut):
+                dropped_nouns += [t for t in cut if t.pos_ in ("NOUN", "PROPN")]
             for t in alive:
                 if not _needs_antecedent(t) or not dropped_nouns:
                     continue
