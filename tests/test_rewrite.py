@@ -366,6 +366,18 @@ def test_a_request_is_no_failure_of_ours(rw, linter):
     assert linter.lint(result.text, customer).counts.empathy >= 1
 
 
+@pytest.mark.parametrize("customer, scenario", [
+    # the customer's own slip, said with "by mistake"; how things are ("too late"), no incident
+    ("I bought a gift card by mistake, can I get a refund?", "customer-mistake"),
+    ("Your pool opens too late for me to swim before work.", "no-fault-complaint"),
+])
+def test_no_failure_is_admitted_for_a_slip_or_how_things_are(rw, customer, scenario):
+    result = rw.rewrite("Thanks for getting in touch.", customer)
+    out = result.text.lower()
+    assert result.scenario == scenario and "no failure of ours" in result.evidence
+    assert not any(w in out for w in ("sorry", "apolog", "our mistake", "on us", "let you down"))
+
+
 def test_the_scenario_apology_needs_the_customer_to_name_the_failure(rw):
     draft = "Hi Noor,\n\nWe apologize for any inconvenience this may have caused.\n\nBest,\nAlex"
     said = rw.rewrite(draft, "You charged me twice for my subscription this month!")

@@ -353,6 +353,17 @@ def promise_time(span):
     return None
 
 
+def told_before(t) -> bool:
+    """A clause said as a statement inside a sentence that ends in a question: its subject comes
+    before its verb and no auxiliary comes before its subject ("I think I forgot ..., can you
+    help?"), unlike "did I forget to pay?"."""
+    subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.i > t.i:
+        return False
+    return not any(c.dep_ in ("aux", "auxpass") and c.i < subj.i for c in t.children) and not any(
+        x.tag_ in ("WRB", "WP") for x in t.doc[t.sent.start : subj.i])
+
+
 def _own_slip(sent: Span):
     """The customer's own mistake in their words: "my mistake", "I typed the wrong postcode", "I
     forgot my password", "I accidentally ordered two"."""
@@ -361,7 +372,10 @@ def _own_slip(sent: Span):
             return sent
         if t.lower_ in OWN_SLIP_WORDS and fr(clause_of(t)).agent == "speaker":
             return sent
-        if fr(t).clause and fr(t).agent in ("speaker", "none") and fr(t).tense in ("past", "perfect") and not fr(t).question and (  # "forgot my password again"
+        if t.lower_ in ("mistake", "accident", "error") and t.dep_ == "pobj" and t.head.lower_ in ("by", "in") and fr(clause_of(t)).agent == "speaker":
+            return sent  # "I bought a gift card by mistake"
+        asked = fr(t).question and (not told_before(t))  # "I think I forgot to update my address, can you help?" tells, then asks
+        if fr(t).clause and fr(t).agent in ("speaker", "none") and fr(t).tense in ("past", "perfect") and not asked and (  # "forgot my password again"
                 lemma(t) == "forget" or any(x.lower_ in ("wrong", "wrongly", "incorrect", "incorrectly") and clause_of(x).i == t.i for x in t.subtree)):
             # "I typed my address wrong", "booked the wrong city", "bought tickets for the wrong date"
             return sent
