@@ -47,30 +47,23 @@ def test_a_refusal_stays_polite_with_a_placeholder_alternative(rw, linter, draft
     _invents_nothing(draft, out)
 
 
-def test_a_rule_that_answers_stays_as_information(rw, linter):
-    draft = "Hi Marta,\n\nThe pool is open from 7 am as stated on our website.\n\nThanks,\nJon"
-    customer = "Why can't I swim before work? The pool should open earlier."
+KEPT_AS_INFORMATION = [
+    # a rule that answers the question stays, without the frame that gives it as the reason
+    ("Hi Marta,\n\nThe pool is open from 7 am as stated on our website.\n\nThanks,\nJon",
+     "Why can't I swim before work? The pool should open earlier.", ["The pool is open from 7 am."], ["as stated"]),
+    # the rule frame goes; the refusal it framed stays, with a placeholder for what we can offer
+    ("@kay_l sorry, but per our policy we can't exchange worn shoes ^MT", "@shop the shoes I bought hurt my feet, I want to swap them",
+     ["exchange worn shoes, but [[what you can offer instead]]"], ["policy"]),
+    # the agent's own step stays ("I have to" becomes "I'll"); the lecture loses "in future"
+    ("Hi Marta,\n\nI have to ask my supervisor first. Please read the booking page carefully in future.\n\nThanks,\nJon",
+     "I booked the wrong date and want to move it.", ["I'll ask my supervisor first.", "Please read the booking page carefully."], ["in future"]),
+]
+
+
+@pytest.mark.parametrize("draft, customer, kept, gone", KEPT_AS_INFORMATION)
+def test_the_drafts_substance_stays_as_information(rw, linter, draft, customer, kept, gone):
     out = rw.rewrite(draft, customer).text
-    assert "The pool is open from 7 am." in out and "as stated" not in out, out
-    assert actionable(linter.lint(out, customer), out) == [], out
-    _invents_nothing(draft, out)
-
-
-def test_a_rule_frame_goes_and_the_refusal_it_framed_stays(rw, linter):
-    draft = "@kay_l sorry, but per our policy we can't exchange worn shoes ^MT"
-    customer = "@shop the shoes I bought hurt my feet, I want to swap them"
-    out = rw.rewrite(draft, customer).text
-    assert "exchange worn shoes, but [[what you can offer instead]]" in out and "policy" not in out, out
-    assert actionable(linter.lint(out, customer), out) == [], out
-    _invents_nothing(draft, out)
-
-
-def test_the_agents_own_step_stays(rw, linter):
-    draft = "Hi Marta,\n\nI have to ask my supervisor first. Please read the booking page carefully in future.\n\nThanks,\nJon"
-    customer = "I booked the wrong date and want to move it."
-    out = rw.rewrite(draft, customer).text
-    assert "I'll ask my supervisor first." in out, out
-    assert "Please read the booking page carefully." in out and "in future" not in out, out
+    assert all(k in out for k in kept) and not any(g in out for g in gone), out
     assert actionable(linter.lint(out, customer), out) == [], out
     _invents_nothing(draft, out)
 
