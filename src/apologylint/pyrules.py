@@ -388,7 +388,8 @@ def commitments(
     """An action somebody will take or has taken for the customer: "we'll refund you today",
     "I've escalated this", "we're looking into it", "the charge has been refunded", "our team
     fixed it this afternoon", "reception can move you tonight", "I'd suggest the travel pass"."""
-    from .nlp.moves import failure_clause
+    from .nlp.frames import clause_of
+    from .nlp.moves import _a_time as a_time_word, failure_clause
 
     stative_set, done_set, ongoing_set, vague_set, recommend_set = set(stative), set(done), set(ongoing), set(vague), set(recommend)
     nouns, actor_set, customer_future_set, hindsight_set = set(resolution_nouns), set(actors), set(customer_future), set(hindsight)
@@ -419,11 +420,8 @@ def commitments(
             continue  # "lessons will be learned", "improvements will be made": about things in general, not this case
         if fr(t).clause and fr(t).tense == "future" and fr(t).agent == "thing" and subj0 is not None and subj0.lower_ in ("it", "this", "that") \
                 and not any(c.dep_ == "auxpass" for c in t.children) and not any(c.dep_ in ("dobj", "dative") for c in t.children):
-            from .nlp.frames import clause_of
-            from .nlp.moves import _a_time
-
             own = [x for x in t.subtree if clause_of(x).i == t.i]
-            soon = any(_a_time(x) or x.lower_ in ("away", "immediately", "instantly", "straightaway", "same") for x in own)
+            soon = any(a_time_word(x) or x.lower_ in ("away", "immediately", "instantly", "straightaway", "same") for x in own)
             after_their_step = any(c.dep_ == "advcl" and any(m.lower_ in ("if", "once", "when") for m in c.children if m.dep_ == "mark") for c in t.children)
             if not soon and not after_their_step and not any(c.dep_ == "prep" and c.lower_ == "with" for c in t.children):
                 continue  # "I'm sure it'll turn up": a reassurance, with no time (not "it'll be with you Friday")
@@ -747,6 +745,8 @@ def small_measure(ex: Exchange, doc: Doc, markers: list[str], units: list[str], 
     lasted only around twenty minutes". An amount (a number, or "a few"/"a couple") in a unit of time
     or money, called small, in a clause that says what something else was, lasted or cost; not a
     tip ("it only takes a minute to reset"), not what we do ("I can only refund £12")."""
+    from .nlp.moves import trouble_noun
+
     if not ex.worded_problem:
         return
     marker_set, unit_set, pred_set, left_set = set(markers), set(units), set(predicates), set(left)
@@ -776,8 +776,6 @@ def small_measure(ex: Exchange, doc: Doc, markers: list[str], units: list[str], 
         elif _lemma(clause) == "be" and f.agent_i >= 0 and doc[f.agent_i].lower_ in ("it", "that", "this", "there"):
             # a count of trouble called small: "it's only one missing side", "that was just two late trains"
             # (not the size of a step: "it's only a few MB")
-            from .nlp.moves import trouble_noun
-
             counted = next((x for x in window[amount:] if x.pos_ == "NOUN"), None)
             if counted is not None and counted.head.i != t.i and trouble_noun(counted):
                 yield doc[t.i : counted.i + 1]
