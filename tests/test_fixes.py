@@ -54,6 +54,11 @@ FIXED = [
     ("AL303", "The outage lasted about 40 minutes, and most people didn't even notice. Service is back now.",
      "Your site went down while I was paying!", "The outage lasted about 40 minutes. Service is back now."),
     # (to "down all morning", "lasted about 40 minutes" would itself be minimizing: tests/test_reading.py)
+    # the main clause after a clause of its own goes; a clause joined after it, with its credit, stays
+    ("AL307", "Unfortunately we can't extend the offer, there is nothing we can do.", "Can you extend the offer?",
+     "Unfortunately we can't extend the offer."),
+    ("AL307", "Unfortunately we can't extend the offer, there is nothing we can do, but I have added a £10 credit to your account.",
+     "Can you extend the offer?", "Unfortunately we can't extend the offer, but I have added a £10 credit to your account."),
 ]
 
 
@@ -84,6 +89,8 @@ def test_no_fix_that_would_leave_nothing_or_a_broken_sentence(linter):
     for text, ctx, rule in [
         ("Please calm down and we'll look at your account.", "WHERE IS MY MONEY", "AL304"),
         ("The delay was beyond our control, but we hope to ship soon.", "My order is late", "AL202"),
+        # the date belongs to the refusal's own clause: cutting it, or the sentence, would lose it
+        ("Unfortunately we can't extend the offer, there is nothing we can do until 5 June.", "Can you extend the offer?", "AL307"),
     ]:
         found = [f for f in linter.lint(text, ctx).findings if f.rule == rule]
         assert found and found[0].fix is None

@@ -248,6 +248,8 @@ def test_i_said_i_would_is_no_promise_of_ours(linter):
      "@TrekGear you said my refund would be in my account in 5 days, it's been 3 weeks"),
     ("So sorry nobody called. I've passed your details to the team again.",
      "You said someone would call me back yesterday about the leak. Nothing."),
+    # a date of the month is a date (the reading's one test of a time)
+    ("Sorry your order has not arrived. We are chasing the courier.", "I was told it would arrive 3 March and it still has not come."),
 ])
 def test_a_dated_promise_missed_and_answered_with_no_new_time_is_AL603(linter, reply, message):
     assert "AL603" in rules_of(linter.lint(reply, message))
@@ -266,6 +268,8 @@ def test_a_dated_promise_missed_and_answered_with_no_new_time_is_AL603(linter, r
     ("Sorry about that! We're looking into it.", "You promised me a callback and nobody rang."),
     # no promise at all
     ("@jo sorry about that, we're looking into it with the depot ^HN", "@HomeNest my fridge arrived with a dent in the door"),
+    # "am" the verb and "4th week" the count are no times
+    ("@tilly sorry, we're short of it this month ^R", "@Greenways 4th week your store has had none of the formula. what am I supposed to feed her"),
 ])
 def test_a_new_time_a_done_fix_or_no_dated_promise_leaves_AL603_silent(linter, reply, message):
     assert "AL603" not in rules_of(linter.lint(reply, message))

@@ -177,19 +177,23 @@ def _drop_sentence(span: "Span") -> list[Raw]:
 def cut_clause(span: "Span", spec: "FixSpec | None" = None, ex=None) -> list[Raw]:
     piece = _phrase_of(span)
     if piece is None or _is_predicate(span.doc[piece[0]], piece):
-        return _clause_before(span) or _drop_sentence(span)
+        before = _clause_before(span)
+        return _drop_sentence(span) if before is None else before
     return _cut(span, piece) or _drop_sentence(span)
 
 
-def _clause_before(span: "Span") -> list[Raw]:
-    """The match is the main clause, and a clause of its own stands before it, after a comma
+def _clause_before(span: "Span") -> list[Raw] | None:
+    """The match is in the main clause, and a clause of its own stands before it, after a comma
     ("Unfortunately we can't extend the offer, there is nothing we can do."): that clause stays, the
-    main clause goes ("Unfortunately we can't extend the offer.")."""
+    main clause goes ("Unfortunately we can't extend the offer."). A clause joined after the match
+    stays too (", but I have added a £10 credit"). None when the sentence is not of this shape; []
+    when it is but what follows the match is a fact the cut would take with it (no fix then: dropping
+    the sentence would lose it as well)."""
     sent = _written(span)
     doc = sent.doc
     root = sent.root
-    if not sent.start <= root.i < sent.end or not span.start <= root.i < span.end and root.i not in {t.i for t in span.root.ancestors} | {span.root.i}:
-        return []
+    if not sent.start <= root.i < sent.end or _main_clause_of(span.root).i != root.i:
+        return None
     for c in root.children:
         if c.dep_ not in ("advcl", "ccomp", "parataxis") or c.i > root.i or any(m.dep_ == "mark" for m in c.children):
             continue
@@ -199,13 +203,30 @@ def _clause_before(span: "Span") -> list[Raw]:
         comma = sub[-1] + 1
         if comma >= sent.end or doc[comma].text != "," or sum(1 for i in sub if doc[i].is_alpha) < 3:
             continue
+        tail = [t for t in doc[span.end : sent.end] if not (t.is_punct or t.is_space)]
+        joined = next((t for t in tail if t.dep_ == "conj" and t.head.i == root.i and any(
+            x.dep_ in ("nsubj", "nsubjpass", "expl") for x in t.children)), None)
+        if joined is not None and all(t.i >= joined.left_edge.i or t.dep_ == "cc" for t in tail):
+            # "..., there is nothing we can do, but I have added a credit": up to the match's end
+            last = doc[span.end - 1]
+            return [(doc[comma].idx, last.idx + len(last), "")]
+        if _holds_fact(tail):
+            return []
         end = sent[-1]
         while end.i > sent.start and end.is_space:
             end = doc[end.i - 1]
         if not (end.is_punct and end.text[-1:] in ".!?"):
             return [(doc[comma].idx, end.idx + len(end), "")]
         return [(doc[comma].idx, end.idx, "")]
-    return []
+    return None
+
+
+def _main_clause_of(t: "Token") -> "Token":
+    """The head of the clause `t` belongs to, climbing through phrases ("nothing we can do" is the
+    attribute of "there is"), not out of a clause of its own (advcl, ccomp, conj ...)."""
+    while t.head.i != t.i and t.dep_ not in ("advcl", "ccomp", "parataxis", "conj", "xcomp", "csubj"):
+        t = t.head
+    return t
 
 
 def _cut(span: "Span", piece: list[int]) -> list[Raw]:

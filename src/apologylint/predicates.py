@@ -216,22 +216,37 @@ def past(span: Span, ex: Exchange) -> bool:
 
 
 def self_deprecating(span: Span, ex: Exchange) -> bool:
-    """An "if" about our own question or our own mistake, not the customer's trouble: "sorry if this
-    is a silly question", "apologies if I've got this wrong" (over-apology's, not a conditional
-    apology for a failure)."""
-    from .nlp.frames import fr
+    """An "if" about our own question or our own understanding, not the customer's trouble: "sorry if
+    this is a silly question", "apologies if I've got this wrong", "if I misunderstood" (over-apology's,
+    not a conditional apology for a failure). Never "we", and never a thing of theirs: "sorry if we got
+    your order wrong", "if it arrived wrong" are the conditional apologies AL401 is for."""
+    from .nlp.frames import lemma
 
     for t in span.sent:
         if t.dep_ == "mark" and t.lower_ == "if":
             clause = t.head
             subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            comps = {c.lower_ for c in clause.children if c.dep_ in ("attr", "acomp", "advmod", "oprd")} | {
-                a.lower_ for c in clause.children if c.dep_ == "attr" for a in c.children if a.dep_ == "amod"}
-            if subj is not None and subj.lower_ in ("this", "it", "i") and comps & {"question", "silly", "stupid", "dumb", "obvious", "wrong", "mistaken", "basic"}:
+            if subj is None:
+                continue
+            comps = {c.lower_ for c in clause.children if c.dep_ in ("attr", "acomp", "oprd")}
+            amods = {a.lower_ for c in clause.children if c.dep_ == "attr" for a in c.children if a.dep_ == "amod"}
+            # "if this is a silly question / a dumb answer", "if this is obvious"
+            if subj.lower_ in ("this", "it") and lemma(clause) == "be" and ("question" in comps or comps & QUESTION_SLIGHTS or amods & QUESTION_SLIGHTS):
                 return True
-            if fr(clause).agent == "speaker" and any(c.lower_ in ("wrong", "misunderstood") for c in clause.subtree):
-                return True
+            if subj.lower_ == "i":
+                # every other thing in the clause is this, that, it or you: "if I've got this wrong", not
+                # "if I got your order wrong"
+                things = [x for x in clause.subtree if x.pos_ in ("NOUN", "PROPN", "PRON") and x.i != subj.i
+                          and x.lower_ not in ("wrong", "mistaken")]
+                about_us = all(x.lower_ in ("this", "that", "it", "you", "things") for x in things)
+                if about_us and (lemma(clause) in ("misunderstand", "misread", "mishear")
+                                 or any(x.lower_ in ("wrong", "mistaken") for x in clause.subtree)):
+                    return True
     return False
+
+
+# what a speaker calls their own question (a closed class of slights)
+QUESTION_SLIGHTS = frozenset({"silly", "stupid", "dumb", "obvious", "basic", "daft"})
 
 
 PREDICATES: dict[str, Callable[[Span, Exchange], bool]] = {

@@ -389,7 +389,8 @@ def commitments(
     "I've escalated this", "we're looking into it", "the charge has been refunded", "our team
     fixed it this afternoon", "reception can move you tonight", "I'd suggest the travel pass"."""
     from .nlp.frames import clause_of
-    from .nlp.moves import _a_time as a_time_word, failure_clause
+    from .nlp.frames import a_time as a_time_word
+    from .nlp.moves import failure_clause
 
     stative_set, done_set, ongoing_set, vague_set, recommend_set = set(stative), set(done), set(ongoing), set(vague), set(recommend)
     nouns, actor_set, customer_future_set, hindsight_set = set(resolution_nouns), set(actors), set(customer_future), set(hindsight)
@@ -513,7 +514,7 @@ class FrameCommitmentsParams(Params):
 _AMBIGUOUS_TIMES = {"sat", "sun", "wed", "mar", "may", "jan", "dec", "aug", "jun"}
 
 
-def _a_time(x: Token) -> bool:
+def _time_word_used_as_one(x: Token) -> bool:
     """A time word used as one: "Sat" or "sat 3rd", not "sat together"."""
     if x.lower_ not in _AMBIGUOUS_TIMES:
         return True
@@ -681,7 +682,7 @@ def frame_commitments(
             continue  # "only 3 days", "a few minutes", "the warranty only covers 30 days": a limit, not a time
         subj = doc[f.agent_i] if f.agent_i >= 0 else next((c for c in t.children if c.dep_ == "nsubjpass"), None)
         patient = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
-        timed = any((x.lower_ in time_set and _a_time(x)) or (x.like_num and any(y.lower_ in unit_set for y in doc[x.i + 1 : min(x.i + 3, len(doc))])) for x in own)  # "3-5 working days"
+        timed = any((x.lower_ in time_set and _time_word_used_as_one(x)) or (x.like_num and any(y.lower_ in unit_set for y in doc[x.i + 1 : min(x.i + 3, len(doc))])) for x in own)  # "3-5 working days"
         agent, tense = f.agent, f.tense
         you = subj is not None and subj.lower_ in ("you", "u") and not passive(t)
         has_object = any(c.dep_ in ("dobj", "dative", "prt") or (c.dep_ == "prep" and c.lower_ in ("to", "on", "into", "for", "with", "onto")) for c in t.children) \

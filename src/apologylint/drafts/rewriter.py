@@ -479,8 +479,9 @@ class Rewriter:
             # a clause a fix cut out of a sentence it kept ("... and she denies that the kettle was
             # faulty") went as a dropped sentence goes; not a phrase with no subject ("as stated on our website")
             cut = [t for t in toks if i in edits and t not in alive]
+            # (its subjects only: "this week" of "we are swamped this week" stood for nothing)
             if any(t.dep_ in ("nsubj", "nsubjpass") for t in cut):
-                dropped_nouns += [t for t in cut if t.pos_ in ("NOUN", "PROPN")]
+                dropped_nouns += [t for t in cut if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("nsubj", "nsubjpass")]
             for t in alive:
                 if not _needs_antecedent(t) or not dropped_nouns:
                     continue
@@ -819,15 +820,20 @@ def _agrees(noun, pron) -> bool:
 
 def _same_clause(noun, pron) -> bool:
     """The noun is an argument of the pronoun's own verb or of the verb it hangs off ("asked the
-    courier to return it"): it cannot be what the pronoun stands for."""
+    courier to return it"): it cannot be what the pronoun stands for. Not the one who says or tells
+    what the pronoun's clause reports: "the manager told me he will call" is the manager's "he"."""
     verb = pron.head
+    if verb.dep_ == "ccomp" and noun.head.i == verb.head.i and noun.dep_ in ("nsubj", "nsubjpass"):
+        return False
     return noun.head.i == verb.i or (verb.dep_ in ("xcomp", "ccomp", "advcl") and noun.head.i == verb.head.i)
 
 
 def _antecedent(nouns: list, pron):
     """The noun of the dropped text a pronoun stood for: the latest subject that agrees (the most
-    salient), else the latest noun that does."""
-    agreeing = [n for n in nouns if _agrees(n, pron) and n.pos_ in ("NOUN", "PROPN")]
+    salient), else the latest noun that does; never a time ("this week" stood for no "it")."""
+    from ..nlp.frames import a_time
+
+    agreeing = [n for n in nouns if _agrees(n, pron) and n.pos_ in ("NOUN", "PROPN") and not a_time(n)]
     subjects = [n for n in agreeing if n.dep_ in ("nsubj", "nsubjpass")]
     return (subjects or agreeing or [None])[-1]
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .frames import clause_of, fr, lemma, passive
+from .frames import a_time, clause_of, fr, lemma, passive
 from .moves import failure_clause
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -240,8 +240,9 @@ def read_customer(doc: Doc | None, complaint: list, praise: list | None = None) 
                 failures.append((topic, doc[hit.i : hit.i + 1]))
     # "you've charged me twice", "my order never arrived": a failure done by us ("you" in their message)
     # or by a thing of ours, not the customer's own doing nor a state they were left in ("locked out")
+    # (weather or a party of the customer's own doing it is from outside, not ours: "the snow closed the roads")
     ours_failed = any(fr(t).clause and not fr(t).question and (failure_clause(t) or fr(t).polarity == "negative") and (
-        fr(t).agent == "customer" or (fr(t).agent in ("thing", "third") and not passive(t))) for t in doc)
+        fr(t).agent == "customer" or (fr(t).agent in ("thing", "third") and not passive(t))) and not _from_outside(t) for t in doc)
     outside, nothing_of_ours = _nobody_of_ours(doc)
     return CustomerReading(kind=kind, kind_by=by, complaint=complaint, kind_evidence=evidence, kind_probability=round(prob, 3), claims=claims, questions=questions,
                            stakes=stakes, cues=cues, claim_lemmas=claim_lemmas, promises=promises, own_slips=slips, ours_failed=ours_failed,
@@ -335,18 +336,11 @@ def _said_it_would(t):
     return None
 
 
-#: what dates a promise: "Tuesday", "by 5", "at 3", "in 5 days", "between 2 and 4", "the 1st"
-PROMISE_TIME_WORDS = {"today", "tomorrow", "yesterday", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                      "sunday", "noon", "midday", "midnight", "morning", "afternoon", "evening", "weekend", "week", "eod"}
-
-
 def promise_time(span):
-    """The date or time a broken promise names ("Tuesday", "by 5", "in 5 days"), or None: a
-    promise with no time ("you promised a callback") sets no date a reply could answer with a new one."""
-    from .moves import CLOCK, HOUR
-
+    """The date or time a broken promise names ("Tuesday", "by 5", "in 5 days", "3 March"), or None:
+    a promise with no time ("you promised a callback") sets no date a reply could answer with a new one."""
     for x in span:
-        if x.ent_type_ in ("DATE", "TIME") or x.lower_ in PROMISE_TIME_WORDS or CLOCK.match(x.lower_) or HOUR.match(x.lower_):
+        if a_time(x) or x.lower_ in ("yesterday", "weekend"):
             return span.doc[x.i : x.i + 1]
         if x.like_num and x.i > span.start and span.doc[x.i - 1].lower_ in ("at", "by", "between", "in", "within", "before", "on", "the"):
             return span.doc[x.i - 1 : x.i + 1]  # "by 5", "at 3", "in 5 days", "on the 1st"

@@ -207,20 +207,52 @@ def passive(t: Token) -> bool:
 BY_MANNER = {"default", "mistake", "accident", "hand", "email", "e-mail", "post", "phone", "text", "design", "chance", "error", "courier", "card", "cheque", "check"}
 
 
-#: "by 2pm", "by Friday", "by the end of the day": a deadline after "by", not a doer (a closed class of time words)
-BY_TIME = {"today", "tomorrow", "tmrw", "tmr", "tomoz", "2moro", "tonight", "tonite", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "noon", "midday",
-           "midnight", "morning", "afternoon", "evening", "end", "weekend", "week", "month", "then", "now", "eod", "close", "lunchtime", "pm", "am"}
+#: what is a deadline after "by" besides a time (`a_time`): "by the end of the week", "by then"
+BY_TIME = {"morning", "afternoon", "evening", "end", "weekend", "week", "month", "then", "now", "close", "lunchtime"}
 
 
-def _a_time(obj: Token) -> bool:
-    return obj.ent_type_ in ("DATE", "TIME") or obj.like_num or obj.lower_ in BY_TIME or bool(re.fullmatch(r"\d{1,2}(?::\d\d)?(?:am|pm)?", obj.lower_))
+def _deadline(obj: Token) -> bool:
+    """"by 2pm", "by Friday", "by the end of the day", "by then": a time after "by", not a doer."""
+    return a_time(obj) or obj.like_num or obj.lower_ in BY_TIME or bool(re.fullmatch(r"\d{1,2}(?::\d\d)?(?:am|pm)?", obj.lower_))
+
+
+# -- times (a closed class) ------------------------------------------------------------------
+#: words of a particular time (a closed class): with a commitment, they make it a timeline
+TIME_WORDS = {"today", "tomorrow", "tmrw", "tmr", "tomoz", "2moro", "2morrow", "tonight", "tonite", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+              "mon", "tue", "tues", "thu", "thur", "thurs", "fri", "noon", "midday", "midnight", "eod", "am", "pm"}
+CLOCK = re.compile(r"^\d{1,2}[:.]\d\d([ap]m)?$")
+HOUR = re.compile(r"^\d{1,2}(?:am|pm)$")  # "4pm"
+DAY_OF_MONTH = re.compile(r"^\d{1,2}(?:st|nd|rd|th)$")  # "the 14th"
+NUMERIC_DATE = re.compile(r"^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")  # "14/10"
+#: the months (a closed class), and their usual short forms
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+          "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+
+
+def a_time(x: Token) -> bool:
+    """A word of a particular time: "tomorrow", "Friday", "4pm", "10:30", "this morning", "next week",
+    "the 14th", "14 October". The reading's one test of a time: what makes a commitment timed, a
+    promise dated, a "by" a deadline."""
+    if x.lower_ in ("am", "pm"):  # "10 am", not "I am"
+        return x.i > 0 and x.doc[x.i - 1].like_num and x.pos_ not in ("AUX", "VERB")
+    if x.lower_ in TIME_WORDS or x.ent_type_ in ("DATE", "TIME") or CLOCK.match(x.lower_) or HOUR.match(x.lower_):
+        return True
+    if DAY_OF_MONTH.match(x.lower_) and x.dep_ == "amod" and x.head.pos_ == "NOUN" and x.head.lower_ not in MONTHS:
+        return False  # "the 4th week", "my 3rd call": a count, not a date
+    if DAY_OF_MONTH.match(x.lower_) or NUMERIC_DATE.match(x.lower_) or (x.lower_ in MONTHS and (x.lower_ != "may" or x.pos_ == "PROPN")):
+        return True  # "the 14th", "14/10", "14 October"
+    if x.lower_ == "end" and any(c.lower_ == "of" and any(o.lower_ in ("day", "week", "month", "weekend", "play", "business") for o in c.children) for c in x.children):
+        return True  # "by the end of the week", "end of play"
+    return x.lower_ in ("morning", "afternoon", "evening", "week", "weekend") and any(c.lower_ in ("this", "next") and c.dep_ == "det" for c in x.children)
+
+
 
 
 def by_agent(t: Token) -> Token | None:
     for c in t.children:
         if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by" and t.tag_ == "VBN"):
             obj = next((x for x in c.children if x.dep_ == "pobj"), None)
-            if obj is not None and not (obj.lower_ in BY_MANNER and not any(d.dep_ in ("det", "poss") for d in obj.children)) and not _a_time(obj):
+            if obj is not None and not (obj.lower_ in BY_MANNER and not any(d.dep_ in ("det", "poss") for d in obj.children)) and not _deadline(obj):
                 return obj
     return None
 

@@ -12,11 +12,10 @@ word lists below are closed classes (connectives, normative nouns, verbs of fail
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .frames import EVIDENCE_VERBS, INABILITY_WORDS, MENTAL, UNDERGO, clause_of, fr, lemma, passive, role
+from .frames import CLOCK, EVIDENCE_VERBS, INABILITY_WORDS, MENTAL, UNDERGO, a_time, clause_of, fr, lemma, passive, role
 from .frames import question as frames_question
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -875,9 +874,6 @@ AMENDS_WORDS = {"credit", "voucher", "discount", "compensation", "goodwill", "ge
 #: verbs of coming back to the customer after the fix: "I'll check in Friday", "we'll keep you posted"
 FOLLOW_UP = {("follow", "up"), ("check", "in"), ("check", "back"), ("touch", "base"), ("keep", "updated"), ("keep", "posted"),
              ("keep", "informed"), ("make", "sure"), ("check", "that"), ("check", "everything")}
-#: words of a particular time (a closed class): with a commitment, they make it a timeline
-TIME_WORDS = {"today", "tomorrow", "tmrw", "tmr", "tomoz", "2moro", "2morrow", "tonight", "tonite", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-              "mon", "tue", "tues", "thu", "thur", "thurs", "fri", "noon", "midday", "midnight", "eod", "am", "pm"}
 #: whom a case is escalated to
 SENIOR = {"manager", "supervisor", "senior", "specialist", "lead", "head", "director", "escalation", "complaints", "management"}
 
@@ -905,7 +901,7 @@ def _mark_recovery_moves(by_sentence: dict[int, list[Move]]) -> None:
         follow = next((x for x in given if any((lemma(x), y.lower_) in FOLLOW_UP for y in sent.doc[x.i + 1 : min(x.i + 4, sent.end)])), None)
         if follow is not None:  # a word and the three after it
             added.append(Move("follow-up", _phrase(follow), {}))
-        when = next((x for x in given if _a_time(x)), None)
+        when = next((x for x in given if a_time(x)), None)
         if any(m.kind in ("commitment", "resolution") for m in acts) and when is not None:
             added.append(Move("timeline", _phrase(when), {}))  # "arrives tomorrow by noon", "I'll call you at 4pm"
         feedback = {"feedback", "comment", "comments", "thought", "view", "concern", "suggestion", "review"}
@@ -948,7 +944,7 @@ def _mark_no_charge_and_call_backs(doc: Doc, by_sentence: dict[int, list[Move]])
                         and f.polarity == "positive" and any(c.dep_ in ("dobj", "dative") and c.lower_ in ("you", "u") for c in x.children):
                     later = [t for t in x.subtree if t.i != x.i and clause_of(t).i == x.i] + [
                         t for c in x.children if c.dep_ == "advcl" for t in c.subtree]
-                    if any(_a_time(t) or t.lower_ in ("after", "once", "when") for t in later):
+                    if any(a_time(t) or t.lower_ in ("after", "once", "when") for t in later):
                         moves.append(Move("follow-up", _phrase(x), {}))
                         break
 
@@ -970,17 +966,6 @@ def _phrase(x: Token) -> Span:
     return x.doc[lo : hi + 1]
 
 
-def _a_time(x: Token) -> bool:
-    """A word of a particular time: "tomorrow", "Friday", "4pm", "10:30", "this morning", "next week"."""
-    if x.lower_ in TIME_WORDS or x.ent_type_ in ("DATE", "TIME") or CLOCK.match(x.lower_) or HOUR.match(x.lower_):
-        return True
-    if DAY_OF_MONTH.match(x.lower_) or NUMERIC_DATE.match(x.lower_) or (x.lower_ in MONTHS and (x.lower_ != "may" or x.pos_ == "PROPN")):
-        return True  # "the 14th", "14/10", "14 October"
-    if x.lower_ == "end" and any(c.lower_ == "of" and any(o.lower_ in ("day", "week", "month", "weekend", "play", "business") for o in c.children) for c in x.children):
-        return True  # "by the end of the week", "end of play"
-    return x.lower_ in ("morning", "afternoon", "evening", "week", "weekend") and any(c.lower_ in ("this", "next") and c.dep_ == "det" for c in x.children)
-
-
 def _mark_personal(by_sentence: dict[int, list[Move]], stakes: list) -> None:
     """A sentence that acknowledges, apologizes, owns or acts and names what the customer said was at
     stake for them ("I know the tiles were for your wife's birthday"): empathy at the personal level."""
@@ -994,13 +979,6 @@ def _mark_personal(by_sentence: dict[int, list[Move]], stakes: list) -> None:
                 moves.append(Move("personal", sent, {"stake": named[0].text}))
 
 
-CLOCK = re.compile(r"^\d{1,2}[:.]\d\d([ap]m)?$")
-HOUR = re.compile(r"^\d{1,2}(?:am|pm)$")  # "4pm"
-DAY_OF_MONTH = re.compile(r"^\d{1,2}(?:st|nd|rd|th)$")  # "the 14th"
-NUMERIC_DATE = re.compile(r"^\d{1,2}/\d{1,2}(?:/\d{2,4})?$")  # "14/10"
-#: the months (a closed class), and their usual short forms
-MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-          "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 #: words that open an answer to a yes-or-no question
 POLAR = {"yes", "yeah", "yep", "yup", "no", "nope", "sure", "absolutely", "definitely", "certainly", "correct", "indeed", "yea", "ya"}
 #: moves that say nothing about what was asked
