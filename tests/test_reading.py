@@ -169,6 +169,12 @@ CUSTOMERS = [
     # and trouble whose words look like praise: a city, sarcasm beside a fault
     ("@air landed in Nice, my bag is in Lyon apparently", "problem"),
     ("@shop new phone arrived with a cracked screen. great start", "problem"),
+    # "can't ... enough" is delight, "would not recommend" a complaint; praise with "although" carries one
+    ("@fitco can't recommend you highly enough, brilliant fitters", "praise"),
+    ("Would not recommend.", "problem"),
+    ("I would never recommend you to anyone.", "problem"),
+    ("I can't believe you did this again.", "problem"),
+    ("Brilliant service, although the driver parked across my driveway for an hour.", "problem"),
 ]
 
 
@@ -565,6 +571,12 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     # "sorry if this is a silly question" is self-deprecation (over-apology), not a conditional apology
     ("sorry if this is a silly question, but have you tried restarting the router?", "wifi keeps dropping", "-AL401"),
     ("We're sorry if you were inconvenienced by the delay.", "my parcel is late", "+AL401"),
+    # what a review found: a thing "on it" is no one on the case; a habit with a time is no step; a
+    # step about this account with a time is not boilerplate; a bare noun done already is a step
+    ("Thanks for your message. The return address is on it.", "My parcel never arrived.", "+AL601"),
+    ("Sorry to hear that. Rent is collected every Monday.", "Why did you take money from my account?", "+AL601"),
+    ("Sorry about that. Changes will be made to your account tonight.", "You charged me twice.", "-AL601"),
+    ("@tilly apologies for the mix-up. class credit has been returned to your account ^PF", "@gym turned up to 9am spin and it was cancelled", "-AL601"),
 ])
 def test_structure_of_causes_refusals_and_minimizing(linter, reply, customer, expect):
     assert_probe(linter, reply, customer, expect)

@@ -352,6 +352,7 @@ def test_amends_follow_up_and_timeline_evidence_is_the_phrase_not_the_sentence(l
 @pytest.mark.parametrize("reply, component", [
     ("Dear Ms Grant,\n\nThey're printed and our van delivers them by 11am tomorrow. There's no charge for the delivery.\n\nRegards", "amends"),
     ("@mo_k sorry! the tutor is rebooked for Weds 5pm, free of charge ^BM", "amends"),
+    ("Sorry! We will replace it at no cost to you.", "amends"),
     ("I've booked the engineer for Thursday, and I'll ring you after the visit.", "follow-up"),
     ("@kieran_m that's on us. engineer's out Thurs and I'll message you on Friday to check it's stable ^AL", "follow-up"),
 ])
@@ -363,6 +364,7 @@ def test_amends_and_follow_ups_are_read_from_the_parse_wherever_they_are_said(li
 @pytest.mark.parametrize("reply, component", [
     ("Sorry, we can't do it at no charge this time.", "amends"),  # negated
     ("Is there no charge for the delivery?", "amends"),  # asked
+    ("I'm sorry for the confusion. There is no charge from us on your account.", "amends"),  # a denial, nothing given
     ("Please call us on Friday if it hasn't arrived.", "follow-up"),  # the customer calls, not us
     ("I called you yesterday but there was no answer.", "follow-up"),  # done, not a promise to come back
 ])

@@ -707,3 +707,14 @@ def test_new_flawed_drafts(rw, linter, name, draft, customer):
     body = out
     assert not re.search(r"  |\s[,.!?]|[.!?] [a-z]|\.\.", body.split("\n\n", 1)[-1] if "\n\n" in body else body.split(" ", 1)[1]), out
     assert rw.rewrite(out, customer).text == out  # rewriting the rewrite changes nothing
+
+
+def test_a_link_or_a_brand_after_an_edit_keeps_its_case(rw):
+    # a cut before a line that starts with a link: the link stays as written, no "." after the colon
+    draft = "Hi Sam,\nDue to high demand your order is late. Tracking is here:\nhttps://example.com/t/123\nThanks, Jo"
+    out = rw.rewrite(draft, "Where is my order?").text
+    assert "\nhttps://example.com/t/123" in out and ":." not in out and "high demand" not in out
+    from apologylint.drafts.rewriter import _capital_at_start
+
+    assert [_capital_at_start(x) for x in ("iPhone repairs are free", "eBay orders ship", "our team", "@jo hi")] == [
+        "iPhone repairs are free", "eBay orders ship", "Our team", "@jo hi"]

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .nlp.customer import SURE
+from .nlp.frames import CONTRAST
 from .nlp.moves import GREETING_WORDS as GREETINGS
 from .nlp.moves import SIGN_OFF_WORDS
 
@@ -171,4 +172,4 @@ class Exchange:
         if self.customer.complaint or not self.signal("praise", self.context):
             return False
         # praise with a "but" or a question in it usually carries a request or a complaint
-        return not any(t.lower_ in ("but", "however", "though", "except") or "?" in t.text for t in self.context)
+        return not any(t.lower_ in CONTRAST or "?" in t.text for t in self.context)

@@ -417,7 +417,8 @@ def commitments(
         if fr(t).clause and fr(t).modality == "hope":
             continue  # "it'll probably correct itself overnight", "hopefully it'll arrive soon": a guess
         subj0 = subject_of(t)
-        if fr(t).clause and fr(t).tense == "future" and subj0 is not None and _lemma(subj0) in BOILERPLATE_OUTCOMES and not any(c.dep_ in ("det", "poss") for c in subj0.children):
+        if fr(t).clause and fr(t).tense == "future" and subj0 is not None and _lemma(subj0) in BOILERPLATE_OUTCOMES and not any(c.dep_ in ("det", "poss") for c in subj0.children) \
+                and not _for_this_customer(t, a_time_word):
             continue  # "lessons will be learned", "improvements will be made": about things in general, not this case
         if fr(t).clause and fr(t).tense == "future" and fr(t).agent == "thing" and subj0 is not None and subj0.lower_ in ("it", "this", "that") \
                 and not any(c.dep_ == "auxpass" for c in t.children) and not any(c.dep_ in ("dobj", "dative") for c in t.children):
@@ -590,6 +591,14 @@ def _embedding_clauses(t: Token) -> list[Token]:
 
 
 #: what a reply promises when it promises nothing about this case (a closed class): "lessons will be learned"
+def _for_this_customer(t: Token, a_time_word) -> bool:
+    """A clause about this customer's case: a time of its own, or a thing of theirs it is done to
+    ("changes will be made to your account tonight")."""
+    own = list(t.subtree)
+    return any(a_time_word(x) for x in own) or any(c.dep_ == "prep" and any(o.dep_ == "pobj" and any(p.lower_ in ("your", "ur") for p in o.children) or o.lower_ in ("you", "u")
+                                                                           for o in c.children) for c in t.children)
+
+
 BOILERPLATE_OUTCOMES = {"lesson", "improvement", "change", "step", "measure", "action", "procedure", "process", "review", "learning"}
 
 
@@ -604,7 +613,13 @@ def _specific(n: Token | None) -> bool:
     if dets & {"all", "every", "any", "most", "some", "no"}:
         return False
     if not dets and n.tag_ == "NN" and n.dep_ == "nsubjpass" and not any(c.dep_ in ("amod", "prep") for c in n.children):
-        return True  # a headline's bare noun, done to: "engineer is booked for the 17th" (not "delivery to X takes 5 days")
+        # a headline's bare noun, done to at a particular time or already: "engineer is booked for the
+        # 17th", "class credit has been returned" (not
+        # "delivery to X takes 5 days", nor the habit of "rent is collected every Monday")
+        from .nlp.frames import a_time
+
+        clause = list(n.head.subtree)
+        return (fr(n.head).tense in ("perfect", "future") or any(a_time(x) for x in clause)) and not any(x.lower_ in ("every", "each", "usually", "normally", "always") for x in clause)
     dets |= {c.lower_ for c in n.children if c.dep_ == "amod" and c.lower_ in ("next", "new")}  # "next service is the 18:40"
     return bool(dets & {"your", "ur", "the", "a", "an", "this", "that", "our", "my", "next", "new"}) and n.tag_ not in ("NNS", "NNPS")
 
@@ -618,7 +633,7 @@ def frame_commitments(
     ("you've been rebooked", "a taxi is booked", "I've frozen your membership", "the replacement
     left our warehouse this morning"), something someone will do ("the engineer will call"), or a
     particular time the customer can hold us to ("your rider is 4 mins away", "it lands Friday")."""
-    from .nlp.frames import clause_of, passive
+    from .nlp.frames import OUR_PEOPLE, clause_of, passive
     from .nlp.moves import failure_clause
 
     stative_set, looking, vague_set, habit_set = set(stative), set(investigating), set(vague), set(habitual)
@@ -640,7 +655,9 @@ def frame_commitments(
             continue
         if not f.clause or f.question or f.conditional or f.polarity != "positive":
             continue
-        if _lemma(t) == "be" and (f.agent == "speaker" or (f.agent in ("third", "thing") and doc[f.agent_i].pos_ in ("NOUN", "PROPN"))) and f.tense == "present" and any(
+        # (people on it, not a thing: "the devs are on it", not "the return address is on it")
+        if _lemma(t) == "be" and (f.agent == "speaker" or (f.agent in ("third", "thing") and doc[f.agent_i].pos_ in ("NOUN", "PROPN")
+                                                           and (f.agent == "third" or _lemma(doc[f.agent_i]) in OUR_PEOPLE or doc[f.agent_i].lower_.rstrip("s") in OUR_PEOPLE))) and f.tense == "present" and any(
             c.dep_ == "prep" and c.lower_ == "on" and any(o.dep_ == "pobj" and o.lower_ in ("it", "this", "that", "case") for o in c.children)
             for c in t.children
         ):

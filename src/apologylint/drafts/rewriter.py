@@ -153,11 +153,19 @@ def _tidy_sentence(s: str, ending: str = ".") -> str:
     s = re.sub(r"^[\s,;:.\-–—]+", "", s)
     s = _GLUE.sub("", s)
     s = s.strip()
-    if s and s[0].islower() and not s.startswith(("iPhone", "iPad", "eBay")):
-        s = s[0].upper() + s[1:]
+    s = _capital_at_start(s)
     if s and s[-1] not in ".!?" and not re.search(r"(https?://|www\.)\S+$", s):
         s += ending
     return s
+
+
+def _capital_at_start(s: str) -> str:
+    """`s` with a capital first letter, unless its first word is written as it must be: a link, a
+    handle or tag, a word with a capital or digit inside ("iPhone", "eBay", "4pm")."""
+    first = s.split(maxsplit=1)[0] if s.strip() else ""
+    if not first or not first[0].islower() or re.match(r"(https?://|www\.)", first) or any(ch.isupper() or ch.isdigit() for ch in first[1:]):
+        return s
+    return s[0].upper() + s[1:]
 
 
 def _words(s: str) -> int:
@@ -928,11 +936,11 @@ def rebuild(an: Anatomy, edits: dict[int, str | None], inserts: dict[int, list[s
     parts: list[str] = []
     prev: tuple[int, int] | None = None
     for k, (para, line, text) in enumerate(items):
-        if k + 1 < len(items) and text and text[-1] not in ".!?" and not re.search(r"(https?://|www\.)\S+$", text) and (
+        if k + 1 < len(items) and text and text[-1] not in ".!?:;," and not re.search(r"(https?://|www\.)\S+$", text) and (
                 items[k + 1][:2] == (para, line)):
             text += "."  # a sentence that ended the draft ("... your neighbours ^JL") has one after it now
-        if k and text[:1].islower() and not text.startswith(("iPhone", "iPad", "eBay")):
-            text = text[:1].upper() + text[1:]  # "@ana our system ..." lost its lead: what follows a sentence starts one
+        if k:
+            text = _capital_at_start(text)  # "@ana our system ..." lost its lead: what follows a sentence starts one
         if prev is None:
             pass
         elif (para, line) == prev:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .frames import a_time, clause_of, fr, lemma, passive
+from .frames import CONTRAST, a_time, clause_of, fr, lemma, passive
 from .moves import failure_clause
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -117,8 +117,24 @@ class CustomerReading:
         return "medium" if kinds else "low"
 
 
-#: verbs whose negation is delight, not trouble (a closed class): "can't wait", "can't complain"
-DELIGHT = {"wait", "complain", "fault", "thank", "recommend", "praise", "believe"}
+#: verbs that, with "can't", are delight, not trouble (a closed class): "can't wait", "can't complain",
+#: "couldn't fault it"; and those that are delight only with "enough" or "highly": "can't thank you
+#: enough", "can't recommend them highly enough" (not "would not recommend", "can't believe you did this")
+DELIGHT = {"wait", "complain", "fault"}
+DELIGHT_ENOUGH = {"thank", "recommend", "praise", "rate"}
+
+
+def delight(verb) -> bool:
+    """A negated verb of ability that is an idiom of delight: "can't wait", "can't thank you enough"."""
+    word = lemma(verb)
+    if word not in DELIGHT and word not in DELIGHT_ENOUGH:
+        return False
+    kids = list(verb.children)
+    able = any(c.lower_ in ("ca", "can", "cannot", "could") for c in kids)
+    negated = any(c.dep_ == "neg" for c in kids) or any(c.lower_ == "cannot" for c in kids)
+    if not (able and negated):
+        return False
+    return word in DELIGHT or any(x.lower_ in ("enough", "highly") for x in verb.subtree)
 #: determiners and words that say there was none of the trouble: "not a single outage", "no issues", "without a hitch"
 NONE_OF_IT = {"no", "zero", "without", "single", "never"}
 
@@ -143,7 +159,7 @@ def not_a_complaint(span) -> bool:
     stays a complaint: only trouble denied, or an idiom of delight, is taken out."""
     doc = span.doc
     for t in span:
-        if lemma(t) in DELIGHT and any(c.dep_ == "neg" for c in t.children):
+        if delight(t):
             return True  # "wait" in "can't wait"
         if t.dep_ == "det" and t.lower_ in NONE_OF_IT and lemma(t.head) in TROUBLE_WORDS:
             return True  # the "no" of "no issues at all"
@@ -151,11 +167,11 @@ def not_a_complaint(span) -> bool:
             head = t.head if t.dep_ == "neg" or t.dep_ == "aux" else t
             nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
             verb = head if head.pos_ in ("VERB", "AUX") else nxt
-            if verb is not None and lemma(verb) in DELIGHT:
+            if verb is not None and delight(verb):
                 return True
         if t.pos_ == "NOUN" and (any(c.lower_ in NONE_OF_IT for c in t.children if c.dep_ in ("det", "amod", "neg", "advmod"))
-                                 or (t.dep_ == "pobj" and t.head.lower_ == "without")):
-            return lemma(t) in TROUBLE_WORDS
+                                 or (t.dep_ == "pobj" and t.head.lower_ == "without")) and lemma(t) in TROUBLE_WORDS:
+            return True
     return False
 
 
@@ -225,9 +241,10 @@ def read_customer(doc: Doc | None, complaint: list, praise: list | None = None) 
         # a complaint word makes it a problem, unless the model is sure it is praise or a plain
         # question: "your rider waited for me in the rain, legend", "is the blue one still in stock?"
         kind, by, evidence, prob = "problem", "words", [s.text for s in complaint[:3]], 1.0
-    elif not complaint and praise and kind == "problem" and not any(
-            fr(t).clause and not fr(t).question and lemma(t) not in DELIGHT and (failure_clause(t) or fr(t).polarity == "negative") for t in doc):
+    elif not complaint and praise and kind == "problem" and not any(t.lower_ in CONTRAST for t in doc) and not any(
+            fr(t).clause and not fr(t).question and not delight(t) and (failure_clause(t) or fr(t).polarity == "negative") for t in doc):
         # praise and nothing wrong in its words: "engineer was in and out in 30 mins and speeds are amazing"
+        # (not praise with a "but" or "although": "brilliant service, although the driver parked across my drive")
         asks = any("?" in t.text for t in doc if t.is_punct)
         kind, by, evidence, prob = ("question" if asks else "praise"), "words", [s.text for s in praise[:3]], 1.0
     failures = []

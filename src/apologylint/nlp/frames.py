@@ -41,7 +41,7 @@ CUSTOMER_PRONOUNS = {"you", "yourself", "yourselves", "u", "ya", "your", "ur"}
 THIRD_PRONOUNS = {"he", "she", "they", "him", "her", "them", "someone", "somebody", "everyone", "everybody", "nobody", "anyone", "anybody"}
 THING_PRONOUNS = {"it", "this", "that", "which", "these", "those", "there", "what", "something", "nothing", "everything"}
 #: the people of our own side, when "our"/"my" owns them: "our team" acts as "we" does
-OUR_PEOPLE = {"driver", "rider", "installer", "fitter", "plumber", "electrician", "guide", "host", "receptionist", "adviser", "advisor", "colleague", "team", "staff", "colleague", "agent", "department", "office", "company", "business", "side", "end", "people", "crew", "employee", "member", "store", "branch", "shop", "restaurant", "hotel", "kitchen", "support", "manager", "engineer", "technician", "rep", "representative"}
+OUR_PEOPLE = {"driver", "rider", "installer", "fitter", "plumber", "electrician", "guide", "host", "receptionist", "adviser", "advisor", "colleague", "team", "staff", "colleague", "agent", "department", "office", "company", "business", "side", "end", "people", "crew", "employee", "member", "store", "branch", "shop", "restaurant", "hotel", "kitchen", "support", "manager", "engineer", "technician", "rep", "representative", "dev", "developer", "tech"}
 
 FUTURE_AUX = {"will", "shall", "'ll", "wo", "ll"}
 OBLIGATION_AUX = {"must", "should", "ought", "shall"}
@@ -205,6 +205,10 @@ def passive(t: Token) -> bool:
 
 #: "by default", "by mistake", "by email": a manner or a means after "by", not a doer
 BY_MANNER = {"default", "mistake", "accident", "hand", "email", "e-mail", "post", "phone", "text", "design", "chance", "error", "courier", "card", "cheque", "check"}
+
+
+#: connectives of contrast (a closed class): praise with one of these usually carries a complaint
+CONTRAST = frozenset({"but", "however", "though", "although", "except", "unfortunately", "shame", "pity"})
 
 
 #: what is a deadline after "by" besides a time (`a_time`): "by the end of the week", "by then"

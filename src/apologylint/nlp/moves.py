@@ -677,15 +677,24 @@ def _mistake_without_doer(t: Token) -> bool:
     f = fr(t)
     if f.tense not in ("past", "perfect") or f.polarity != "positive" or f.conditional or f.question or f.modality not in ("none",):
         return False
-    if lemma(t) in ("occur", "happen") and f.agent_i >= 0 and lemma(t.doc[f.agent_i]) in MISTAKE_LIKE and not any(
+    if lemma(t) in ("occur", "happen") and f.agent_i >= 0 and lemma(t.doc[f.agent_i]) in MISTAKES and not any(
             c.dep_ == "poss" for c in t.doc[f.agent_i].children):
         return True  # "errors occurred", "a mistake happened" (not "our error happened")
     if not passive(t) or any(c.dep_ == "agent" for c in t.children):
         return False
     marked = any(c.lower_ in MISTAKEN for c in t.children if c.dep_ in ("advmod", "npadvmod")) or any(
         c.dep_ == "prep" and c.lower_ in ("in", "by") and any(o.dep_ == "pobj" and o.lower_ in MISTAKEN for o in c.children) for c in t.children)
-    wrong_thing = any(c.dep_ == "nsubjpass" and any(a.dep_ == "amod" and a.lower_ in ("wrong", "incorrect") for a in c.children) for c in t.children)
+    # (not the wrong thing put right: "the wrong item was collected this morning", "... was refunded")
+    wrong_thing = lemma(t) not in PUTTING_RIGHT and any(
+        c.dep_ == "nsubjpass" and any(a.dep_ == "amod" and a.lower_ in ("wrong", "incorrect") for a in c.children) for c in t.children)
     return marked or wrong_thing
+
+
+#: what is a mistake when it "occurred" (a closed class: not a fault on the line, which is trouble)
+MISTAKES = {"mistake", "error", "oversight", "blunder", "screwup"}
+#: verbs that put a wrong thing right, done to it (a closed class)
+PUTTING_RIGHT = {"collect", "return", "exchange", "refund", "replace", "fix", "repair", "correct", "remove", "reverse", "void",
+                 "credit", "swap", "rectify", "amend", "pick", "recall", "withdraw"}
 
 
 def _told_to(t: Token) -> bool:
@@ -932,7 +941,11 @@ def _mark_no_charge_and_call_backs(doc: Doc, by_sentence: dict[int, list[Move]])
         if "amends" not in kinds:
             for x in sent:
                 c = clause_of(x)
-                free = lemma(x) in COST_NOUNS and any(d.lower_ == "no" and d.dep_ == "det" for d in x.children)
+                # "no charge for the redelivery", "at no cost": a cost waived for something; not the
+                # denial "there is no charge from us on your account"
+                free = lemma(x) in COST_NOUNS and any(d.lower_ == "no" and d.dep_ == "det" for d in x.children) and (
+                    (x.dep_ == "pobj" and x.head.lower_ == "at") or any(c.dep_ == "prep" and c.lower_ == "for" for c in x.children)
+                    or any(c.dep_ == "prep" and c.lower_ in ("for", "to") for c in x.head.children if x.dep_ == "attr"))
                 free = free or (x.lower_ == "free" and x.i + 2 < sent.end and sent.doc[x.i + 1].lower_ == "of" and sent.doc[x.i + 2].lower_ == "charge")
                 if free and not fr(c).question and not fr(c).conditional and fr(c).polarity == "positive":
                     moves.append(Move("amends", _phrase(x), {"what": x.text}))
