@@ -182,6 +182,9 @@ CUSTOMERS = [
     # the customer's own "can't" or "don't" about what they do is their situation, not our failure
     ("can I move my booking to my brother? work's changed and I can't go", False),
     ("Could you post my statements? I don't use email much.", False),
+    ("I don't use the app, can you post it?", False),
+    ("I can't make it on Friday, can I rebook?", False),
+    ("I can't use the app since the update", True),
     ("I can't log in to my account", True),
     ("I don't have internet since Monday", True),
 ])

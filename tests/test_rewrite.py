@@ -230,6 +230,14 @@ def test_inference_has_no_patterns_of_its_own():
     import apologylint.drafts.infer as infer_module
 
     assert not hasattr(infer_module, "re") and not hasattr(infer_module, "_cue")
+    # no word lists or second readers either: what is a fault, and the customer's slip, are the reading's
+    assert not any(name.isupper() and isinstance(getattr(infer_module, name), (set, dict, frozenset)) for name in dir(infer_module))
+    assert not hasattr(infer_module, "_slips") and not hasattr(infer_module, "_is_fault")
+
+
+def test_a_slip_the_parser_tags_present_is_still_the_customers(linter):
+    c = linter.lint("Thanks.", "I forgot to update my address, can you send it again?").customer
+    assert c.own_slips and linter.exchange("Thanks.", "I forgot to update my address, can you send it again?").customer.slip_only
 
 
 def test_rewriting_a_rewrite_changes_nothing(rw):

@@ -32,19 +32,6 @@ MIN_SCORE = 2
 #: what each reading counts: a failure of ours said by the customer, a mere mention of its topic,
 #: a negated claim or slip a scenario asks for, a problem with no failure of ours
 FAULT, MENTION, CLAIM, SLIP, NO_FAULT = 2, 1, 4, 6, 3
-#: the words of a topic that name a fault by themselves, whatever their clause says (closed classes;
-#: the topics and their words are the reading's, nlp/customer.py FAILURE_TOPICS)
-FAULT_WORDS = {
-    "quality": {"broken", "damaged", "faulty", "defective", "crack", "cracked", "dent", "dented", "stain", "squash", "squashed", "wrong", "missing", "error", "mistake"},
-    "outage": {"down", "outage", "offline", "crash"},
-    "staff": {"rude", "attitude"},
-    "wait": {"hold", "queue"},
-    "deadline": {"late", "overdue"},
-    "billing": {"overcharge"},
-    "access": {"locked", "lock"},
-}
-
-
 @dataclass
 class Evidence:
     """One thing of the reading a scenario answers: its weight, the words it is in, and whether it
@@ -100,48 +87,9 @@ def _clause_words(head) -> str:
     return head.doc[toks[0].i : toks[-1].i + 1].text
 
 
-def _is_fault(topic: str, tok, promises: list) -> bool:
-    """Whether the reading's failure at `tok` is one the customer says went wrong (see the module)."""
-    from ..nlp.frames import clause_of, fr, lemma
-    from ..nlp.moves import failure_clause
-
-    head = clause_of(tok)
-    if fr(head).question:
-        return False
-    if fr(head).tense == "present" and any(c.lower_ == "too" for x in head.subtree if clause_of(x).i == head.i for c in [x] if c.dep_ == "advmod"):
-        return False  # "your pool opens too late", "your prices are too high": how things are, no failure to apologize for
-    if any(p.start <= tok.i < p.end for p in promises):
-        return True
-    if fr(head).clause and (fr(head).polarity == "negative" or failure_clause(head)):
-        return True
-    faults = FAULT_WORDS.get(topic, set())
-    return any((lemma(t) in faults or t.lower_ in faults) and clause_of(t).i == head.i for t in head.subtree)
-
-
-def _slips(doc) -> list:
-    """The customer's own slip where the reading has none because its sentence also asks something
-    ("I think I forgot to update my address, can you help?"): a clause of theirs (its agent the
-    message's "I") that forgets, or that carries one of the reading's own slip words. A stopgap
-    over the reading's frames and closed classes (nlp/customer.py OWN_SLIP_*), not a detector of
-    its own: the reading's `own_slips` is used whenever it finds one."""
-    from ..nlp.customer import OWN_SLIP_NOUNS, OWN_SLIP_WORDS
-    from ..nlp.frames import clause_of, fr, lemma
-
-    if doc is None:
-        return []
-    out = []
-    for t in doc:
-        head = clause_of(t)
-        if fr(head).agent != "speaker":
-            continue
-        if (t.i == head.i and lemma(t) == "forget") or t.lower_ in OWN_SLIP_WORDS or (
-                lemma(t) in OWN_SLIP_NOUNS and any(c.lower_ == "my" for c in t.children if c.dep_ == "poss")):
-            out.append(doc[head.left_edge.i : head.right_edge.i + 1])
-    return out
-
-
 def _reading_evidence(reading: Any, doc: Any, spec: Any, source: str) -> list[Evidence]:
     """What of one reading (`nlp.customer.CustomerReading`) a scenario's `reads` answers."""
+    from ..nlp.customer import said_to_fail
     from ..nlp.frames import clause_of, lemma
 
     if reading is None or reading.kind == "none":
@@ -152,13 +100,13 @@ def _reading_evidence(reading: Any, doc: Any, spec: Any, source: str) -> list[Ev
         return w if source == "customer" else max(1, w // 2)  # the draft's own, at half the weight
 
     out: list[Evidence] = []
-    slips = (list(reading.own_slips) or _slips(doc)) if source == "customer" else []  # the draft's "I" is the agent
+    slips = list(reading.own_slips) if source == "customer" else []  # the draft's "I" is the agent
     faults_of_ours = False
     for topic, span in reading.failures:
         tok = span[0]
         if any(s.start <= tok.i < s.end for s in slips):
             continue  # the customer's own doing ("I typed the wrong address")
-        fault = _is_fault(topic, tok, reading.promises)
+        fault = said_to_fail(topic, tok, reading.promises)
         faults_of_ours |= fault
         if topic not in reads.failures:
             continue

@@ -147,8 +147,15 @@ def own_choice(span) -> bool:
     don't use email much"): their situation, not a failure of ours."""
     for t in span:
         verb = t.head if t.dep_ in ("neg", "aux") else t
-        if verb.pos_ in ("VERB", "AUX") and lemma(verb) in OWN_CHOICES and any(c.dep_ == "nsubj" and c.lower_ == "i" for c in verb.children) \
-                and fr(verb).tense in ("present", "nonfinite") and not any(c.dep_ in ("dobj", "xcomp", "ccomp", "prep", "advcl") and lemma(c) not in ("much", "email", "there") for c in verb.children if c.dep_ != "prep" or c.lower_ not in ("to",)):
+        if not (verb.pos_ in ("VERB", "AUX") and lemma(verb) in OWN_CHOICES and any(c.dep_ == "nsubj" and c.lower_ == "i" for c in verb.children)
+                and fr(verb).tense in ("present", "nonfinite")):
+            continue
+        # a habit said with "don't" may name what they don't use ("I don't use email much"); "I can't
+        # use the app" is trouble
+        habit = lemma(verb) == "use" and any(c.dep_ == "aux" and lemma(c) == "do" for c in verb.children)
+        if not any(c.dep_ in ("dobj", "xcomp", "ccomp", "prep", "advcl") and c.lower_ not in ("it", "there") and not (habit and c.dep_ == "dobj")
+                   and not (c.dep_ == "prep" and any(a_time(o) for o in c.children))  # "I can't make it on Friday"
+                   for c in verb.children if c.dep_ != "prep" or c.lower_ != "to"):
             return True
     return False
 
@@ -386,9 +393,39 @@ def _own_slip(sent: Span):
         if t.lower_ in ("mistake", "accident", "error") and t.dep_ == "pobj" and t.head.lower_ in ("by", "in") and fr(clause_of(t)).agent == "speaker":
             return sent  # "I bought a gift card by mistake"
         asked = fr(t).question and (not told_before(t))  # "I think I forgot to update my address, can you help?" tells, then asks
-        if fr(t).clause and fr(t).agent in ("speaker", "none") and fr(t).tense in ("past", "perfect") and not asked and (  # "forgot my password again"
-                lemma(t) == "forget" or any(x.lower_ in ("wrong", "wrongly", "incorrect", "incorrectly") and clause_of(x).i == t.i for x in t.subtree)):
+        # ("forgot" is past whatever its tag: the parser reads "I forgot to update ..." as VBP)
+        if fr(t).clause and fr(t).agent in ("speaker", "none") and (fr(t).tense in ("past", "perfect") or t.lower_ in ("forgot", "forgotten")) and not asked and (  # "forgot my password again"
+                lemma(t) == "forget" or t.lower_ in ("forgot", "forgotten") or any(x.lower_ in ("wrong", "wrongly", "incorrect", "incorrectly") and clause_of(x).i == t.i for x in t.subtree)):
             # "I typed my address wrong", "booked the wrong city", "bought tickets for the wrong date"
             return sent
     return None
 
+
+#: the words of a failure topic that name a fault by themselves, whatever their clause says ("full of
+#: errors", "incredibly rude", "down all morning"): a closed subset of each topic's FAILURE_TOPICS words
+FAULT_WORDS = {
+    "quality": {"broken", "damaged", "faulty", "defective", "crack", "cracked", "dent", "dented", "stain", "squash", "squashed", "wrong", "missing", "error", "mistake"},
+    "outage": {"down", "outage", "offline", "crash"},
+    "staff": {"rude", "attitude"},
+    "wait": {"hold", "queue"},
+    "deadline": {"late", "overdue"},
+    "billing": {"overcharge"},
+    "access": {"locked", "lock"},
+}
+
+
+def said_to_fail(topic: str, tok, promises: list) -> bool:
+    """Whether the failure of `topic` read at `tok` is one the customer says went wrong: its own clause
+    says so ("my kettle still hasn't arrived"), names a fault of its topic, or is a promise they say was
+    broken; not a question, nor how things are ("your prices are too high")."""
+    head = clause_of(tok)
+    if fr(head).question:
+        return False
+    if fr(head).tense == "present" and any(c.lower_ == "too" for x in head.subtree if clause_of(x).i == head.i for c in [x] if c.dep_ == "advmod"):
+        return False  # "your pool opens too late", "your prices are too high": how things are, no failure to apologize for
+    if any(p.start <= tok.i < p.end for p in promises):
+        return True
+    if fr(head).clause and (fr(head).polarity == "negative" or failure_clause(head)):
+        return True
+    faults = FAULT_WORDS.get(topic, set())
+    return any((lemma(t) in faults or t.lower_ in faults) and clause_of(t).i == head.i for t in head.subtree)
