@@ -392,3 +392,16 @@ def test_config_template_paths_add_scenarios_to_the_draft_command(tmp_path, caps
     assert "refund-sent" in capsys.readouterr().out
     assert main(["draft", "--list"]) == 0
     assert "refund-sent" not in capsys.readouterr().out
+
+
+def test_old_cue_fields_load_with_a_warning_that_they_do_nothing():
+    from apologylint.drafts.catalog import ScenarioSpec
+
+    base = {"description": "d", "fields": {}, "customer_message": "my order is late", "example": {}}
+    with pytest.warns(DeprecationWarning, match="ignored"):
+        ScenarioSpec(**base, cues=["late"])
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ScenarioSpec(**base)

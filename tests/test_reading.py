@@ -566,6 +566,7 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     # a clock time of what already happened is no way forward; one of what we will do is
     ("@dan_o our records show it was delivered at 13:12 and signed for ^RK", "@shop never got my parcel", "+AL601"),
     ("@dan_o an engineer will be with you by 4pm today ^RK", "@isp no internet since this morning", "-AL601"),
+    ("@dan_o a new visit has been booked for 10:30 tomorrow ^RK", "@shop never got my parcel", "-AL601"),
     # a mistake nobody made, in other forms; not one we own, nor a failure that is no mistake
     ("apologies, your details were entered incorrectly on the policy. I've corrected them.", "my renewal price is wrong", "+AL405"),
     ("Errors occurred in the handling of your complaint.", "nobody answered my complaint", "+AL405"),

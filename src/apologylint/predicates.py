@@ -205,14 +205,17 @@ def problem_reply(span: Span, ex: Exchange) -> bool:
 
 def past(span: Span, ex: Exchange) -> bool:
     """Said of what already happened: the match's clause is in the past (or perfect) and is no
-    act of ours done for the customer ("the driver knocked at 11:20", not "I rebooked you for 4pm")."""
-    from .nlp.frames import clause_of, fr
+    act done for the customer ("the driver knocked at 11:20", "it was delivered at 13:12"; not "I
+    rebooked you for 4pm", nor the agentless perfect "a new visit has been booked for 10:30")."""
+    from .nlp.frames import clause_of, fr, passive
 
     head = clause_of(span.root)
     f = fr(head)
     if not f.clause or f.tense not in ("past", "perfect"):
         return False
-    return f.agent != "speaker" or f.polarity == "negative"
+    if f.polarity == "negative":
+        return True
+    return f.agent != "speaker" and not (passive(head) and f.agent == "none" and f.tense == "perfect")
 
 
 def self_deprecating(span: Span, ex: Exchange) -> bool:

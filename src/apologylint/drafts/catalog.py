@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import pathlib
 import re
+import warnings
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model, model_validator
 
 CATALOG_FILE = "scenarios.yaml"
 KEBAB = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -68,6 +69,14 @@ class ScenarioSpec(BaseModel):
     cue_weight: int = Field(1, ge=1, description="ignored")
     customer_message: str = Field(min_length=1, description="a message this scenario answers")
     example: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _warn_ignored_cues(self) -> "ScenarioSpec":
+        """A pack written for the old cue words loads, but is told that they no longer do anything."""
+        if self.cues or self.failure_cues or self.cue_weight != 1:
+            warnings.warn("scenario fields 'cues', 'failure_cues' and 'cue_weight' are ignored: inference reads the customer's "
+                          "message with the linter; say what a scenario answers under 'reads:'", DeprecationWarning, stacklevel=2)
+        return self
 
 
 class CommonSpec(BaseModel):
