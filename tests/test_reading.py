@@ -581,6 +581,14 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     ("Sorry to hear that. Rent is collected every Monday.", "Why did you take money from my account?", "+AL601"),
     ("Sorry about that. Changes will be made to your account tonight.", "You charged me twice.", "-AL601"),
     ("@tilly apologies for the mix-up. class credit has been returned to your account ^PF", "@gym turned up to 9am spin and it was cancelled", "-AL601"),
+    # a requirement of a class of things given as the reason the outcome stands or the door is closed
+    ("@nia_f cancellations need 30 days notice, so this month's payment will still be taken ^G", "@gym I cancelled last week and you still took my payment??", "+AL207"),
+    ("Returns have to be posted within 14 days, so we can't accept this one.", "can I return my coat? bought it 3 weeks ago, doesn't fit", "+AL312"),
+    ("Returns have to be posted within 14 days, so we can't accept this one.", "can I return my coat? bought it 3 weeks ago, doesn't fit", "+AL601"),
+    # not a need of this case, nor a rule with a way forward beside it
+    ("your parcel needs a signature, so the driver will bring it back tomorrow at 10.", "where is my parcel?", "-AL207"),
+    ("Returns have to be posted within 14 days, so this one is outside the window, but I can offer you store credit.",
+     "can I return my coat? bought it 3 weeks ago, doesn't fit", "-AL207"),
 ])
 def test_structure_of_causes_refusals_and_minimizing(linter, reply, customer, expect):
     assert_probe(linter, reply, customer, expect)

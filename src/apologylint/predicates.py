@@ -252,6 +252,23 @@ def self_deprecating(span: Span, ex: Exchange) -> bool:
 QUESTION_SLIGHTS = frozenset({"silly", "stupid", "dumb", "obvious", "basic", "daft"})
 
 
+def general(span: Span, ex: Exchange) -> bool:
+    """Said in general of a class of things, not of this case: the match is inside its clause's
+    subject ("bookings within 48 hours of arrival are non-refundable") or in a requirement of a class
+    ("returns have to be posted within 14 days"). A time there is no time given to the customer."""
+    from .nlp.frames import clause_of
+    from .nlp.moves import norm_of_a_class
+
+    if norm_of_a_class(clause_of(span.root)):
+        return True
+    for t in span.root.ancestors:
+        if t.dep_ in ("nsubj", "nsubjpass"):
+            return True
+        if fr(t).clause:
+            return False
+    return False
+
+
 PREDICATES: dict[str, Callable[[Span, Exchange], bool]] = {
     "negated": negated,
     "question": question,
@@ -269,4 +286,5 @@ PREDICATES: dict[str, Callable[[Span, Exchange], bool]] = {
     "hoped": hoped,
     "past": past,
     "self-deprecating": self_deprecating,
+    "general": general,
 }

@@ -43,6 +43,7 @@ Predicate = Literal[
     "request",
     "past",
     "self-deprecating",
+    "general",
 ]
 #: facts about the whole exchange a conditional rule can depend on (implemented in conditions.py)
 Condition = Literal[tuple(CONDITIONS)]  # type: ignore[valid-type]  # one list: the conditions conditions.py can hold

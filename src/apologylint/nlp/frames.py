@@ -624,7 +624,11 @@ def _link_causes(doc: Doc, sents: list) -> None:
                 subj = next((c for c in opened.children if c.dep_ in ("nsubj", "nsubjpass")), None) if fr(opened).clause else None
                 y = opened if subj is not None and subj.left_edge.i == t.i else None
             if t.dep_ == "cc":
-                y = next((c for c in t.head.children if c.dep_ == "conj" and c.i > t.i), None)
+                # (or the clause after "so" hung on the one before as its complement: "X need notice, so
+                # Y will be taken" parsed with "taken" a ccomp of "need")
+                y = next((c for c in t.head.children if c.dep_ == "conj" and c.i > t.i), None) or next(
+                    (c for c in t.head.children if c.dep_ == "ccomp" and c.i > t.i and fr(c).clause
+                     and any(s.dep_ in ("nsubj", "nsubjpass") for s in c.children) and c.left_edge.i == t.i + 1), None)
                 x = t.head
             else:
                 x = None

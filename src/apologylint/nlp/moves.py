@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .frames import CLOCK, EVIDENCE_VERBS, INABILITY_WORDS, MENTAL, UNDERGO, a_time, clause_of, fr, lemma, passive, role
+from .frames import CLOCK, EVIDENCE_VERBS, INABILITY_WORDS, MENTAL, OUR_PEOPLE, UNDERGO, a_time, clause_of, fr, lemma, passive, role
 from .frames import question as frames_question
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -78,10 +78,25 @@ def _span(doc: Doc, toks) -> Span:
     return doc[toks[0].i : toks[-1].i + 1]
 
 
-def _clause_span(t: Token) -> Span:
-    """The clause without the clauses hanging off it (the cause, not what it caused)."""
-    own = [x for x in t.subtree if clause_of(x).i == t.i or x.i == t.i]
+def _clause_span(t: Token, open_complements: bool = True) -> Span:
+    """The clause without the clauses hanging off it (the cause, not what it caused); with its open
+    complements ("have to be posted") unless told not to."""
+    own = [x for x in t.subtree if (_within(x, t) if open_complements else clause_of(x).i == t.i or x.i == t.i)]
+    # (not the "so" or "and" that joins the next clause to it, nor the comma before it)
+    while len(own) > 1 and own[-1].i > t.i and (own[-1].dep_ == "cc" or own[-1].is_punct) and own[-1].text not in ("!", "?", "."):
+        own.pop()
     return _span(t.doc, own or [t])
+
+
+def _within(x: Token, t: Token) -> bool:
+    """`x` is a word of the clause `t` heads, with its open complements ("have to be posted within 14
+    days" is one clause), not of a clause of its own hanging off it."""
+    h = clause_of(x)
+    while h.i != t.i:
+        if h.dep_ != "xcomp" or h.head.i == h.i:
+            return x.i == t.i
+        h = clause_of(h.head)
+    return True
 
 
 def _in_apology(t: Token, apology_tokens: set[int]) -> bool:
@@ -109,6 +124,8 @@ def whose(cause: Token) -> str:
     toks = [cause] if not fr(cause).clause else [x for x in cause.subtree if clause_of(x).i == cause.i]
     if any(lemma(x) in NORM_NOUNS or _not_able(x) for x in toks if x.pos_ in ("NOUN", "PROPN", "ADJ")):
         return "rule"  # "as the fare is non-refundable": a rule of the fare"
+    if fr(cause).clause and norm_of_a_class(cause):
+        return "rule"  # "cancellations need 30 days notice", "refunds must be requested in writing"
     if agent == "customer":
         # "because your bank declined it" is the customer's side; "because you asked" their choice
         return "customer"
@@ -124,6 +141,22 @@ def whose(cause: Token) -> str:
         # a cause on the customer's side; "your flight was cancelled" is what happened to them, not why
         return "customer"
     return "external"
+
+
+def norm_of_a_class(t: Token) -> bool:
+    """A requirement said in general of a class of things, whatever they are: a present clause of need
+    or obligation whose subject is a bare plural ("cancellations need 30 days notice", "returns have
+    to be posted within 14 days"), not one thing of this case ("your parcel needs a signature")."""
+    if t.dep_ == "xcomp" and lemma(t.head) in ("have", "need", "require"):
+        t = t.head  # "returns have to be posted": the need, not what is needed
+    f = fr(t)
+    if f.tense not in ("present", "nonfinite") or f.question or f.conditional or f.polarity != "positive":
+        return False
+    if not (f.modality == "obligation" or lemma(t) in ("need", "require") or (lemma(t) == "have" and any(
+            c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in t.children))):
+        return False
+    subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subj is not None and subj.tag_ == "NNS" and not any(c.dep_ in ("det", "poss") and c.lower_ not in ("all", "any") for c in subj.children)
 
 
 #: markers that name a cause outright, said of what the customer reported: "this is due to ...", "caused by ..."
@@ -851,7 +884,9 @@ def _a_mechanism(m: Move) -> bool:
         return False
     if m.detail.get("marker") in OUTRIGHT_CAUSES or any(x.lower_ in ("our", "we", "us", "my", "ours") for x in m.span):
         return False  # "caused by the migration", "our payments software re-ran": a cause named as such, or ours
-    return not any(role(x) in ("third", "speaker") for x in m.span if x.pos_ in ("NOUN", "PROPN", "PRON"))
+    # (a party of the kind our own people are, unnamed as ours, is still a party: "the store ran out")
+    return not any(role(x) in ("third", "speaker") or (lemma(x) in OUR_PEOPLE and x.dep_ in ("nsubj", "nsubjpass"))
+                   for x in m.span if x.pos_ in ("NOUN", "PROPN", "PRON"))
 
 
 def _mark_causes_for_the_fix(by_sentence: dict[int, list[Move]]) -> None:
@@ -861,10 +896,10 @@ def _mark_causes_for_the_fix(by_sentence: dict[int, list[Move]]) -> None:
     moves = [m for ms in by_sentence.values() for m in ms]
     # (being sent to another party fixes nothing: "you'd need to take it up with the club")
     elsewhere = [m.span for m in moves if m.kind == "refusal" and m.detail.get("by") == "elsewhere"]
-    asks = [_clause_span(clause_of(m.span.root)) for m in moves if m.kind == "instruction"
+    asks = [_clause_span(clause_of(m.span.root), open_complements=False) for m in moves if m.kind == "instruction"
             and not any(e.sent.start == m.span.sent.start for e in elsewhere)]
     # "hang in there", "bear with us", "sit tight": asked to wait, which fixes nothing
-    fixed = any(m.kind == "resolution" or (m.kind == "instruction" and not _only_patience(_clause_span(clause_of(m.span.root)))) for m in moves)
+    fixed = any(m.kind == "resolution" or (m.kind == "instruction" and not _only_patience(_clause_span(clause_of(m.span.root), open_complements=False))) for m in moves)
     for m in moves:
         if m.kind == "explanation":
             asked = set()
@@ -1133,6 +1168,12 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
             if (f.clause and (f.question or f.conditional)) or _in_apology(t, apology_tokens):
                 continue  # an apology's content names what happened; it explains nothing away
             span = _clause_span(t) if f.clause else _span(doc, t.subtree)
+            if span.start <= effect.i < span.end and effect.left_edge.i > t.i:
+                # the cause, not what it caused hanging inside it ("X, so we can't Y."): up to the effect
+                end = effect.left_edge.i
+                while end > span.start + 1 and (doc[end - 1].is_punct or doc[end - 1].dep_ in ("cc", "mark") or doc[end - 1].lower_ == "so"):
+                    end -= 1
+                span = doc[span.start : end]
             marker_toks = [x for x in doc[max(span.start - 3, t.sent.start) : span.start] if x.lower_ in f.cause_marker.split()]
             if marker_toks:
                 span = doc[marker_toks[0].i : span.end]
@@ -1157,6 +1198,10 @@ def _frame_moves(doc: Doc, apology_tokens: set[int], ex) -> Iterator[Move]:
                                             ).lower()})
             if w == "ours":
                 yield Move("ownership", span, {"how": "owned cause"})
+            elif w == "rule" and (_closed_door(effect) or _upheld(effect, context_things)):
+                # a rule given as the reason the door is closed, whatever names it ("cancellations need
+                # 30 days notice, so february's payment will still be taken"): the rule offered as the reason
+                yield Move("rule", span, {"source": "the reason for a refusal"})
         # ownership named outright: "our mistake", "a fault on our side", "the responsibility is ours"
         if t.lower_ == "on" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("you", "u") and t.dep_ == "prep" and lemma(t.head) == "be" and not fr(t.head).question and (t.i + 2 >= len(doc) or doc[t.i + 2].lower_ not in ("to", "and")):
             yield Move("blame", doc[t.head.i : t.i + 2], {"how": "on you"})  # "that one's on you" (not "it's on you to decide")
