@@ -585,6 +585,8 @@ def test_whose_error_and_what_follows_sorry_but(linter, reply, category, expecte
     ("@nia_f cancellations need 30 days notice, so this month's payment will still be taken ^G", "@gym I cancelled last week and you still took my payment??", "+AL207"),
     ("Returns have to be posted within 14 days, so we can't accept this one.", "can I return my coat? bought it 3 weeks ago, doesn't fit", "+AL312"),
     ("Returns have to be posted within 14 days, so we can't accept this one.", "can I return my coat? bought it 3 weeks ago, doesn't fit", "+AL601"),
+    # a busy state is nothing done
+    ("Sorry, our staff are stretched right now.", "my order is late", "+AL601"),
     # not a need of this case, nor a rule with a way forward beside it
     ("your parcel needs a signature, so the driver will bring it back tomorrow at 10.", "where is my parcel?", "-AL207"),
     ("Returns have to be posted within 14 days, so this one is outside the window, but I can offer you store credit.",

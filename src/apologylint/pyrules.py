@@ -633,7 +633,7 @@ def frame_commitments(
     ("you've been rebooked", "a taxi is booked", "I've frozen your membership", "the replacement
     left our warehouse this morning"), something someone will do ("the engineer will call"), or a
     particular time the customer can hold us to ("your rider is 4 mins away", "it lands Friday")."""
-    from .nlp.frames import OUR_PEOPLE, clause_of, passive
+    from .nlp.frames import BUSY_STATES, OUR_PEOPLE, clause_of, passive
     from .nlp.moves import failure_clause
 
     stative_set, looking, vague_set, habit_set = set(stative), set(investigating), set(vague), set(habitual)
@@ -655,6 +655,8 @@ def frame_commitments(
             continue
         if not f.clause or f.question or f.conditional or f.polarity != "positive":
             continue
+        if t.lower_ in BUSY_STATES or any(c.dep_ in ("acomp", "oprd") and c.lower_ in BUSY_STATES for c in t.children):
+            continue  # "our staff are stretched right now", "we're swamped": a state we are in, nothing done
         # (people on it, not a thing: "the devs are on it", not "the return address is on it")
         if _lemma(t) == "be" and (f.agent == "speaker" or (f.agent in ("third", "thing") and doc[f.agent_i].pos_ in ("NOUN", "PROPN")
                                                            and (f.agent == "third" or _lemma(doc[f.agent_i]) in OUR_PEOPLE or doc[f.agent_i].lower_.rstrip("s") in OUR_PEOPLE))) and f.tense == "present" and any(
